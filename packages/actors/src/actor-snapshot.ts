@@ -1,0 +1,60 @@
+// A plain-data picture of one actor, for the invariant checker and the
+// stress harness. Taken only at quiescence.
+
+import type { ActorSnapshot, ChildSnapshot, GroupSnapshot, PidTableRow, ProcSnapshot } from '@pidsim/core';
+import type { NamespaceActor } from './namespace-actor.js';
+
+export function snapshotActor(a: NamespaceActor): ActorSnapshot {
+  const table: PidTableRow[] = [];
+  for (const [nr, e] of a.pids) table.push({ nr, key: e.key, task: e.task, committed: e.committed });
+  table.sort((x, y) => x.nr - y.nr);
+  const procs: ProcSnapshot[] = [];
+  for (const p of a.procs.values()) {
+    const children: ChildSnapshot[] = [];
+    if (p.children) for (const c of p.children.values()) children.push({ key: c.key, home: c.home, zombie: c.zombie !== null });
+    procs.push({
+      key: p.key,
+      ns: a.id,
+      chain: p.ref.chain,
+      nums: p.ref.nums,
+      state: p.state,
+      name: p.name,
+      program: p.program,
+      parent: p.parent ? p.parent.ref.key : null,
+      parentChain: p.parent ? p.parent.ref.chain : null,
+      parentNums: p.parent ? p.parent.ref.nums : null,
+      children,
+      pgrp: p.pgrp.key,
+      pgrpChain: p.pgrp.chain,
+      pgrpNums: p.pgrp.nums,
+      session: p.session.key,
+      sessionChain: p.session.chain,
+      sessionNums: p.session.nums,
+      exit: p.exit,
+      subreaper: p.subreaper,
+      pidForChildren: p.pidForChildren.id,
+      blockedCalls: (p.waiters?.length ?? 0) + (p.deferred?.length ?? 0),
+    });
+  }
+  const groups: GroupSnapshot[] = [];
+  for (const g of a.groups.values()) {
+    groups.push({ key: g.ref.key, pgrpMembers: [...g.members.keys()], sessionMembers: g.sessionRefs });
+  }
+  return {
+    ns: {
+      id: a.id,
+      level: a.level,
+      parent: a.parentId,
+      chain: a.chain,
+      inode: a.ref.inode,
+      state: a.state,
+      init: a.initKey,
+      pidMax: a.alloc.pidMax,
+      lastPid: a.alloc.lastPid,
+      allocated: a.alloc.used,
+    },
+    table,
+    procs,
+    groups,
+  };
+}

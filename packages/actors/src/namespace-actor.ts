@@ -1,0 +1,239 @@
+// NamespaceActor: the state machine of one PID namespace. It owns the
+// namespace's PID allocator and PID table, the records of the processes that
+// live here (live and zombie), their signal state, and the groups whose PID
+// was allocated here. `handle(msg)` is its only entry; what it does to the
+// rest of the system leaves through the ActorHost. The lifecycle phases live
+// in their own files: task-fork, task-exit, task-wait, task-signals,
+// reparent, ns-teardown, pgrp-session, ns-ops, proc-view.
+
+import {
+  PidAllocator,
+  fail,
+  ok,
+  type ActorMsg,
+  type ActorSnapshot,
+  type CallId,
+  type CallMsg,
+  type ErrnoCode,
+  type KernelEvent,
+  type NsId,
+  type NsInit,
+  type NsRef,
+  type NsState,
+  type ProcKey,
+  type Result,
+} from '@pidsim/core';
+import type { ActorHost } from './actor-host.js';
+import type { Group, PidEntry, Proc } from './process-record.js';
+import { dispatchCall } from './syscalls.js';
+import { onForkAbort, onForkAdopt, onForkAttach, onForkCommit, onForkJoined, onForkReserve } from './task-fork.js';
+import { onRelease, onReap } from './task-wait.js';
+import { onSignalMsg, onSignalAck, onTimerFired } from './task-signals.js';
+import { onChildChanged, onChildUpdated, onParentGroups, onSetParent } from './reparent.js';
+import {
+  onGroupJoin,
+  onGroupLeave,
+  onGroupSignal,
+  onGroupStopped,
+  onOrphanCheck,
+  onOrphanProbe,
+  onOrphanProbeReply,
+  onSetpgidApply,
+  onSetpgidJoin,
+} from './pgrp-session.js';
+import { onProcAnswer, onProcQuery, onRemoteCall } from './proc-view.js';
+import { onNsDiscard, onNsRef } from './ns-ops.js';
+import { snapshotActor } from './actor-snapshot.js';
+
+/** A scatter/gather in progress at this actor (kill(-1), group kill, ps). */
+export interface Gather {
+  readonly id: CallId;
+  missing: number;
+  readonly rows: unknown[];
+  /** How many targets a signal fan-out reached. */
+  delivered: number;
+}
+
+export class NamespaceActor {
+  readonly id: NsId;
+  readonly level: number;
+  readonly parentId: NsId | null;
+  /** This namespace as a value (chain root first, inode, owning user ns). */
+  readonly ref: NsRef;
+  readonly chain: readonly NsId[];
+  readonly host: ActorHost;
+  /** The PID allocator of this level. */
+  readonly alloc: PidAllocator;
+  /** The PID table of this level: every number taken here, by whom. */
+  readonly pids = new Map<number, PidEntry>();
+  /** Processes whose active namespace this is (live, stopped, exiting init, zombie). */
+  readonly procs = new Map<ProcKey, Proc>();
+  /** Groups and sessions whose PID was allocated here. */
+  readonly groups = new Map<ProcKey, Group>();
+  /** Child of a local parent living in another namespace -> that parent (its stub is here). */
+  readonly remoteChildren = new Map<ProcKey, ProcKey>();
+  /** Scatter/gathers waiting for answers. */
+  readonly gathers = new Map<number, Gather>();
+  state: NsState = 'no-init';
+  /** The child reaper (PID 1 here); stays set after it dies, as ns->child_reaper does. */
+  initKey: ProcKey | null = null;
+  /** reboot(2) inside this namespace: the signal init's parent will see (SEMANTICS 6.7), else 0. */
+  rebootSignal = 0;
+  /** Processes elsewhere whose pid_for_children is this namespace, plus open handles. */
+  refs = 0;
+  /** At the root: forks whose commit is done or whose group joins are acknowledged, not both yet. */
+  readonly forkBarriers = new Map<CallId, { acks: number; expected: number; value: unknown }>();
+  #gatherSeq = 0;
+  /** Messages this actor sent to itself, run after the current one (never re-entrantly). */
+  readonly #local: ActorMsg[] = [];
+  #busy = false;
+
+  constructor(host: ActorHost, init: NsInit) {
+    this.host = host;
+    this.ref = init.ns;
+    this.id = init.ns.id;
+    this.level = init.ns.level;
+    this.chain = init.ns.chain;
+    this.parentId = this.level === 0 ? null : init.parent;
+    this.alloc = new PidAllocator(init.pidMax);
+  }
+
+  /** The only entry point: run one message, then whatever this actor sent itself. */
+  handle(msg: ActorMsg): void {
+    if (this.#busy) {
+      this.#local.push(msg);
+      return;
+    }
+    this.#busy = true;
+    try {
+      this.#run(msg);
+      while (this.#local.length > 0) this.#run(this.#local.shift()!);
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  /** Send to another namespace's actor, or queue for this one. */
+  send(to: NsId, msg: ActorMsg): void {
+    if (to === this.id) this.#local.push(msg);
+    else this.host.send(to, msg);
+  }
+
+  reply(id: CallId, result: Result<unknown>): void {
+    this.host.reply(id, result);
+  }
+
+  replyOk(id: CallId, value: unknown): void {
+    this.host.reply(id, ok(value));
+  }
+
+  replyFail(id: CallId, code: ErrnoCode, syscall: string, subject?: string | number, detail?: string): void {
+    this.host.reply(id, fail(code, syscall, subject, detail));
+  }
+
+  emit(event: KernelEvent): void {
+    this.host.emit(event);
+  }
+
+  get events(): boolean {
+    return this.host.eventsEnabled;
+  }
+
+  /** A number unique within this actor (gathers, orphan checks). */
+  nextSeq(): number {
+    return ++this.#gatherSeq;
+  }
+
+  newGather(id: CallId, missing: number): number {
+    const g = ++this.#gatherSeq;
+    this.gathers.set(g, { id, missing, rows: [], delivered: 0 });
+    return g;
+  }
+
+  /** The namespace's init, if it has one (alive, exiting or zombie). */
+  init(): Proc | undefined {
+    return this.initKey === null ? undefined : this.procs.get(this.initKey);
+  }
+
+  /** Whether processes may be added (PIDNS_ADDING). */
+  get adding(): boolean {
+    return this.state === 'no-init' || this.state === 'active';
+  }
+
+  /** Drop this actor once it is dead (or never got an init) and nothing refers to it. */
+  maybeRetire(): void {
+    if (this.refs > 0 || this.procs.size > 0 || this.alloc.used > 0) return;
+    if (this.state === 'dead' || (this.state === 'no-init' && this.level > 0)) {
+      this.host.retire(this.id);
+    }
+  }
+
+  snapshot(): ActorSnapshot {
+    return snapshotActor(this);
+  }
+
+  #run(msg: ActorMsg): void {
+    switch (msg.type) {
+      case 'call':
+        return dispatchCall(this, msg as CallMsg);
+      case 'fork-reserve':
+        return onForkReserve(this, msg.job);
+      case 'fork-attach':
+        return onForkAttach(this, msg.job);
+      case 'fork-adopt':
+        return onForkAdopt(this, msg.job);
+      case 'fork-commit':
+        return onForkCommit(this, msg.job);
+      case 'fork-abort':
+        return onForkAbort(this, msg.job, msg.failure);
+      case 'fork-joined':
+        return onForkJoined(this, msg.id);
+      case 'release':
+        return onRelease(this, msg.job);
+      case 'reap':
+        return onReap(this, msg.child, msg.reply);
+      case 'signal':
+        return onSignalMsg(this, msg.targets, msg.sig, msg.sender, msg.ack);
+      case 'signal-ack':
+        return onSignalAck(this, msg.gather, msg.delivered);
+      case 'child-changed':
+        return onChildChanged(this, msg.child, msg.change);
+      case 'child-updated':
+        return onChildUpdated(this, msg.child, msg.update);
+      case 'set-parent':
+        return onSetParent(this, msg.child, msg.parent);
+      case 'parent-groups':
+        return onParentGroups(this, msg.children, msg.pgrp, msg.session);
+      case 'group-join':
+        return onGroupJoin(this, msg.group, msg.member, msg.home, msg.kind, msg.stopped, msg.ack);
+      case 'group-leave':
+        return onGroupLeave(this, msg.group, msg.member, msg.kind);
+      case 'group-stopped':
+        return onGroupStopped(this, msg.group, msg.member, msg.stopped);
+      case 'group-signal':
+        return onGroupSignal(this, msg.group, msg.sig, msg.sender, msg.ack);
+      case 'orphan-check':
+        return onOrphanCheck(this, msg.group, msg.ignore);
+      case 'orphan-probe':
+        return onOrphanProbe(this, msg);
+      case 'orphan-probe-reply':
+        return onOrphanProbeReply(this, msg.group, msg.check, msg.links, msg.answered);
+      case 'setpgid-join':
+        return onSetpgidJoin(this, msg);
+      case 'setpgid-apply':
+        return onSetpgidApply(this, msg.id, msg.target, msg.group);
+      case 'proc-query':
+        return onProcQuery(this, msg.gather, msg.viewer, msg.keys);
+      case 'proc-answer':
+        return onProcAnswer(this, msg.gather, msg.entries);
+      case 'remote-call':
+        return onRemoteCall(this, msg.id, msg.viewer, msg.target, msg.query);
+      case 'ns-ref':
+        return onNsRef(this, msg.delta);
+      case 'ns-discard':
+        return onNsDiscard(this);
+      case 'timer-fired':
+        return onTimerFired(this, msg.proc, msg.token);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+// This file implements what happens when a namespace's init dies
+// (SEMANTICS 6.1-6.5, kernel/pid_namespace.c zap_pid_ns_processes()):
+//   1. disable_pid_allocation(): later forks into the namespace get ENOMEM;
+//   2. init's SIGCHLD becomes SIG_IGN, so its children reap themselves;
+//   3. SIGKILL (kernel-private, forced) to every task with a PID here -
+//      nested namespaces included; their inits run this same teardown;
+//   4. reap init's zombie children;
+//   5. wait until only init's own PID is left (zombies whose parents are
+//      outside keep it waiting: 6.3), and only then does init become a zombie
+//      its parent can see (exit status: its own, or the reboot signal, 6.7).
+
+import { SIGCHLD, SIGKILL, type ProcKey, type NsId } from '@pidsim/core';
+import type { NamespaceActor } from './namespace-actor.js';
+import type { Proc } from './process-record.js';
+import { deliverSignal } from './task-signals.js';
+import { reapChild } from './task-wait.js';
+import { notifyParent, reparentChildren } from './reparent.js';
+
+/** zap_pid_ns_processes(), up to the wait for the namespace to drain. */
+export function beginTeardown(a: NamespaceActor, init: Proc): void {
+  a.state = 'exiting';
+  if (a.events) a.emit({ type: 'ns-exiting', ns: a.id, level: a.level });
+  (init.actions ??= new Map()).set(SIGCHLD, { handler: 'ignore' });
+  if (init.children) {
+    for (const stub of [...init.children.values()]) if (stub.zombie) reapChild(a, init, stub, null, true);
+  }
+  const remote = new Map<NsId, ProcKey[]>();
+  const local: Proc[] = [];
+  for (const entry of a.pids.values()) {
+    if (!entry.task || !entry.committed || entry.key === init.key) continue;
+    if (entry.home === a.id) {
+      const p = a.procs.get(entry.key);
+      if (p) local.push(p);
+    } else {
+      let list = remote.get(entry.home);
+      if (!list) remote.set(entry.home, (list = []));
+      list.push(entry.key);
+    }
+  }
+  for (const [home, targets] of remote) {
+    a.send(home, { type: 'signal', targets, sig: SIGKILL, sender: { kind: 'kernel' }, ack: { kind: 'none' } });
+  }
+  for (const p of local) deliverSignal(a, p, SIGKILL, { kind: 'kernel' });
+  afterFree(a);
+}
+
+/** The namespace has drained to init alone: init's exit completes. */
+export function finishInit(a: NamespaceActor, init: Proc): void {
+  const change = a.rebootSignal !== 0 ? { kind: 'killed', signal: a.rebootSignal, core: false } as const : init.exit!;
+  init.exit = change;
+  init.state = 'zombie';
+  reparentChildren(a, init);
+  notifyParent(a, init, change);
+}
+
+/** After a number at this level is freed: a draining namespace may finish, a drained one dies. */
+export function afterFree(a: NamespaceActor): void {
+  if (a.state !== 'exiting') return;
+  const init = a.init();
+  if (init && init.state === 'exiting' && a.alloc.used === 1) finishInit(a, init);
+  if (a.alloc.used === 0) {
+    a.state = 'dead';
+    if (a.events) a.emit({ type: 'ns-destroyed', ns: a.id, level: a.level });
+    a.maybeRetire();
+  }
+}

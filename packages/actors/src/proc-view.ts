@@ -1,0 +1,162 @@
+// This file implements /proc as one namespace sees it (SEMANTICS 3.5-3.7):
+// a procfs instance lists the processes visible in the namespace it was
+// mounted for, and shows every id in that namespace (0 when invisible).
+// Reads are addressed to the procfs namespace's actor; rows of processes that
+// live elsewhere are gathered from their actors.
+
+import {
+  nrIn,
+  type CallId,
+  type CallMsg,
+  type NsId,
+  type NsRef,
+  type ProcEntry,
+  type ProcKey,
+  type ProcOp,
+  type ProcessInfo,
+  type RemoteQuery,
+  type SigInfo,
+  sigMembers,
+} from '@pidsim/core';
+import type { NamespaceActor } from './namespace-actor.js';
+import type { Proc } from './process-record.js';
+import { groupIdFor } from './pgrp-session.js';
+
+/** A procfs read, in the namespace of the proc mount. */
+export function procCall(a: NamespaceActor, call: CallMsg, op: ProcOp): void {
+  if (op.op === 'proc-list') return procList(a, call.id);
+  const pid = op.pid as number;
+  const path = op.op === 'proc-status' ? `/proc/${pid}/status` : `/proc/${pid}/ns/${op.which}`;
+  const syscall = op.op === 'proc-status' ? 'open' : 'readlink';
+  const entry = a.pids.get(pid);
+  if (!entry || !entry.task || !entry.committed) return a.replyFail(call.id, 'ENOENT', syscall, path);
+  const query: RemoteQuery = op.op === 'proc-status' ? { q: 'status' } : { q: 'ns', which: op.which };
+  if (entry.home === a.id) return onRemoteCall(a, call.id, a.ref, entry.key, query);
+  a.send(entry.home, { type: 'remote-call', id: call.id, viewer: a.ref, target: entry.key, query });
+}
+
+/** readdir(/proc): every task with a PID here, each row gathered from its actor, by PID. */
+function procList(a: NamespaceActor, id: CallId): void {
+  const local: ProcEntry[] = [];
+  const remote = new Map<NsId, ProcKey[]>();
+  for (const entry of a.pids.values()) {
+    if (!entry.task || !entry.committed) continue;
+    if (entry.home === a.id) {
+      const p = a.procs.get(entry.key);
+      if (p) local.push(procEntry(a, p, a.ref));
+    } else {
+      let keys = remote.get(entry.home);
+      if (!keys) remote.set(entry.home, (keys = []));
+      keys.push(entry.key);
+    }
+  }
+  if (remote.size === 0) return a.replyOk(id, local.sort(byPid));
+  const gather = a.newGather(id, remote.size);
+  a.gathers.get(gather)!.rows.push(...local);
+  for (const [home, keys] of remote) a.send(home, { type: 'proc-query', gather, viewer: a.ref, keys });
+}
+
+function byPid(x: ProcEntry, y: ProcEntry): number {
+  return x.pid - y.pid;
+}
+
+export function onProcQuery(a: NamespaceActor, gather: number, viewer: NsRef, keys: readonly ProcKey[]): void {
+  const entries: ProcEntry[] = [];
+  for (const key of keys) {
+    const p = a.procs.get(key);
+    if (p) entries.push(procEntry(a, p, viewer));
+  }
+  a.send(viewer.id, { type: 'proc-answer', gather, entries });
+}
+
+export function onProcAnswer(a: NamespaceActor, gatherId: number, entries: readonly ProcEntry[]): void {
+  const g = a.gathers.get(gatherId);
+  if (!g) throw new Error(`proc-answer for unknown gather ${gatherId}`);
+  g.rows.push(...entries);
+  if (--g.missing > 0) return;
+  a.gathers.delete(gatherId);
+  a.replyOk(g.id, (g.rows as ProcEntry[]).sort(byPid));
+}
+
+/** A question about one process, asked from another namespace, answered where it lives. */
+export function onRemoteCall(a: NamespaceActor, id: CallId, viewer: NsRef, target: ProcKey, query: RemoteQuery): void {
+  const p = a.procs.get(target);
+  if (!p) {
+    const syscall = query.q === 'pgid' || query.q === 'sid' ? query.syscall : query.q === 'status' ? 'open' : 'readlink';
+    return a.replyFail(id, query.q === 'pgid' || query.q === 'sid' ? 'ESRCH' : 'ENOENT', syscall);
+  }
+  switch (query.q) {
+    case 'pgid':
+    case 'sid':
+      return a.replyOk(id, groupIdFor(p, query.q, viewer));
+    case 'status':
+      return a.replyOk(id, procEntry(a, p, viewer));
+    case 'ns': {
+      if (query.which === 'pid') {
+        a.refs++;
+        return a.replyOk(id, a.ref);
+      }
+      // pidns_for_children_get(): NULL until the namespace has had an init (2.3).
+      if (!p.pfcHasInit) return a.replyFail(id, 'ENOENT', 'readlink', `/proc/${nrIn(p.ref, viewer.id, viewer.level)}/ns/pid_for_children`);
+      const ns = p.pidForChildren;
+      if (ns.id === a.id) a.refs++;
+      else a.send(ns.id, { type: 'ns-ref', delta: 1 });
+      return a.replyOk(id, ns);
+    }
+  }
+}
+
+/** One /proc row of `p` as the namespace `viewer` shows it (fs/proc/array.c task_state()). */
+export function procEntry(a: NamespaceActor, p: Proc, viewer: NsRef): ProcEntry {
+  const chain = p.ref.chain;
+  const nspgid: number[] = [];
+  const nssid: number[] = [];
+  for (let level = viewer.level; level < chain.length; level++) {
+    nspgid.push(nrIn(p.pgrp, chain[level]!, level));
+    nssid.push(nrIn(p.session, chain[level]!, level));
+  }
+  return {
+    key: p.key,
+    uid: p.caps === null ? 65534 : 0,
+    pid: nrIn(p.ref, viewer.id, viewer.level),
+    ppid: p.parent ? nrIn(p.parent.ref, viewer.id, viewer.level) : 0,
+    pgid: groupIdFor(p, 'pgid', viewer),
+    sid: groupIdFor(p, 'sid', viewer),
+    name: p.name,
+    cmdline: p.argv,
+    startTime: p.startTime,
+    state: p.state,
+    nspid: p.ref.nums.slice(viewer.level),
+    nspgid,
+    nssid,
+    nsInode: a.ref.inode,
+    level: a.level,
+  };
+}
+
+/** What a handle may learn of its own process. */
+export function processInfo(a: NamespaceActor, p: Proc): ProcessInfo {
+  const handled: Record<number, number> = {};
+  if (p.handled) for (const [sig, n] of p.handled) handled[sig] = n;
+  const siginfo: Record<number, SigInfo> = {};
+  if (p.lastInfo) for (const [sig, info] of p.lastInfo) siginfo[sig] = info;
+  return {
+    key: p.key,
+    ns: a.ref,
+    pid: p.ref.nums[a.level]!,
+    ppid: p.parent ? nrIn(p.parent.ref, a.id, a.level) : 0,
+    name: p.name,
+    cmdline: p.argv,
+    state: p.state,
+    program: p.program,
+    nspid: p.ref.nums,
+    pidForChildren: p.pidForChildren,
+    subreaper: p.subreaper,
+    privileged: p.caps !== null,
+    exit: p.exit,
+    handled,
+    siginfo,
+    blocked: sigMembers(p.blocked),
+    pending: sigMembers(p.pending),
+  };
+}

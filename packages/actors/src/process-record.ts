@@ -1,0 +1,119 @@
+// The records a namespace actor keeps: processes whose home this namespace
+// is, the mirror of each child a local parent has, the PID table of this
+// level, and the process groups/sessions whose PID was allocated here.
+
+import type {
+  CallId,
+  CallMsg,
+  ChildChange,
+  NsId,
+  NsRef,
+  ParentLink,
+  PidRef,
+  ProcKey,
+  ProcState,
+  ProgramSpec,
+  SigAction,
+  SigInfo,
+  SigSet,
+  UserNsId,
+  WaitOptions,
+} from '@pidsim/core';
+
+/** One number of this level's PID table. */
+export interface PidEntry {
+  readonly key: ProcKey;
+  /** The namespace whose actor holds the process record. */
+  readonly home: NsId;
+  /** A process (live or zombie) still holds the PID; false once only a group/session does. */
+  task: boolean;
+  /** False while a fork holds the number only as a reservation (invisible, as alloc_pid's NULL idr slot). */
+  committed: boolean;
+}
+
+/** A blocked wait(), re-examined whenever one of the parent's children changes. */
+export interface Waiter {
+  readonly id: CallId;
+  readonly pid: number;
+  readonly options: WaitOptions;
+}
+
+/** What a parent knows of one child; lives with the parent. */
+export interface ChildStub {
+  readonly key: ProcKey;
+  readonly ref: PidRef;
+  readonly home: NsId;
+  pgrp: PidRef;
+  session: ProcKey;
+  execed: boolean;
+  /** Set once the child is a zombie: how it ended. */
+  zombie: ChildChange | null;
+  /** A stop not yet reported by wait(WUNTRACED): the stopping signal, else 0. */
+  stopReport: number;
+  /** A continue not yet reported by wait(WCONTINUED). */
+  contReport: boolean;
+}
+
+export interface Proc {
+  readonly key: ProcKey;
+  readonly ref: PidRef;
+  state: ProcState;
+  name: string;
+  argv: readonly string[];
+  /** Virtual milliseconds since boot at fork. */
+  readonly startTime: number;
+  program: ProgramSpec;
+  /** Null only for the root namespace's init, whose parent is the idle task (PID 0). */
+  parent: ParentLink | null;
+  parentHome: NsId | null;
+  /** Children in insertion order (as the kernel's children list), created lazily. */
+  children: Map<ProcKey, ChildStub> | null;
+  pgrp: PidRef;
+  session: PidRef;
+  /** Where this process's next child will live (SEMANTICS 2.2, 2.6). */
+  pidForChildren: NsRef;
+  /** pid_for_children has (had) an init, so /proc/PID/ns/pid_for_children can be opened (2.3). */
+  pfcHasInit: boolean;
+  subreaper: boolean;
+  /** The user namespace where this process holds every capability; null: none anywhere. */
+  caps: UserNsId | null;
+  /** This process's user namespace chain, root first. */
+  userNs: readonly UserNsId[];
+  /** Non-default dispositions; absent = SIG_DFL. */
+  actions: Map<number, SigAction> | null;
+  blocked: SigSet;
+  pending: SigSet;
+  /** siginfo of each pending standard signal. */
+  pendingInfo: Map<number, SigInfo> | null;
+  /** Queued real-time signals, in arrival order. */
+  rtQueue: SigInfo[] | null;
+  /** How many times each caught signal's handler ran. */
+  handled: Map<number, number> | null;
+  /** The siginfo the last run of each handler received. */
+  lastInfo: Map<number, SigInfo> | null;
+  exit: ChildChange | null;
+  /** execve() has run since fork (setpgid on it then fails EACCES). */
+  execed: boolean;
+  waiters: Waiter[] | null;
+  /** Syscalls made while stopped; they run when the process continues. */
+  deferred: CallMsg[] | null;
+  /** The program's pending timer, or 0. */
+  timer: number;
+  /** A timer fired while stopped; act on it when continued. */
+  timerDue: boolean;
+}
+
+/** A struct pid used as a process group and/or session id, kept where the PID was allocated. */
+export interface Group {
+  readonly ref: PidRef;
+  /** Processes whose process group this is, and where each lives. */
+  readonly members: Map<ProcKey, NsId>;
+  /** Members that are stopped (has_stopped_jobs). */
+  readonly stopped: Set<ProcKey>;
+  /** How many processes have this as their session. */
+  sessionRefs: number;
+  /** The session of the group's members (a group never spans sessions). */
+  session: ProcKey;
+  /** Orphaned-group checks waiting for answers: check id -> links found, answers missing. */
+  checks: Map<number, { links: number; missing: number }> | null;
+}

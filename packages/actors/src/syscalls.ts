@@ -1,0 +1,109 @@
+// Syscall entry: decodes a `call` message and hands it to the phase that
+// implements it. Semantics live in the phase files, not here.
+
+import type { CallMsg, Op, ProcOp } from '@pidsim/core';
+import type { NamespaceActor } from './namespace-actor.js';
+import type { Proc } from './process-record.js';
+import { sysFork } from './task-fork.js';
+import { sysExec, sysExit } from './task-exit.js';
+import { sysWait } from './task-wait.js';
+import { sysKill, sysSigaction, sysSigpending, sysSigprocmask } from './task-signals.js';
+import { sysGetpgid, sysGetsid, sysSetpgid, sysSetsid } from './pgrp-session.js';
+import { sysDropPrivileges, sysPrctlSubreaper, sysReboot, sysSetns, sysSysctl, sysUnshare } from './ns-ops.js';
+import { procCall, processInfo } from './proc-view.js';
+import { nrIn } from '@pidsim/core';
+
+/** The syscall name errors carry for each op, as strace would print it. */
+export const SYSCALL_NAMES: Readonly<Record<Op['op'] | ProcOp['op'], string>> = {
+  fork: 'clone',
+  unshare: 'unshare',
+  setns: 'setns',
+  exit: 'exit',
+  exec: 'execve',
+  kill: 'kill',
+  wait: 'wait4',
+  sigaction: 'rt_sigaction',
+  sigprocmask: 'rt_sigprocmask',
+  sigpending: 'rt_sigpending',
+  'prctl-subreaper': 'prctl',
+  setpgid: 'setpgid',
+  getpgid: 'getpgid',
+  getsid: 'getsid',
+  setsid: 'setsid',
+  getpid: 'getpid',
+  getppid: 'getppid',
+  sysctl: 'write',
+  reboot: 'reboot',
+  'drop-privileges': 'setuid',
+  info: 'info',
+  'proc-list': 'getdents64',
+  'proc-status': 'open',
+  'proc-ns': 'readlink',
+};
+
+export function dispatchCall(a: NamespaceActor, call: CallMsg): void {
+  const op = call.op;
+  if (op.op === 'proc-list' || op.op === 'proc-status' || op.op === 'proc-ns') return procCall(a, call, op);
+  const p = a.procs.get(call.caller);
+  const name = SYSCALL_NAMES[op.op];
+  if (!p) return a.replyFail(call.id, 'ESRCH', name, undefined, `process ${call.caller} does not live in namespace ${a.id}`);
+  if (op.op === 'info') return a.replyOk(call.id, processInfo(a, p));
+  if (p.state === 'zombie' || p.state === 'exiting') {
+    return a.replyFail(call.id, 'ESRCH', name, undefined, 'the calling process has exited');
+  }
+  // A stopped process does not run: what it asks waits for SIGCONT.
+  if (p.state === 'stopped') {
+    (p.deferred ??= []).push(call);
+    return;
+  }
+  runCall(a, call, p);
+}
+
+/** Runs one syscall of a running process. */
+export function runCall(a: NamespaceActor, call: CallMsg, p: Proc): void {
+  const op = call.op as Op;
+  switch (op.op) {
+    case 'fork':
+      return sysFork(a, call, p, op);
+    case 'unshare':
+      return sysUnshare(a, call, p, op.newPid === true, op.newUser === true);
+    case 'setns':
+      return sysSetns(a, call, p, op.ns);
+    case 'exit':
+      return sysExit(a, call, p, op.code);
+    case 'exec':
+      return sysExec(a, call, p, op.program, op.name, op.argv);
+    case 'kill':
+      return sysKill(a, call, p, op.pid, op.sig, op.value);
+    case 'wait':
+      return sysWait(a, call, p, op.pid, op.options);
+    case 'sigaction':
+      return sysSigaction(a, call, p, op.sig, op.action);
+    case 'sigprocmask':
+      return sysSigprocmask(a, call, p, op.how, op.set);
+    case 'sigpending':
+      return sysSigpending(a, call, p);
+    case 'prctl-subreaper':
+      return sysPrctlSubreaper(a, call, p, op.value);
+    case 'setpgid':
+      return sysSetpgid(a, call, p, op.pid, op.pgid);
+    case 'getpgid':
+      return sysGetpgid(a, call, p, op.pid, 'getpgid');
+    case 'getsid':
+      return sysGetsid(a, call, p, op.pid);
+    case 'setsid':
+      return sysSetsid(a, call, p);
+    case 'getpid':
+      return a.replyOk(call.id, p.ref.nums[a.level]);
+    case 'getppid':
+      return a.replyOk(call.id, p.parent ? nrIn(p.parent.ref, a.id, a.level) : 0);
+    case 'sysctl':
+      return sysSysctl(a, call, p, op.name, op.value);
+    case 'reboot':
+      return sysReboot(a, call, p, op.cmd);
+    case 'drop-privileges':
+      return sysDropPrivileges(a, call, p);
+    case 'info':
+      return a.replyOk(call.id, processInfo(a, p));
+  }
+}

@@ -1,0 +1,389 @@
+// This file implements signals: kill(2)'s target sets (SEMANTICS 4.6, 4.7,
+// 4.9), generation with init protection decided from the sender's namespace
+// (4.1-4.5, kernel/signal.c send_signal_locked(), prepare_signal(),
+// sig_task_ignored()), queueing (standard signals coalesce, real-time ones
+// queue: 4.12), delivery in ascending order (get_signal()), default actions
+// (4.10), stop/continue (4.14), sigaction, sigprocmask and sigpending.
+
+import {
+  SIGCHLD,
+  SIGCONT,
+  SIGKILL,
+  SIGSTOP,
+  SI_KERNEL,
+  SI_QUEUE,
+  SI_USER,
+  copySigSet,
+  defaultAction,
+  isKernelOnly,
+  isRealtime,
+  isStopSignal,
+  onChain,
+  sigAdd,
+  sigDel,
+  sigHas,
+  sigMembers,
+  type CallMsg,
+  type NsId,
+  type ProcKey,
+  type SigAction,
+  type SigInfo,
+  type SignalAck,
+  type SignalSender,
+} from '@pidsim/core';
+import type { NamespaceActor } from './namespace-actor.js';
+import type { Proc } from './process-record.js';
+import { isAlive, isGlobalInit, isUnkillable } from './process-queries.js';
+import { exitProcess } from './task-exit.js';
+import { notifyParent } from './reparent.js';
+import { interruptWaits } from './task-wait.js';
+import { setStoppedInGroup } from './pgrp-session.js';
+import { programTimer } from './programs.js';
+import { runCall } from './syscalls.js';
+
+const INT_MIN = -2147483648;
+
+function validSignal(sig: number): boolean {
+  return Number.isInteger(sig) && sig >= 0 && sig <= 64;
+}
+
+/**
+ * kill(2) / sigqueue(3) by `p`, kill_something_info(): pid > 0 one process,
+ * 0 the caller's group, -1 everyone visible but init and the caller, < -1 a group.
+ * Every PID is read in the caller's namespace.
+ */
+export function sysKill(a: NamespaceActor, call: CallMsg, p: Proc, pid: number, sig: number, value?: number): void {
+  const S = value === undefined ? 'kill' : 'rt_sigqueueinfo';
+  const sender: SignalSender = { kind: 'process', key: p.key, chain: a.chain, pid: p.ref.nums[a.level]!, ...(value === undefined ? {} : { value }) };
+  if (pid > 0) {
+    const entry = a.pids.get(pid);
+    if (!entry || !entry.task || !entry.committed) return a.replyFail(call.id, 'ESRCH', S, pid);
+    if (!validSignal(sig)) return a.replyFail(call.id, 'EINVAL', S, pid, `signal ${sig}`);
+    if (sig === 0) return a.replyOk(call.id, 0);
+    return sendTo(a, entry.home, [entry.key], sig, sender, { kind: 'reply', id: call.id });
+  }
+  if (pid === 0) return groupKill(a, call, p.pgrp.key, ownerOfGroup(p), sig, sender);
+  if (pid === -1) {
+    // "if (task_pid_vnr(p) > 1 && !same_thread_group(p, current))" (4.6)
+    const byHome = new Map<NsId, ProcKey[]>();
+    let count = 0;
+    for (const [nr, entry] of a.pids) {
+      if (nr <= 1 || !entry.task || !entry.committed || entry.key === p.key) continue;
+      count++;
+      let list = byHome.get(entry.home);
+      if (!list) byHome.set(entry.home, (list = []));
+      list.push(entry.key);
+    }
+    if (count === 0) return a.replyFail(call.id, 'ESRCH', S, -1);
+    if (!validSignal(sig)) return a.replyFail(call.id, 'EINVAL', S, -1, `signal ${sig}`);
+    if (sig === 0) return a.replyOk(call.id, 0);
+    return fanOut(a, call, byHome, sig, sender);
+  }
+  if (pid === INT_MIN) return a.replyFail(call.id, 'ESRCH', S, pid);
+  const entry = a.pids.get(-pid);
+  if (!entry || !entry.committed) return a.replyFail(call.id, 'ESRCH', S, pid);
+  groupKill(a, call, entry.key, entry.home, sig, sender);
+}
+
+function ownerOfGroup(p: Proc): NsId {
+  return p.pgrp.chain[p.pgrp.chain.length - 1]!;
+}
+
+/** kill(0) / kill(-pgid): the group's owner knows its members (__kill_pgrp_info, 4.7). */
+function groupKill(a: NamespaceActor, call: CallMsg, group: ProcKey, owner: NsId, sig: number, sender: SignalSender): void {
+  a.send(owner, { type: 'group-signal', group, sig, sender, ack: { kind: 'reply', id: call.id } });
+}
+
+/** Send to many processes over several actors; reply once all have delivered. */
+export function fanOut(
+  a: NamespaceActor,
+  call: CallMsg | { id: CallMsg['id'] },
+  byHome: Map<NsId, ProcKey[]>,
+  sig: number,
+  sender: SignalSender,
+): void {
+  const gather = a.newGather(call.id, byHome.size);
+  for (const [home, targets] of byHome) sendTo(a, home, targets, sig, sender, { kind: 'gather', owner: a.id, gather });
+}
+
+function sendTo(a: NamespaceActor, home: NsId, targets: readonly ProcKey[], sig: number, sender: SignalSender, ack: SignalAck): void {
+  a.send(home, { type: 'signal', targets, sig, sender, ack });
+}
+
+/** The owner of targets delivers a signal to each, then acknowledges. */
+export function onSignalMsg(a: NamespaceActor, targets: readonly ProcKey[], sig: number, sender: SignalSender, ack: SignalAck): void {
+  let delivered = 0;
+  for (const key of targets) {
+    const p = a.procs.get(key);
+    if (!p) continue;
+    delivered++;
+    if (sig !== 0) deliverSignal(a, p, sig, sender);
+  }
+  if (ack.kind === 'reply') {
+    if (delivered === 0 && targets.length > 0) a.replyFail(ack.id, 'ESRCH', 'kill');
+    else a.replyOk(ack.id, 0);
+  } else if (ack.kind === 'gather') {
+    a.send(ack.owner, { type: 'signal-ack', gather: ack.gather, delivered });
+  }
+}
+
+export function onSignalAck(a: NamespaceActor, gatherId: number, delivered: number): void {
+  const g = a.gathers.get(gatherId);
+  if (!g) throw new Error(`signal-ack for unknown gather ${gatherId}`);
+  g.delivered += delivered;
+  if (--g.missing > 0) return;
+  a.gathers.delete(gatherId);
+  if (g.delivered === 0) a.replyFail(g.id, 'ESRCH', 'kill');
+  else a.replyOk(g.id, 0);
+}
+
+function handlerOf(p: Proc, sig: number): SigAction | undefined {
+  return p.actions?.get(sig);
+}
+
+/**
+ * sig_handler_ignored(): SIG_IGN, or SIG_DFL of a signal in SIG_KERNEL_IGNORE_MASK
+ * (CHLD, URG, WINCH, and CONT, whose continuing is done at generation).
+ */
+function handlerIgnores(p: Proc, sig: number): boolean {
+  const act = handlerOf(p, sig);
+  if (act?.handler === 'ignore') return true;
+  return (act === undefined || act.handler === 'default') && (defaultAction(sig) === 'ignore' || sig === SIGCONT);
+}
+
+/**
+ * send_signal_locked(): the signal is generated for `p`. Init protection is
+ * decided here from the sender's namespace chain: a sender that has no PID
+ * in p's namespace (an ancestor) forces SIGKILL/SIGSTOP through (4.3);
+ * kernel signals are always forced (4.5).
+ */
+export function deliverSignal(a: NamespaceActor, p: Proc, sig: number, sender: SignalSender): void {
+  if (a.events) {
+    const from = sender.kind === 'process' ? sender.key : null;
+    a.emit({ type: 'signal-sent', key: p.key, nspid: p.ref.nums, ns: a.id, sig, from });
+  }
+  if (p.state === 'zombie' || p.state === 'exiting') {
+    // prepare_signal(): "The process is in the middle of dying, drop the signal."
+    if (a.events) a.emit({ type: 'signal-ignored', key: p.key, nspid: p.ref.nums, ns: a.id, sig, reason: 'exiting' });
+    return;
+  }
+  let force: boolean;
+  let info: SigInfo;
+  if (sender.kind === 'kernel') {
+    force = true;
+    info = { signo: sig, code: SI_KERNEL, pid: 0, uid: 0 };
+  } else if (sender.kind === 'child') {
+    force = false;
+    info = { signo: sig, code: sender.code, pid: sender.pid, uid: 0, status: sender.status };
+  } else {
+    // 3.9: "if (!task_pid_nr_ns(current, task_active_pid_ns(t))) { info->si_pid = 0; force = true; }"
+    // 3.10 (quirk, emulated): otherwise si_pid is the sender's PID in its *own* namespace, untranslated.
+    const visible = onChain(sender.chain, a.id, a.level);
+    force = !visible;
+    const code = sender.value === undefined ? SI_USER : SI_QUEUE;
+    info = { signo: sig, code, pid: visible ? sender.pid : 0, uid: 0, ...(sender.value === undefined ? {} : { value: sender.value }) };
+  }
+  // prepare_signal(): stop and continue signals cancel each other while pending (4.14).
+  let resumed = false;
+  if (isStopSignal(sig)) {
+    unqueue(p, SIGCONT);
+  } else if (sig === SIGCONT) {
+    for (const s of [SIGSTOP, 20, 21, 22]) unqueue(p, s);
+    if (p.state === 'stopped') {
+      continueProcess(a, p);
+      resumed = true;
+    }
+  }
+  queueSignal(a, p, sig, info, force);
+  if (resumed) resumeAfterContinue(a, p);
+}
+
+function queueSignal(a: NamespaceActor, p: Proc, sig: number, info: SigInfo, force: boolean): void {
+  // sig_ignored(): "Blocked signals are never ignored" (4.4, 4.11).
+  if (!sigHas(p.blocked, sig)) {
+    const reason = ignoredAtSend(a, p, sig, force);
+    if (reason !== null) {
+      if (a.events) a.emit({ type: 'signal-ignored', key: p.key, nspid: p.ref.nums, ns: a.id, sig, reason });
+      return;
+    }
+  }
+  if (isRealtime(sig)) {
+    (p.rtQueue ??= []).push(info);
+    sigAdd(p.pending, sig);
+  } else {
+    // legacy_queue(): a standard signal already pending is not queued again (4.12).
+    if (sigHas(p.pending, sig)) {
+      if (a.events) a.emit({ type: 'signal-ignored', key: p.key, nspid: p.ref.nums, ns: a.id, sig, reason: 'coalesced' });
+      return;
+    }
+    sigAdd(p.pending, sig);
+    (p.pendingInfo ??= new Map()).set(sig, info);
+  }
+  deliverPending(a, p);
+}
+
+/** sig_task_ignored(): why the signal is dropped at send time, or null. */
+function ignoredAtSend(a: NamespaceActor, p: Proc, sig: number, force: boolean): 'init-protected' | 'ignored' | null {
+  const act = handlerOf(p, sig);
+  const dfl = act === undefined || act.handler === 'default';
+  // "SIGKILL and SIGSTOP may not be sent to the global init"
+  if (isGlobalInit(a, p) && isKernelOnly(sig)) return 'init-protected';
+  // "(t->signal->flags & SIGNAL_UNKILLABLE) && handler == SIG_DFL && !(force && sig_kernel_only(sig))" (4.2, 4.3)
+  if (isUnkillable(a, p) && dfl && !(force && isKernelOnly(sig))) return 'init-protected';
+  return handlerIgnores(p, sig) ? 'ignored' : null;
+}
+
+function unqueue(p: Proc, sig: number): void {
+  if (!sigHas(p.pending, sig)) return;
+  sigDel(p.pending, sig);
+  p.pendingInfo?.delete(sig);
+  if (p.rtQueue) p.rtQueue = p.rtQueue.filter((i) => i.signo !== sig);
+}
+
+/** The lowest pending signal that is not blocked (a stopped process only takes SIGKILL). */
+function nextSignal(p: Proc): number {
+  if (p.state === 'stopped') return sigHas(p.pending, SIGKILL) ? SIGKILL : 0;
+  const lo = (p.pending.lo & ~p.blocked.lo) >>> 0;
+  if (lo !== 0) return 32 - Math.clz32(lo & -lo);
+  const hi = (p.pending.hi & ~p.blocked.hi) >>> 0;
+  if (hi !== 0) return 64 - Math.clz32(hi & -hi);
+  return 0;
+}
+
+function dequeue(p: Proc, sig: number): SigInfo | undefined {
+  if (isRealtime(sig)) {
+    const q = p.rtQueue!;
+    const idx = q.findIndex((i) => i.signo === sig);
+    const info = q.splice(idx, 1)[0];
+    if (!q.some((i) => i.signo === sig)) sigDel(p.pending, sig);
+    if (q.length === 0) p.rtQueue = null;
+    return info;
+  }
+  sigDel(p.pending, sig);
+  const info = p.pendingInfo?.get(sig);
+  p.pendingInfo?.delete(sig);
+  return info;
+}
+
+/** get_signal(): take deliverable signals lowest first and act on each. */
+export function deliverPending(a: NamespaceActor, p: Proc): void {
+  for (;;) {
+    if (!isAlive(p)) return;
+    const sig = nextSignal(p);
+    if (sig === 0) return;
+    const info = dequeue(p, sig);
+    const act = handlerOf(p, sig);
+    if (act?.handler === 'ignore') continue;
+    if (act?.handler === 'catch') {
+      runHandler(a, p, sig, act, info);
+      continue;
+    }
+    const action = defaultAction(sig);
+    if (action === 'ignore' || action === 'continue') continue;
+    // "Container-init gets no signals it doesn't want from same container" (4.4):
+    // a blocked signal to init that is still default at dequeue is dropped.
+    if (isUnkillable(a, p) && !isKernelOnly(sig)) {
+      if (a.events) a.emit({ type: 'signal-ignored', key: p.key, nspid: p.ref.nums, ns: a.id, sig, reason: 'init-protected' });
+      continue;
+    }
+    if (action === 'stop') {
+      stopProcess(a, p, sig);
+      continue;
+    }
+    if (a.events) a.emit({ type: 'signal-delivered', key: p.key, nspid: p.ref.nums, ns: a.id, sig, action });
+    exitProcess(a, p, { kind: 'killed', signal: sig, core: action === 'core' });
+    return;
+  }
+}
+
+function runHandler(a: NamespaceActor, p: Proc, sig: number, act: SigAction, info: SigInfo | undefined): void {
+  const handled = (p.handled ??= new Map());
+  handled.set(sig, (handled.get(sig) ?? 0) + 1);
+  if (info) (p.lastInfo ??= new Map()).set(sig, info);
+  if (act.resetHand) p.actions!.delete(sig);
+  if (a.events) a.emit({ type: 'signal-delivered', key: p.key, nspid: p.ref.nums, ns: a.id, sig, action: 'handler', ...(info ? { info } : {}) });
+  interruptWaits(a, p, act.restart === true);
+}
+
+/** do_signal_stop(): the process stops; its parent hears CLD_STOPPED. */
+function stopProcess(a: NamespaceActor, p: Proc, sig: number): void {
+  p.state = 'stopped';
+  if (a.events) a.emit({ type: 'signal-delivered', key: p.key, nspid: p.ref.nums, ns: a.id, sig, action: 'stop' });
+  setStoppedInGroup(a, p, true);
+  notifyParent(a, p, { kind: 'stopped', signal: sig });
+}
+
+/** SIGCONT resumes a stopped process whatever its disposition or mask (4.14). */
+function continueProcess(a: NamespaceActor, p: Proc): void {
+  p.state = 'running';
+  if (a.events) a.emit({ type: 'signal-delivered', key: p.key, nspid: p.ref.nums, ns: a.id, sig: SIGCONT, action: 'continue' });
+  setStoppedInGroup(a, p, false);
+  notifyParent(a, p, { kind: 'continued' });
+}
+
+/** Once its signals are handled, a continued process goes on with what it was doing. */
+function resumeAfterContinue(a: NamespaceActor, p: Proc): void {
+  if (p.state !== 'running') return;
+  const deferred = p.deferred;
+  p.deferred = null;
+  if (p.timerDue) {
+    p.timerDue = false;
+    programTimer(a, p);
+  }
+  if (deferred) for (const call of deferred) runCall(a, call, p);
+}
+
+/** rt_sigaction(2): returns the old action; SIGKILL/SIGSTOP cannot change (4.10). */
+export function sysSigaction(a: NamespaceActor, call: CallMsg, p: Proc, sig: number, action?: SigAction): void {
+  const S = 'rt_sigaction';
+  if (!Number.isInteger(sig) || sig < 1 || sig > 64) return a.replyFail(call.id, 'EINVAL', S, sig);
+  const old: SigAction = handlerOf(p, sig) ?? { handler: 'default' };
+  if (action === undefined) return a.replyOk(call.id, old);
+  if (isKernelOnly(sig)) return a.replyFail(call.id, 'EINVAL', S, sig, 'SIGKILL and SIGSTOP cannot be caught or ignored');
+  const isPlainDefault = action.handler === 'default' && !action.noCldStop && !action.noCldWait && !action.restart && !action.resetHand;
+  if (isPlainDefault) {
+    p.actions?.delete(sig);
+    if (p.actions?.size === 0) p.actions = null;
+  } else {
+    (p.actions ??= new Map()).set(sig, { ...action });
+  }
+  // do_sigaction(): a newly ignored signal's pending instances are discarded (4.11).
+  if (handlerIgnores(p, sig)) unqueue(p, sig);
+  a.replyOk(call.id, old);
+}
+
+/** rt_sigprocmask(2): SIGKILL and SIGSTOP are silently left out of the mask. */
+export function sysSigprocmask(a: NamespaceActor, call: CallMsg, p: Proc, how: 'block' | 'unblock' | 'setmask', set: readonly number[] | undefined): void {
+  const old = sigMembers(p.blocked);
+  if (set !== undefined) {
+    for (const sig of set) {
+      if (!Number.isInteger(sig) || sig < 1 || sig > 64) return a.replyFail(call.id, 'EINVAL', 'rt_sigprocmask', sig);
+    }
+    if (how === 'setmask') p.blocked = { lo: 0, hi: 0 };
+    for (const sig of set) {
+      if (isKernelOnly(sig)) continue;
+      if (how === 'unblock') sigDel(p.blocked, sig);
+      else sigAdd(p.blocked, sig);
+    }
+  }
+  a.replyOk(call.id, old);
+  deliverPending(a, p);
+}
+
+/** rt_sigpending(2): the signals pending *and* blocked. */
+export function sysSigpending(a: NamespaceActor, call: CallMsg, p: Proc): void {
+  const both = copySigSet(p.pending);
+  both.lo = (both.lo & p.blocked.lo) >>> 0;
+  both.hi = (both.hi & p.blocked.hi) >>> 0;
+  a.replyOk(call.id, sigMembers(both));
+}
+
+/** A program's timer ran out (virtual time). A stopped process acts on it when continued. */
+export function onTimerFired(a: NamespaceActor, key: ProcKey, token: number): void {
+  const p = a.procs.get(key);
+  if (!p || p.timer !== token) return;
+  p.timer = 0;
+  if (p.state === 'stopped') p.timerDue = true;
+  else if (p.state === 'running') programTimer(a, p);
+}
+

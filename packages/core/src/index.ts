@@ -1,0 +1,167 @@
+// @pidsim/core: the vocabulary and pure rules of the emulated kernel.
+
+export { ERRNO, KernelError, fail, ok, isErrnoCode } from './errno.js';
+export type { ErrnoCode, Failure, Result, Success } from './errno.js';
+export {
+  MAX_PID_NS_LEVEL,
+  RESERVED_PIDS,
+  PID_MAX_LIMIT,
+  PID_MAX_MIN,
+  PID_MAX_DEFAULT,
+  ROOT_PID_NS_INODE,
+  FIRST_DYNAMIC_INODE,
+  defaultRootPidMax,
+} from './limits.js';
+export {
+  asCallId,
+  asNsId,
+  asPid,
+  asProcKey,
+  asUserNsId,
+  INIT_USER_NS,
+} from './ids.js';
+export type { CallId, NsId, Pid, ProcKey, UserNsId } from './ids.js';
+export { nrIn, onChain, ownerNs, levelOf } from './pid-ref.js';
+export type { PidRef } from './pid-ref.js';
+export { PidAllocator } from './pid-allocator.js';
+export type { AllocFailure } from './pid-allocator.js';
+export {
+  SIGHUP,
+  SIGINT,
+  SIGQUIT,
+  SIGILL,
+  SIGTRAP,
+  SIGABRT,
+  SIGBUS,
+  SIGFPE,
+  SIGKILL,
+  SIGUSR1,
+  SIGSEGV,
+  SIGUSR2,
+  SIGPIPE,
+  SIGALRM,
+  SIGTERM,
+  SIGCHLD,
+  SIGCONT,
+  SIGSTOP,
+  SIGTSTP,
+  SIGTTIN,
+  SIGTTOU,
+  SIGURG,
+  SIGWINCH,
+  SIGRTMIN,
+  SIGRTMAX,
+  NSIG,
+  defaultAction,
+  isKernelOnly,
+  isRealtime,
+  isStopSignal,
+  isValidSignal,
+  parseSignal,
+  signalName,
+  emptySigSet,
+  sigSetOf,
+  sigHas,
+  sigAdd,
+  sigDel,
+  sigIsEmpty,
+  sigMembers,
+  copySigSet,
+} from './signals.js';
+export type { DefaultAction, SigSet } from './signals.js';
+export {
+  encodeStatus,
+  describeStatus,
+  childCode,
+  childStatus,
+  WIFEXITED,
+  WEXITSTATUS,
+  WIFSIGNALED,
+  WTERMSIG,
+  WCOREDUMP,
+  WIFSTOPPED,
+  WSTOPSIG,
+  WIFCONTINUED,
+  CLD_EXITED,
+  CLD_KILLED,
+  CLD_DUMPED,
+  CLD_STOPPED,
+  CLD_CONTINUED,
+  SI_USER,
+  SI_KERNEL,
+  SI_QUEUE,
+  WNOHANG,
+  WUNTRACED,
+  WSTOPPED,
+  WEXITED,
+  WCONTINUED,
+  WNOWAIT,
+} from './wait-status.js';
+export type { ChildChange, WaitOptions } from './wait-status.js';
+export {
+  CLONE_NEWPID,
+  CLONE_NEWUSER,
+  CLONE_NEWNS,
+  CLONE_PARENT,
+  CLONE_THREAD,
+  CLONE_VM,
+  CLONE_SIGHAND,
+  PR_SET_CHILD_SUBREAPER,
+  PR_GET_CHILD_SUBREAPER,
+  LINUX_REBOOT_CMD_RESTART,
+  LINUX_REBOOT_CMD_RESTART2,
+  LINUX_REBOOT_CMD_HALT,
+  LINUX_REBOOT_CMD_POWER_OFF,
+  LINUX_REBOOT_CMD_CAD_ON,
+  LINUX_REBOOT_CMD_CAD_OFF,
+} from './clone-flags.js';
+export type { RebootCommand } from './clone-flags.js';
+export { PROGRAM_NAMES, COMM_LEN, commOf } from './program.js';
+export type { ProgramSpec, ProgramName } from './program.js';
+export type {
+  ActorMsg,
+  CallMsg,
+  ChildInit,
+  ChildUpdate,
+  ClientMsg,
+  EventMsg,
+  ForkArgs,
+  ForkJob,
+  HostRequest,
+  NsInit,
+  NsRef,
+  Op,
+  ParentLink,
+  ProcEntry,
+  ProcessInfo,
+  ProcOp,
+  ProcState,
+  ReleaseJob,
+  RemoteQuery,
+  ReplyMsg,
+  SigAction,
+  SigHandler,
+  SigInfo,
+  SignalAck,
+  SignalSender,
+  SysctlName,
+  WaitResult,
+} from './protocol.js';
+export type { KernelEvent, KernelEventType, TimedEvent } from './events.js';
+export type {
+  ActorSnapshot,
+  ChildSnapshot,
+  GroupSnapshot,
+  KernelSnapshot,
+  NsSnapshot,
+  NsState,
+  PidTableRow,
+  ProcSnapshot,
+} from './snapshot.js';
+export { checkInvariants, describeProcess, INVARIANTS } from './invariants.js';
+export type { InvariantViolation } from './invariants.js';
+export { renderStatus, renderStat, stateLine } from './proc-status.js';
+export { renderPsEf, renderPs } from './ps-render.js';
+export type { PsOptions } from './ps-render.js';
+export { renderPstree } from './pstree-render.js';
+export type { PstreeOptions } from './pstree-render.js';

@@ -1,0 +1,350 @@
+// The message protocol between the client (the Kernel API), the namespace
+// actors, and the host that runs them. One discriminated union per direction,
+// plain data only (it crosses postMessage). docs/protocol.md explains each
+// message, its order, and why no interleaving breaks the invariants.
+
+import type { CallId, NsId, ProcKey, UserNsId } from './ids.js';
+import type { PidRef } from './pid-ref.js';
+import type { ProgramSpec } from './program.js';
+import type { RebootCommand } from './clone-flags.js';
+import type { ChildChange, WaitOptions } from './wait-status.js';
+import type { Failure, Result } from './errno.js';
+import type { SigSet } from './signals.js';
+import type { KernelEvent } from './events.js';
+import type { ActorSnapshot } from './snapshot.js';
+
+/** A PID namespace as a value: enough to route to it and check ancestry. */
+export interface NsRef {
+  readonly id: NsId;
+  readonly level: number;
+  /** Namespace ids from the root (index 0) to this one. */
+  readonly chain: readonly NsId[];
+  /** The number /proc/PID/ns/pid shows as `pid:[inode]`. */
+  readonly inode: number;
+  /** The owning user namespace's chain, root first (for capability checks). */
+  readonly userNs: readonly UserNsId[];
+}
+
+/** What the child of a fork/clone is, as the caller asks for it. */
+export interface ForkArgs {
+  /** CLONE_NEWPID: the child is init of a new namespace (SEMANTICS 2.1). */
+  readonly newPid?: boolean;
+  /** CLONE_NEWUSER: the child gets a new user namespace, where it holds every capability. */
+  readonly newUser?: boolean;
+  /** CLONE_PARENT: the child's parent is the caller's parent (SEMANTICS 2.8). */
+  readonly parent?: boolean;
+  /** CLONE_THREAD; only its EINVAL rules are emulated (SEMANTICS 2.7). */
+  readonly thread?: boolean;
+  /** clone3 set_tid: PIDs innermost first (SEMANTICS 1.10, 1.11). */
+  readonly setTid?: readonly number[];
+  /** What the child runs; by default what the caller runs (fork copies). */
+  readonly program?: ProgramSpec;
+  /** The child's name (comm); by default the program's, or the caller's if the program is inherited. */
+  readonly name?: string;
+  /** The child's command line (/proc/PID/cmdline, ps CMD); by default [name]. */
+  readonly argv?: readonly string[];
+}
+
+export type SigHandler = 'default' | 'ignore' | 'catch';
+
+export interface SigAction {
+  readonly handler: SigHandler;
+  /** SA_RESTART: a wait interrupted by this handler restarts instead of failing EINTR. */
+  readonly restart?: boolean;
+  /** SA_NOCLDSTOP (SIGCHLD only): no SIGCHLD when a child stops or continues. */
+  readonly noCldStop?: boolean;
+  /** SA_NOCLDWAIT (SIGCHLD only): children are reaped automatically (SEMANTICS 5.5). */
+  readonly noCldWait?: boolean;
+  /** SA_RESETHAND: the handler is reset to default when it runs. */
+  readonly resetHand?: boolean;
+}
+
+/** The siginfo a delivered signal carries, with si_pid as the receiver sees it. */
+export interface SigInfo {
+  readonly signo: number;
+  readonly code: number;
+  readonly pid: number;
+  readonly uid: number;
+  readonly status?: number;
+  readonly value?: number;
+}
+
+export type SysctlName = 'ns_last_pid' | 'pid_max';
+
+/** A syscall, made on behalf of one process. */
+export type Op =
+  | ({ readonly op: 'fork' } & ForkArgs)
+  | { readonly op: 'unshare'; readonly newPid?: boolean; readonly newUser?: boolean }
+  | { readonly op: 'setns'; readonly ns: NsRef }
+  | { readonly op: 'exit'; readonly code: number }
+  | { readonly op: 'exec'; readonly program: ProgramSpec; readonly name?: string; readonly argv?: readonly string[] }
+  | { readonly op: 'kill'; readonly pid: number; readonly sig: number; readonly value?: number }
+  | { readonly op: 'wait'; readonly pid: number; readonly options: WaitOptions }
+  | { readonly op: 'sigaction'; readonly sig: number; readonly action?: SigAction }
+  | { readonly op: 'sigprocmask'; readonly how: 'block' | 'unblock' | 'setmask'; readonly set?: readonly number[] }
+  | { readonly op: 'sigpending' }
+  | { readonly op: 'prctl-subreaper'; readonly value?: boolean }
+  | { readonly op: 'setpgid'; readonly pid: number; readonly pgid: number }
+  | { readonly op: 'getpgid'; readonly pid: number }
+  | { readonly op: 'getsid'; readonly pid: number }
+  | { readonly op: 'setsid' }
+  | { readonly op: 'getpid' }
+  | { readonly op: 'getppid' }
+  | { readonly op: 'sysctl'; readonly name: SysctlName; readonly value?: number }
+  | { readonly op: 'reboot'; readonly cmd: RebootCommand }
+  | { readonly op: 'drop-privileges' }
+  | { readonly op: 'info' };
+
+/** procfs reads, addressed to the namespace the proc mount belongs to (SEMANTICS 3.6). */
+export type ProcOp =
+  | { readonly op: 'proc-list' }
+  | { readonly op: 'proc-status'; readonly pid: number | 'self' }
+  | { readonly op: 'proc-ns'; readonly pid: number | 'self'; readonly which: 'pid' | 'pid_for_children' };
+
+/** What a process's handle learns about it (`info` op). */
+export interface ProcessInfo {
+  readonly key: ProcKey;
+  readonly ns: NsRef;
+  readonly pid: number;
+  readonly ppid: number;
+  readonly name: string;
+  readonly cmdline: readonly string[];
+  readonly state: ProcState;
+  readonly program: ProgramSpec;
+  readonly nspid: readonly number[];
+  readonly pidForChildren: NsRef;
+  readonly subreaper: boolean;
+  readonly privileged: boolean;
+  readonly exit: ChildChange | null;
+  /** How many times each caught signal's handler ran, by signal number. */
+  readonly handled: Readonly<Record<number, number>>;
+  /** The siginfo the last run of each handler received, by signal number. */
+  readonly siginfo: Readonly<Record<number, SigInfo>>;
+  readonly blocked: readonly number[];
+  readonly pending: readonly number[];
+}
+
+/** Process states, named exactly. 'exiting' is an init waiting for its namespace to drain. */
+export type ProcState = 'running' | 'stopped' | 'exiting' | 'zombie';
+
+/** One row of a procfs listing, every id as the procfs namespace shows it. */
+export interface ProcEntry {
+  readonly key: ProcKey;
+  readonly uid: number;
+  readonly pid: number;
+  readonly ppid: number;
+  readonly pgid: number;
+  readonly sid: number;
+  readonly name: string;
+  readonly cmdline: readonly string[];
+  /** Virtual milliseconds since boot when the process was forked. */
+  readonly startTime: number;
+  readonly state: ProcState;
+  /** NSpid: the PID from the procfs namespace down to the process's own. */
+  readonly nspid: readonly number[];
+  readonly nspgid: readonly number[];
+  readonly nssid: readonly number[];
+  readonly nsInode: number;
+  readonly level: number;
+}
+
+/** The result of wait()/waitpid()/waitid(). pid 0 = WNOHANG and nothing to report. */
+export interface WaitResult {
+  readonly pid: number;
+  readonly status: number;
+  readonly change: ChildChange | null;
+  /** si_code of the report (CLD_*), 0 when pid is 0. */
+  readonly code: number;
+}
+
+// --- client -> actor --------------------------------------------------------------
+
+export interface CallMsg {
+  readonly type: 'call';
+  readonly id: CallId;
+  readonly caller: ProcKey;
+  readonly op: Op | ProcOp;
+}
+
+// --- actor -> client --------------------------------------------------------------
+
+export interface ReplyMsg {
+  readonly type: 'reply';
+  readonly id: CallId;
+  readonly result: Result<unknown>;
+}
+
+export interface EventMsg {
+  readonly type: 'event';
+  readonly event: KernelEvent;
+}
+
+export type ClientMsg = ReplyMsg | EventMsg;
+
+// --- actor -> actor ---------------------------------------------------------------
+
+/** The attributes a child copies from the process that forks it. */
+export interface ChildInit {
+  readonly name: string;
+  readonly argv: readonly string[];
+  readonly program: ProgramSpec;
+  readonly actions: readonly (readonly [number, SigAction])[];
+  readonly blocked: SigSet;
+  readonly pgrp: PidRef;
+  readonly session: PidRef;
+  readonly caps: UserNsId | null;
+  readonly userNs: readonly UserNsId[];
+}
+
+/** The parent as a child's record knows it: for getppid, orphaned-group checks. */
+export interface ParentLink {
+  readonly ref: PidRef;
+  readonly pgrp: ProcKey;
+  readonly session: ProcKey;
+  /** The parent is the root namespace's init (is_global_init). */
+  readonly globalInit: boolean;
+}
+
+/** A fork in progress, carried along the reserve and commit chains. */
+export interface ForkJob {
+  readonly id: CallId;
+  /** The arguments as the caller gave them (a restarted fork reissues them). */
+  readonly args: ForkArgs;
+  readonly key: ProcKey;
+  readonly caller: ProcKey;
+  readonly callerNs: NsRef;
+  readonly target: NsRef;
+  readonly newNs: boolean;
+  /** set_tid, innermost first; empty when not given. */
+  readonly setTid: readonly number[];
+  /** Reserved numbers; nums[level]. Filled from the target level up to 0. */
+  readonly nums: number[];
+  /** The target namespace was not accepting processes when its level was reserved (ENOMEM). */
+  enomem: boolean;
+  readonly clonePar: boolean;
+  readonly init: ChildInit;
+  /** Filled at attach: the child's parent. */
+  parent: ParentLink | null;
+  parentNs: NsId | null;
+  /** User namespaces where the caller may choose PIDs with set_tid (SEMANTICS 1.11 EPERM). */
+  readonly capRoots: readonly UserNsId[];
+  /** On abort: the outermost level whose number must be freed. */
+  lowest: number;
+  /** Group joins at other actors that must be acknowledged before fork returns. */
+  pendingJoins: number;
+}
+
+/** Freeing (or detaching) a struct pid at every level, innermost first. */
+export interface ReleaseJob {
+  readonly ref: PidRef;
+  /** 'free': the numbers go back to the allocators. 'detach': only the task is gone. */
+  readonly mode: 'free' | 'detach';
+  /** Reply sent by the last level (level 0), if any. */
+  readonly reply: { readonly id: CallId; readonly value: unknown } | null;
+}
+
+export type ActorMsg =
+  | CallMsg
+  | { readonly type: 'fork-reserve'; readonly job: ForkJob }
+  | { readonly type: 'fork-attach'; readonly job: ForkJob }
+  | { readonly type: 'fork-adopt'; readonly job: ForkJob }
+  | { readonly type: 'fork-commit'; readonly job: ForkJob }
+  | { readonly type: 'fork-abort'; readonly job: ForkJob; readonly failure: Failure }
+  /** The child joined its process group at the group's owner; fork may return (sent to the root actor). */
+  | { readonly type: 'fork-joined'; readonly id: CallId }
+  | { readonly type: 'release'; readonly job: ReleaseJob }
+  | { readonly type: 'reap'; readonly child: ProcKey; readonly reply: { readonly id: CallId; readonly value: unknown } | null }
+  | {
+      readonly type: 'signal';
+      readonly targets: readonly ProcKey[];
+      readonly sig: number;
+      readonly sender: SignalSender;
+      /** Who to acknowledge once delivered: a call to reply to, or a gather to count down. */
+      readonly ack: SignalAck;
+    }
+  | { readonly type: 'signal-ack'; readonly gather: number; readonly delivered: number }
+  | { readonly type: 'child-changed'; readonly parent: ProcKey; readonly child: ProcKey; readonly change: ChildChange }
+  | { readonly type: 'child-updated'; readonly parent: ProcKey; readonly child: ProcKey; readonly update: ChildUpdate }
+  | { readonly type: 'set-parent'; readonly child: ProcKey; readonly parent: ParentLink }
+  | { readonly type: 'parent-groups'; readonly children: readonly ProcKey[]; readonly pgrp: ProcKey; readonly session: ProcKey }
+  | {
+      readonly type: 'group-join';
+      readonly group: ProcKey;
+      readonly member: ProcKey;
+      readonly home: NsId;
+      readonly kind: 'pgrp' | 'session';
+      readonly stopped: boolean;
+      /** A fork waits for this join: acknowledge to the root actor. */
+      readonly ack: { readonly root: NsId; readonly id: CallId } | null;
+    }
+  | { readonly type: 'group-leave'; readonly group: ProcKey; readonly member: ProcKey; readonly kind: 'pgrp' | 'session' }
+  | { readonly type: 'group-stopped'; readonly group: ProcKey; readonly member: ProcKey; readonly stopped: boolean }
+  | {
+      readonly type: 'group-signal';
+      readonly group: ProcKey;
+      readonly sig: number;
+      readonly sender: SignalSender;
+      readonly ack: SignalAck;
+    }
+  | { readonly type: 'orphan-check'; readonly group: ProcKey; readonly ignore: ProcKey | null }
+  | { readonly type: 'orphan-probe'; readonly group: ProcKey; readonly check: number; readonly owner: NsId; readonly members: readonly ProcKey[]; readonly ignore: ProcKey | null }
+  | { readonly type: 'orphan-probe-reply'; readonly group: ProcKey; readonly check: number; readonly links: number; readonly answered: number }
+  | {
+      readonly type: 'setpgid-join';
+      readonly id: CallId;
+      readonly target: ProcKey;
+      readonly targetNs: NsId;
+      readonly group: ProcKey;
+      /** The session the group must belong to; null when the target creates the group itself. */
+      readonly session: ProcKey | null;
+    }
+  | { readonly type: 'setpgid-apply'; readonly id: CallId; readonly target: ProcKey; readonly group: PidRef }
+  | { readonly type: 'proc-query'; readonly gather: number; readonly viewer: NsRef; readonly keys: readonly ProcKey[] }
+  | { readonly type: 'proc-answer'; readonly gather: number; readonly entries: readonly ProcEntry[] }
+  | { readonly type: 'remote-call'; readonly id: CallId; readonly viewer: NsRef; readonly target: ProcKey; readonly query: RemoteQuery }
+  | { readonly type: 'ns-ref'; readonly delta: number }
+  | { readonly type: 'ns-discard' }
+  | { readonly type: 'timer-fired'; readonly proc: ProcKey; readonly token: number };
+
+/** A query about one process, answered by the actor it lives in. */
+export type RemoteQuery =
+  | { readonly q: 'pgid'; readonly syscall: string }
+  | { readonly q: 'sid'; readonly syscall: string }
+  | { readonly q: 'status' }
+  | { readonly q: 'ns'; readonly which: 'pid' | 'pid_for_children' };
+
+/** A change of a child's attributes the parent must mirror. */
+export type ChildUpdate =
+  | { readonly u: 'groups'; readonly pgrp: PidRef; readonly session: ProcKey }
+  | { readonly u: 'exec' };
+
+/** Who sent a signal, as the kernel knows it (never data the sender supplied). */
+export type SignalSender =
+  /** From a process: its namespace chain decides init protection (SEMANTICS 4.2, 4.3). */
+  | { readonly kind: 'process'; readonly key: ProcKey; readonly chain: readonly NsId[]; readonly pid: number; readonly value?: number }
+  /** Raised by the kernel (teardown, reboot, orphaned groups): always forced (SEMANTICS 4.5). */
+  | { readonly kind: 'kernel' }
+  /** SIGCHLD from a child's exit, stop or continue, si_pid already in the parent's namespace (3.11). */
+  | { readonly kind: 'child'; readonly code: number; readonly pid: number; readonly status: number };
+
+export type SignalAck =
+  | { readonly kind: 'reply'; readonly id: CallId }
+  | { readonly kind: 'gather'; readonly owner: NsId; readonly gather: number }
+  | { readonly kind: 'none' };
+
+/** A new namespace, as its creator hands it to the host. */
+export interface NsInit {
+  readonly ns: NsRef;
+  readonly parent: NsId;
+  readonly pidMax: number;
+}
+
+// --- actor -> host ----------------------------------------------------------------
+
+export type HostRequest =
+  | { readonly type: 'spawn'; readonly init: NsInit }
+  | { readonly type: 'timer-set'; readonly ns: NsId; readonly proc: ProcKey; readonly token: number; readonly delayMs: number }
+  | { readonly type: 'timer-cancel'; readonly token: number }
+  | { readonly type: 'retire'; readonly ns: NsId };
+
+export type { ActorSnapshot };

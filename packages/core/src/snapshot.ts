@@ -1,0 +1,87 @@
+// A plain-data picture of the emulated system, taken at quiescence. The
+// invariant checker and the /proc renderers work over it, never over live
+// actor state.
+
+import type { NsId, ProcKey } from './ids.js';
+import type { ProcState } from './protocol.js';
+import type { ChildChange } from './wait-status.js';
+import type { ProgramSpec } from './program.js';
+
+/** A namespace's life: awaiting its first process, running, tearing down, gone. */
+export type NsState = 'no-init' | 'active' | 'exiting' | 'dead';
+
+export interface NsSnapshot {
+  readonly id: NsId;
+  readonly level: number;
+  readonly parent: NsId | null;
+  readonly chain: readonly NsId[];
+  readonly inode: number;
+  readonly state: NsState;
+  readonly init: ProcKey | null;
+  readonly pidMax: number;
+  readonly lastPid: number;
+  /** How many numbers are taken here (live, zombie, group-only, reserved). */
+  readonly allocated: number;
+}
+
+export interface PidTableRow {
+  readonly nr: number;
+  readonly key: ProcKey;
+  /** A process (live or zombie) still holds this PID; false for a group/session-only PID. */
+  readonly task: boolean;
+  /** False while a fork still holds it only as a reservation. */
+  readonly committed: boolean;
+}
+
+export interface ChildSnapshot {
+  readonly key: ProcKey;
+  readonly home: NsId;
+  readonly zombie: boolean;
+}
+
+export interface ProcSnapshot {
+  readonly key: ProcKey;
+  readonly ns: NsId;
+  readonly chain: readonly NsId[];
+  readonly nums: readonly number[];
+  readonly state: ProcState;
+  readonly name: string;
+  readonly program: ProgramSpec;
+  readonly parent: ProcKey | null;
+  readonly parentChain: readonly NsId[] | null;
+  readonly parentNums: readonly number[] | null;
+  readonly children: readonly ChildSnapshot[];
+  readonly pgrp: ProcKey;
+  readonly pgrpChain: readonly NsId[];
+  readonly pgrpNums: readonly number[];
+  readonly session: ProcKey;
+  readonly sessionChain: readonly NsId[];
+  readonly sessionNums: readonly number[];
+  readonly exit: ChildChange | null;
+  readonly subreaper: boolean;
+  readonly pidForChildren: NsId;
+  /** Syscalls of this process that are blocked in the kernel (wait, or made while stopped). */
+  readonly blockedCalls: number;
+}
+
+export interface GroupSnapshot {
+  readonly key: ProcKey;
+  readonly pgrpMembers: readonly ProcKey[];
+  readonly sessionMembers: number;
+}
+
+export interface ActorSnapshot {
+  readonly ns: NsSnapshot;
+  readonly table: readonly PidTableRow[];
+  readonly procs: readonly ProcSnapshot[];
+  readonly groups: readonly GroupSnapshot[];
+}
+
+export interface KernelSnapshot {
+  readonly namespaces: readonly ActorSnapshot[];
+  /** Calls the client issued that have not been answered. */
+  readonly pendingCalls: number;
+  /** Replies that arrived for no pending call, or twice (invariant 6). */
+  readonly strayReplies: readonly string[];
+  readonly time: number;
+}

@@ -1,0 +1,293 @@
+// The `inline` transport: every actor on this thread. Messages wait on
+// per-link FIFO queues (one per sender->receiver pair); a seeded PRNG picks
+// which non-empty link delivers next. The same seed replays the same run;
+// another seed explores another legal interleaving.
+
+import {
+  ROOT_PID_NS_INODE,
+  FIRST_DYNAMIC_INODE,
+  INIT_USER_NS,
+  asNsId,
+  asProcKey,
+  type ActorMsg,
+  type ActorSnapshot,
+  type CallId,
+  type KernelEvent,
+  type NsId,
+  type NsInit,
+  type NsRef,
+  type ProcKey,
+  type ProgramSpec,
+  type Result,
+} from '@pidsim/core';
+import { NamespaceActor, bootRootInit, type ActorHost } from '@pidsim/actors';
+import { Prng } from './prng.js';
+import { VirtualClock } from './virtual-clock.js';
+import type { Transport, TransportSink } from './transport.js';
+
+/** Sender ids of the two non-actor endpoints. */
+const CLIENT = -1;
+const CLOCK = -2;
+
+interface Link {
+  readonly from: number;
+  readonly to: NsId;
+  readonly queue: ActorMsg[];
+  head: number;
+  active: boolean;
+}
+
+export interface BootOptions {
+  readonly pidMax: number;
+  readonly initProgram: ProgramSpec;
+  readonly initName: string;
+  readonly initArgv: readonly string[];
+}
+
+export interface InlineOptions extends BootOptions {
+  readonly seed: number;
+  readonly sink: TransportSink;
+}
+
+export class InlineTransport implements Transport {
+  readonly kind = 'inline' as const;
+  readonly rootNs: NsId;
+  readonly rootInit: { readonly key: ProcKey; readonly ns: NsRef };
+  readonly #sink: TransportSink;
+  readonly #rng: Prng;
+  readonly #clock = new VirtualClock();
+  readonly #actors = new Map<NsId, NamespaceActor>();
+  readonly #retired = new Set<NsId>();
+  /** from -> to -> link */
+  readonly #links = new Map<number, Map<number, Link>>();
+  /** Links with messages waiting; the PRNG picks among them. */
+  readonly #active: Link[] = [];
+  #scheduled = false;
+  #draining = false;
+  #closed = false;
+  eventsEnabled = false;
+  #nextNs = 1;
+  #nextProc = 1;
+  #nextInode = FIRST_DYNAMIC_INODE;
+  #nextUserNs = 1;
+  #nextToken = 1;
+  /** Messages delivered so far (for stats and benchmarks). */
+  delivered = 0;
+
+  constructor(options: InlineOptions) {
+    this.#sink = options.sink;
+    this.#rng = new Prng(options.seed);
+    const id = this.nextNsId();
+    const ns: NsRef = { id, level: 0, chain: [id], inode: ROOT_PID_NS_INODE, userNs: [INIT_USER_NS] };
+    const root = this.#spawn({ ns, parent: id, pidMax: options.pidMax });
+    this.rootNs = id;
+    const key = this.nextProcKey();
+    bootRootInit(root, { key, program: options.initProgram, name: options.initName, argv: options.initArgv });
+    this.rootInit = { key, ns };
+  }
+
+  nextNsId(): NsId {
+    return asNsId(this.#nextNs++);
+  }
+  nextProcKey(): ProcKey {
+    return asProcKey(this.#nextProc++);
+  }
+  nextInode(): number {
+    return this.#nextInode++;
+  }
+  nextUserNs(): number {
+    return this.#nextUserNs++;
+  }
+  nextToken(): number {
+    return this.#nextToken++;
+  }
+
+  get clock(): VirtualClock {
+    return this.#clock;
+  }
+
+  get sink(): TransportSink {
+    return this.#sink;
+  }
+
+  #spawn(init: NsInit): NamespaceActor {
+    const actor = new NamespaceActor(new InlineHost(this, init.ns.id), init);
+    this.#actors.set(init.ns.id, actor);
+    return actor;
+  }
+
+  spawn(init: NsInit): void {
+    this.#spawn(init);
+  }
+
+  retire(ns: NsId): void {
+    this.#actors.delete(ns);
+    this.#retired.add(ns);
+  }
+
+  /** How many namespaces have a live actor. */
+  get actorCount(): number {
+    return this.#actors.size;
+  }
+
+  post(to: NsId, msg: ActorMsg): void {
+    if (this.#closed) throw new Error('pidsim: the kernel is closed');
+    this.enqueue(CLIENT, to, msg);
+  }
+
+  enqueue(from: number, to: NsId, msg: ActorMsg): void {
+    let byTo = this.#links.get(from);
+    if (!byTo) this.#links.set(from, (byTo = new Map()));
+    let link = byTo.get(to);
+    if (!link) byTo.set(to, (link = { from, to, queue: [], head: 0, active: false }));
+    link.queue.push(msg);
+    if (!link.active) {
+      link.active = true;
+      this.#active.push(link);
+    }
+    if (!this.#draining && !this.#scheduled) {
+      this.#scheduled = true;
+      queueMicrotask(() => {
+        this.#scheduled = false;
+        this.#drain();
+      });
+    }
+  }
+
+  timerMessage(ns: NsId, proc: ProcKey, token: number): void {
+    this.enqueue(CLOCK, ns, { type: 'timer-fired', proc, token });
+  }
+
+  /** Deliver until nothing is queued, then tell the kernel it is idle (which may queue timers). */
+  #drain(): void {
+    if (this.#draining || this.#closed) return;
+    this.#draining = true;
+    try {
+      for (;;) {
+        const active = this.#active;
+        while (active.length > 0) {
+          const i = this.#rng.below(active.length);
+          const link = active[i]!;
+          const msg = link.queue[link.head++]!;
+          if (link.head === link.queue.length) {
+            link.queue.length = 0;
+            link.head = 0;
+            link.active = false;
+            active[i] = active[active.length - 1]!;
+            active.pop();
+          }
+          this.#deliver(link.to, msg);
+        }
+        this.#sink.idle();
+        if (this.#active.length === 0) break;
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  #deliver(to: NsId, msg: ActorMsg): void {
+    this.delivered++;
+    const actor = this.#actors.get(to);
+    if (!actor) {
+      const where = this.#retired.has(to) ? 'retired' : 'unknown';
+      throw new Error(`pidsim inline transport: ${msg.type} message to ${where} namespace ${to}`);
+    }
+    actor.handle(msg);
+  }
+
+  settled(): Promise<void> {
+    this.#drain();
+    return Promise.resolve();
+  }
+
+  async snapshot(): Promise<ActorSnapshot[]> {
+    await this.settled();
+    return [...this.#actors.values()].map((a) => a.snapshot());
+  }
+
+  setEventsEnabled(on: boolean): void {
+    this.eventsEnabled = on;
+  }
+
+  now(): number {
+    return this.#clock.now();
+  }
+
+  nextTimerAt(): number | undefined {
+    return this.#clock.nextAt();
+  }
+
+  async advanceTo(at: number): Promise<void> {
+    this.#clock.advanceTo(at);
+    await this.settled();
+  }
+
+  /** Fire the earliest timer(s) now; used by the kernel when a blocked call waits on time. */
+  fireNextTimer(): boolean {
+    const at = this.#clock.nextAt();
+    if (at === undefined) return false;
+    this.#clock.advanceTo(at);
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#clock.clear();
+    this.#active.length = 0;
+  }
+}
+
+/** One actor's view of the inline transport: it knows who is sending. */
+class InlineHost implements ActorHost {
+  readonly #t: InlineTransport;
+  readonly #from: NsId;
+
+  constructor(t: InlineTransport, from: NsId) {
+    this.#t = t;
+    this.#from = from;
+  }
+
+  send(to: NsId, msg: ActorMsg): void {
+    this.#t.enqueue(this.#from, to, msg);
+  }
+  reply(id: CallId, result: Result<unknown>): void {
+    this.#t.sink.reply(id, result);
+  }
+  get eventsEnabled(): boolean {
+    return this.#t.eventsEnabled;
+  }
+  emit(event: KernelEvent): void {
+    this.#t.sink.event(event);
+  }
+  spawn(init: NsInit): void {
+    this.#t.spawn(init);
+  }
+  retire(ns: NsId): void {
+    this.#t.retire(ns);
+  }
+  setTimer(ns: NsId, proc: ProcKey, token: number, delayMs: number): void {
+    this.#t.clock.schedule(delayMs, token, () => this.#t.timerMessage(ns, proc, token));
+  }
+  cancelTimer(token: number): void {
+    this.#t.clock.cancel(token);
+  }
+  now(): number {
+    return this.#t.clock.now();
+  }
+  nextProcKey(): ProcKey {
+    return this.#t.nextProcKey();
+  }
+  nextNsId(): NsId {
+    return this.#t.nextNsId();
+  }
+  nextInode(): number {
+    return this.#t.nextInode();
+  }
+  nextUserNs(): number {
+    return this.#t.nextUserNs();
+  }
+  nextToken(): number {
+    return this.#t.nextToken();
+  }
+}

@@ -1,0 +1,70 @@
+// createKernel() options, validated once at the edge with messages that name
+// the option and echo what was received.
+
+import { z } from 'zod';
+import { PID_MAX_LIMIT, PID_MAX_MIN, PID_MAX_DEFAULT, type ProgramSpec } from '@pidsim/core';
+
+const schema = z
+  .object({
+    transport: z.enum(['inline', 'threads']).default('inline'),
+    seed: z.number().int().min(0).max(0xffffffff).default(0),
+    pidMax: z.number().int().min(PID_MAX_MIN).max(PID_MAX_LIMIT).default(PID_MAX_DEFAULT),
+    init: z
+      .object({
+        program: z.enum(['reaper', 'idle']).default('reaper'),
+        name: z.string().min(1).default('init'),
+        argv: z.array(z.string()).optional(),
+      })
+      .strict()
+      .default({ program: 'reaper', name: 'init' }),
+    clock: z.enum(['auto', 'manual']).default('auto'),
+    events: z.boolean().default(false),
+    workers: z.number().int().min(1).max(256).optional(),
+    placement: z.enum(['co-locate', 'spread']).default('co-locate'),
+    maxInFlight: z.number().int().min(1).optional(),
+  })
+  .strict();
+
+export type KernelOptions = z.input<typeof schema>;
+
+export interface ResolvedOptions {
+  readonly transport: 'inline' | 'threads';
+  readonly seed: number;
+  readonly pidMax: number;
+  readonly initProgram: ProgramSpec;
+  readonly initName: string;
+  readonly initArgv: readonly string[];
+  readonly clock: 'auto' | 'manual';
+  readonly events: boolean;
+  readonly workers: number | undefined;
+  readonly placement: 'co-locate' | 'spread';
+  readonly maxInFlight: number | undefined;
+}
+
+/** Validates createKernel() options; throws a TypeError naming the option and the value received. */
+export function resolveOptions(input: unknown): ResolvedOptions {
+  const parsed = schema.safeParse(input ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = issue.path.join('.');
+    const received = issue.path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined), input);
+    const where = path === '' ? 'options' : `option \`${path}\``;
+    const unknownKeys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.map((k) => `\`${k}\``).join(', ')})` : '';
+    throw new TypeError(`createKernel: ${where}: ${issue.message}${unknownKeys}; received ${JSON.stringify(received)}`);
+  }
+  const o = parsed.data;
+  const initProgram: ProgramSpec = { name: o.init.program };
+  return {
+    transport: o.transport,
+    seed: o.seed,
+    pidMax: o.pidMax,
+    initProgram,
+    initName: o.init.name,
+    initArgv: o.init.argv ?? [o.init.name],
+    clock: o.clock,
+    events: o.events,
+    workers: o.workers,
+    placement: o.placement,
+    maxInFlight: o.maxInFlight,
+  };
+}

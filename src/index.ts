@@ -1,0 +1,53 @@
+// pidsim: an emulator of the Linux process model around PID namespaces.
+
+import { Kernel, type KernelOptions } from '@pidsim/scheduler';
+
+/**
+ * Boots an emulated kernel: a root PID namespace whose PID 1 (`kernel.init`)
+ * runs `options.init.program` (a reaper by default). Bad options throw a
+ * TypeError naming the option.
+ */
+export function createKernel(options?: KernelOptions): Kernel {
+  return new Kernel(options);
+}
+
+export { Kernel, Process, ProcFs, NsHandle } from '@pidsim/scheduler';
+export type { ForkOptions, KernelOptions, ProgramLike, SignalLike } from '@pidsim/scheduler';
+export {
+  KernelError,
+  ERRNO,
+  checkInvariants,
+  describeStatus,
+  renderPs,
+  renderPsEf,
+  renderPstree,
+  renderStatus,
+  signalName,
+  parseSignal,
+  WIFEXITED,
+  WEXITSTATUS,
+  WIFSIGNALED,
+  WTERMSIG,
+  WIFSTOPPED,
+  WSTOPSIG,
+  WIFCONTINUED,
+  MAX_PID_NS_LEVEL,
+  PID_MAX_LIMIT,
+  RESERVED_PIDS,
+} from '@pidsim/core';
+export type {
+  ChildChange,
+  ErrnoCode,
+  InvariantViolation,
+  KernelEvent,
+  KernelSnapshot,
+  NsRef,
+  ProcEntry,
+  ProcessInfo,
+  ProgramSpec,
+  SigAction,
+  SigInfo,
+  TimedEvent,
+  WaitOptions,
+  WaitResult,
+} from '@pidsim/core';
