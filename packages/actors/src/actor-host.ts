@@ -10,6 +10,7 @@ import type {
   NsInit,
   ProcKey,
   Result,
+  UserNsId,
 } from '@pidsim/core';
 
 export interface ActorHost {
@@ -32,7 +33,14 @@ export interface ActorHost {
   /** Identifiers unique across the whole kernel (every worker), deterministic per run. */
   nextProcKey(): ProcKey;
   nextNsId(): NsId;
-  nextInode(): number;
-  nextUserNs(): number;
+  /** ns_alloc_inum(): the lowest free namespace inode (freed ones are reused, SEMANTICS 2.13). */
+  allocInode(): number;
+  /** A new user namespace (its max_pid_namespaces starts at the default). */
+  nextUserNs(): UserNsId;
   nextToken(): number;
+  /** inc_pid_namespaces(): false when a user namespace of `chain` is at max_pid_namespaces (2.12). */
+  chargePidNs(chain: readonly UserNsId[]): boolean;
+  /** /proc/sys/user/max_pid_namespaces of user namespace `id`. */
+  maxPidNamespaces(id: UserNsId): number;
+  setMaxPidNamespaces(id: UserNsId, value: number): void;
 }

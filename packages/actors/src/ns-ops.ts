@@ -12,7 +12,6 @@ import {
   SIGHUP,
   SIGINT,
   SIGKILL,
-  asUserNsId,
   onChain,
   type CallMsg,
   type NsRef,
@@ -26,14 +25,19 @@ import { hasCap } from './process-queries.js';
 import { deliverSignal } from './task-signals.js';
 import { exitProcess } from './task-exit.js';
 
-/** create_pid_namespace(): a child of this namespace, with its own actor (placed by the host). */
-export function createNamespace(a: NamespaceActor, userNs: readonly UserNsId[], announce: boolean): NsRef {
+/**
+ * create_pid_namespace(): a child of this namespace, with its own actor
+ * (placed by the host); null when a user namespace of the owner's chain is at
+ * its max_pid_namespaces (ENOSPC, 2.12).
+ */
+export function createNamespace(a: NamespaceActor, userNs: readonly UserNsId[], announce: boolean): NsRef | null {
+  if (!a.host.chargePidNs(userNs)) return null;
   const id = a.host.nextNsId();
   const ref: NsRef = {
     id,
     level: a.level + 1,
     chain: [...a.chain, id],
-    inode: a.host.nextInode(),
+    inode: a.host.allocInode(),
     userNs,
   };
   // "ns->pid_max = PID_MAX_LIMIT": a new namespace does not inherit its parent's (1.8).
@@ -48,7 +52,7 @@ export function sysUnshare(a: NamespaceActor, call: CallMsg, p: Proc, newPid: bo
   let userNs = p.userNs;
   let caps = p.caps;
   if (newUser) {
-    const fresh = asUserNsId(a.host.nextUserNs());
+    const fresh = a.host.nextUserNs();
     userNs = [...p.userNs, fresh];
     caps = fresh;
   }
@@ -60,10 +64,14 @@ export function sysUnshare(a: NamespaceActor, call: CallMsg, p: Proc, newPid: bo
     }
     if (a.level + 1 > MAX_PID_NS_LEVEL) return a.replyFail(call.id, 'ENOSPC', S, undefined, 'PID namespaces nest at most 32 deep');
   }
+  let ref: NsRef | null = null;
+  if (newPid) {
+    ref = createNamespace(a, userNs, true);
+    if (!ref) return a.replyFail(call.id, 'ENOSPC', S, undefined, 'max_pid_namespaces reached');
+  }
   p.userNs = userNs;
   p.caps = caps;
-  if (newPid) {
-    const ref = createNamespace(a, userNs, true);
+  if (ref) {
     a.send(ref.id, { type: 'ns-ref', delta: 1 });
     p.pidForChildren = ref;
     p.pfcHasInit = false;
@@ -117,6 +125,7 @@ export function onNsDiscard(a: NamespaceActor): void {
  * the namespace's user namespace.
  */
 export function sysSysctl(a: NamespaceActor, call: CallMsg, p: Proc, name: SysctlName, value: number | undefined): void {
+  if (name === 'max_pid_namespaces') return userSysctl(a, call, p, value);
   const path = `/proc/sys/kernel/${name}`;
   if (value === undefined) return a.replyOk(call.id, name === 'ns_last_pid' ? a.alloc.lastPid : a.alloc.pidMax);
   if (name === 'ns_last_pid') {
@@ -134,6 +143,22 @@ export function sysSysctl(a: NamespaceActor, call: CallMsg, p: Proc, name: Sysct
     }
     a.alloc.pidMax = value;
   }
+  a.replyOk(call.id, 0);
+}
+
+/**
+ * /proc/sys/user/max_pid_namespaces of the caller's user namespace (2.12).
+ * Writing needs CAP_SYS_RESOURCE there (set_permissions(): else read-only).
+ */
+function userSysctl(a: NamespaceActor, call: CallMsg, p: Proc, value: number | undefined): void {
+  const path = '/proc/sys/user/max_pid_namespaces';
+  const own = p.userNs[p.userNs.length - 1]!;
+  if (value === undefined) return a.replyOk(call.id, a.host.maxPidNamespaces(own));
+  if (!hasCap(p.caps, p.userNs)) return a.replyFail(call.id, 'EACCES', 'open', path);
+  if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) {
+    return a.replyFail(call.id, 'EINVAL', 'write', path, `${value} is outside [0, 2147483647]`);
+  }
+  a.host.setMaxPidNamespaces(own, value);
   a.replyOk(call.id, 0);
 }
 

@@ -14,7 +14,6 @@
 import {
   MAX_PID_NS_LEVEL,
   SIGKILL,
-  asUserNsId,
   commOf,
   copySigSet,
   emptySigSet,
@@ -56,7 +55,7 @@ export function sysFork(a: NamespaceActor, call: CallMsg, caller: Proc, args: Fo
   let userNs = caller.userNs;
   let caps = caller.caps;
   if (args.newUser) {
-    const fresh = asUserNsId(a.host.nextUserNs());
+    const fresh = a.host.nextUserNs();
     userNs = [...caller.userNs, fresh];
     caps = fresh;
   }
@@ -69,7 +68,9 @@ export function sysFork(a: NamespaceActor, call: CallMsg, caller: Proc, args: Fo
     if (caller.pidForChildren.id !== a.id) return a.replyFail(call.id, 'EINVAL', SYSCALL, undefined, 'pid_for_children differs from the active namespace');
     // create_pid_namespace(): "if (level > MAX_PID_NS_LEVEL) goto out" with -ENOSPC (2.10).
     if (a.level + 1 > MAX_PID_NS_LEVEL) return a.replyFail(call.id, 'ENOSPC', SYSCALL, undefined, 'PID namespaces nest at most 32 deep');
-    target = createNamespace(a, userNs, false);
+    const created = createNamespace(a, userNs, false);
+    if (!created) return a.replyFail(call.id, 'ENOSPC', SYSCALL, undefined, 'max_pid_namespaces reached');
+    target = created;
     newNs = true;
   }
   // alloc_pid(): "if (set_tid_size > ns->level + 1) return ERR_PTR(-EINVAL)".

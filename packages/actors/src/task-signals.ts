@@ -195,6 +195,7 @@ export function deliverSignal(a: NamespaceActor, p: Proc, sig: number, sender: S
     }
   }
   queueSignal(a, p, sig, info, force);
+  deliverPending(a, p);
   if (resumed) resumeAfterContinue(a, p);
 }
 
@@ -219,7 +220,6 @@ function queueSignal(a: NamespaceActor, p: Proc, sig: number, info: SigInfo, for
     sigAdd(p.pending, sig);
     (p.pendingInfo ??= new Map()).set(sig, info);
   }
-  deliverPending(a, p);
 }
 
 /** sig_task_ignored(): why the signal is dropped at send time, or null. */

@@ -69,7 +69,8 @@ export interface SigInfo {
   readonly value?: number;
 }
 
-export type SysctlName = 'ns_last_pid' | 'pid_max';
+/** kernel.ns_last_pid and kernel.pid_max are per PID namespace; user.max_pid_namespaces per user namespace. */
+export type SysctlName = 'ns_last_pid' | 'pid_max' | 'max_pid_namespaces';
 
 /** A syscall, made on behalf of one process. */
 export type Op =

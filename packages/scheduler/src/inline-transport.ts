@@ -5,10 +5,10 @@
 
 import {
   ROOT_PID_NS_INODE,
-  FIRST_DYNAMIC_INODE,
   INIT_USER_NS,
   asNsId,
   asProcKey,
+  asUserNsId,
   type ActorMsg,
   type ActorSnapshot,
   type CallId,
@@ -19,10 +19,12 @@ import {
   type ProcKey,
   type ProgramSpec,
   type Result,
+  type UserNsId,
 } from '@pidsim/core';
 import { NamespaceActor, bootRootInit, type ActorHost } from '@pidsim/actors';
 import { Prng } from './prng.js';
 import { VirtualClock } from './virtual-clock.js';
+import { KernelTables } from './kernel-tables.js';
 import type { Transport, TransportSink } from './transport.js';
 
 /** Sender ids of the two non-actor endpoints. */
@@ -68,9 +70,9 @@ export class InlineTransport implements Transport {
   eventsEnabled = false;
   #nextNs = 1;
   #nextProc = 1;
-  #nextInode = FIRST_DYNAMIC_INODE;
   #nextUserNs = 1;
   #nextToken = 1;
+  readonly tables = new KernelTables();
   /** Messages delivered so far (for stats and benchmarks). */
   delivered = 0;
 
@@ -92,11 +94,10 @@ export class InlineTransport implements Transport {
   nextProcKey(): ProcKey {
     return asProcKey(this.#nextProc++);
   }
-  nextInode(): number {
-    return this.#nextInode++;
-  }
-  nextUserNs(): number {
-    return this.#nextUserNs++;
+  nextUserNs(): UserNsId {
+    const id = asUserNsId(this.#nextUserNs++);
+    this.tables.initUserNs(id);
+    return id;
   }
   nextToken(): number {
     return this.#nextToken++;
@@ -121,8 +122,14 @@ export class InlineTransport implements Transport {
   }
 
   retire(ns: NsId): void {
+    const actor = this.#actors.get(ns);
+    if (!actor) return;
     this.#actors.delete(ns);
     this.#retired.add(ns);
+    if (actor.level > 0) {
+      this.tables.freeInode(actor.ref.inode);
+      this.tables.unchargePidNs(actor.ref.userNs);
+    }
   }
 
   /** How many namespaces have a live actor. */
@@ -281,11 +288,20 @@ class InlineHost implements ActorHost {
   nextNsId(): NsId {
     return this.#t.nextNsId();
   }
-  nextInode(): number {
-    return this.#t.nextInode();
+  allocInode(): number {
+    return this.#t.tables.allocInode();
   }
-  nextUserNs(): number {
+  nextUserNs(): UserNsId {
     return this.#t.nextUserNs();
+  }
+  chargePidNs(chain: readonly UserNsId[]): boolean {
+    return this.#t.tables.chargePidNs(chain);
+  }
+  maxPidNamespaces(id: UserNsId): number {
+    return this.#t.tables.maxPidNamespaces(id);
+  }
+  setMaxPidNamespaces(id: UserNsId, value: number): void {
+    this.#t.tables.setMaxPidNamespaces(id, value);
   }
   nextToken(): number {
     return this.#t.nextToken();

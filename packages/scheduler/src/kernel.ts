@@ -529,13 +529,13 @@ export class Process {
     return this.#call({ op: 'getppid' });
   }
 
-  /** Reads /proc/sys/kernel/{ns_last_pid,pid_max} of this process's namespace. */
+  /** Reads /proc/sys/kernel/{ns_last_pid,pid_max} of this process's PID namespace, or user/max_pid_namespaces of its user namespace. */
   readSysctl(name: SysctlName): Promise<number> {
     checkSysctl(name);
     return this.#call({ op: 'sysctl', name });
   }
 
-  /** Writes /proc/sys/kernel/{ns_last_pid,pid_max} of this process's namespace. */
+  /** Writes /proc/sys/kernel/{ns_last_pid,pid_max} of this process's PID namespace, or user/max_pid_namespaces of its user namespace. */
   async writeSysctl(name: SysctlName, value: number): Promise<void> {
     checkSysctl(name);
     if (typeof value !== 'number') throw new TypeError(`writeSysctl: value must be a number, received ${JSON.stringify(value)}`);
@@ -592,7 +592,7 @@ function checkArgv(argv: unknown, where: string): readonly string[] {
 }
 
 function checkSysctl(name: unknown): void {
-  if (name !== 'ns_last_pid' && name !== 'pid_max') {
-    throw new TypeError(`sysctl: name must be 'ns_last_pid' or 'pid_max', received ${JSON.stringify(name)}`);
+  if (name !== 'ns_last_pid' && name !== 'pid_max' && name !== 'max_pid_namespaces') {
+    throw new TypeError(`sysctl: name must be 'ns_last_pid', 'pid_max' or 'max_pid_namespaces', received ${JSON.stringify(name)}`);
   }
 }
