@@ -1,6 +1,8 @@
 // The backends every conformance test runs on. A test written once with
 // `forEachBackend` runs under each inline seed (different legal
-// interleavings) and, once available, on worker threads.
+// interleavings) and on worker threads (one worker; two with every namespace
+// placed on the other worker, so each chain crosses threads). Threaded
+// kernels need the build (`npm run build`; `npm test` does it first).
 
 import { afterEach, describe } from 'vitest';
 import { createKernel, KernelError, type Kernel, type KernelOptions } from '../../src/index.js';
@@ -20,6 +22,15 @@ export const BACKENDS: readonly Backend[] = [
       create: (options) => track(createKernel({ ...options, transport: 'inline', seed })),
     }),
   ),
+  {
+    name: 'threads W=1',
+    create: (options) => track(createKernel({ ...options, transport: 'threads', workers: 1 })),
+  },
+  {
+    // Every namespace on the next worker: the most cross-thread traffic.
+    name: 'threads W=2 spread',
+    create: (options) => track(createKernel({ ...options, transport: 'threads', workers: 2, placement: 'spread' })),
+  },
 ];
 
 const open: Kernel[] = [];

@@ -146,6 +146,7 @@ export type {
   SignalSender,
   SysctlName,
   WaitResult,
+  WireItem,
 } from './protocol.js';
 export type { KernelEvent, KernelEventType, TimedEvent } from './events.js';
 export type {

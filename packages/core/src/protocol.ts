@@ -349,3 +349,25 @@ export type HostRequest =
   | { readonly type: 'retire'; readonly ns: NsId };
 
 export type { ActorSnapshot };
+
+// --- between threads ------------------------------------------------------------------
+
+/**
+ * One item of a batch posted between threads (main <-> worker, worker <->
+ * worker). Everything bound for one thread within one tick travels as one
+ * array of these; each item counts as one message in flight until processed.
+ */
+export type WireItem =
+  /** For the actor of namespace `to`. */
+  | { readonly t: 'msg'; readonly to: NsId; readonly msg: ActorMsg }
+  /** Host the actor of a new namespace here (sent ahead of any message to it). */
+  | { readonly t: 'spawn'; readonly init: NsInit }
+  /** To the main thread: a syscall's answer. */
+  | { readonly t: 'reply'; readonly id: CallId; readonly result: Result<unknown> }
+  /** To the main thread: something happened. */
+  | { readonly t: 'event'; readonly event: KernelEvent }
+  /** To the main thread: a program's timer (the virtual clock lives there). */
+  | { readonly t: 'timer-set'; readonly ns: NsId; readonly proc: ProcKey; readonly token: number; readonly delayMs: number }
+  | { readonly t: 'timer-cancel'; readonly token: number }
+  /** To the main thread: a message reached no actor (a protocol bug), or an actor threw. */
+  | { readonly t: 'fault'; readonly message: string };

@@ -8,3 +8,5 @@ export { InlineTransport } from './inline-transport.js';
 export type { Transport, TransportSink } from './transport.js';
 export { VirtualClock } from './virtual-clock.js';
 export { Prng } from './prng.js';
+export { ThreadsTransport } from './threads-transport.js';
+export { workerEntryPath } from './worker-entry-path.js';

@@ -8,7 +8,6 @@ import {
   INIT_USER_NS,
   asNsId,
   asProcKey,
-  asUserNsId,
   type ActorMsg,
   type ActorSnapshot,
   type CallId,
@@ -21,10 +20,9 @@ import {
   type Result,
   type UserNsId,
 } from '@pidsim/core';
-import { NamespaceActor, bootRootInit, type ActorHost } from '@pidsim/actors';
+import { KernelTables, NamespaceActor, bootRootInit, type ActorHost } from '@pidsim/actors';
 import { Prng } from './prng.js';
 import { VirtualClock } from './virtual-clock.js';
-import { KernelTables } from './kernel-tables.js';
 import type { Transport, TransportSink } from './transport.js';
 
 /** Sender ids of the two non-actor endpoints. */
@@ -70,7 +68,6 @@ export class InlineTransport implements Transport {
   eventsEnabled = false;
   #nextNs = 1;
   #nextProc = 1;
-  #nextUserNs = 1;
   #nextToken = 1;
   readonly tables = new KernelTables();
   /** Messages delivered so far (for stats and benchmarks). */
@@ -95,9 +92,7 @@ export class InlineTransport implements Transport {
     return asProcKey(this.#nextProc++);
   }
   nextUserNs(): UserNsId {
-    const id = asUserNsId(this.#nextUserNs++);
-    this.tables.initUserNs(id);
-    return id;
+    return this.tables.allocUserNs();
   }
   nextToken(): number {
     return this.#nextToken++;

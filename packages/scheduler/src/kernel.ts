@@ -36,7 +36,9 @@ import {
   type WaitOptions,
   type WaitResult,
 } from '@pidsim/core';
+import PQueue from 'p-queue';
 import { InlineTransport } from './inline-transport.js';
+import { ThreadsTransport } from './threads-transport.js';
 import type { Transport, TransportSink } from './transport.js';
 import { resolveOptions, type KernelOptions, type ResolvedOptions } from './options.js';
 
@@ -120,7 +122,9 @@ export class Kernel implements TransportSink {
   readonly options: ResolvedOptions;
   /** The global init: PID 1 of the root namespace. */
   readonly init: Process;
-  readonly #transport: Transport & { readonly rootInit: { key: ProcKey; ns: NsRef } };
+  readonly #transport: Transport;
+  /** Bounds the calls outstanding at once (maxInFlight), so a caller issuing a million forks stays in memory. */
+  readonly #queue: PQueue | null;
   /** Calls sent and not yet answered. */
   readonly #pending = new Map<CallId, { resolve: (v: unknown) => void; reject: (e: Error) => void; syscall: string }>();
   readonly #stray: string[] = [];
@@ -131,10 +135,11 @@ export class Kernel implements TransportSink {
 
   constructor(input?: KernelOptions) {
     this.options = resolveOptions(input);
-    if (this.options.transport === 'threads') {
-      throw new TypeError("createKernel: option `transport`: 'threads' needs createThreadedKernel() (it starts workers asynchronously)");
-    }
-    this.#transport = new InlineTransport({ ...this.options, sink: this });
+    this.#transport =
+      this.options.transport === 'threads'
+        ? new ThreadsTransport({ ...this.options, sink: this })
+        : new InlineTransport({ ...this.options, sink: this });
+    this.#queue = this.options.maxInFlight === undefined ? null : new PQueue({ concurrency: this.options.maxInFlight });
     if (this.options.events) this.#transport.setEventsEnabled(true);
     const root = this.#transport.rootInit;
     this.init = new Process(this, root.key, root.ns, [1]);
@@ -151,6 +156,11 @@ export class Kernel implements TransportSink {
 
   /** Sends a syscall on behalf of `caller` to the actor of namespace `to`. */
   call<T>(caller: ProcKey, to: NsId, op: Op | ProcOp): Promise<T> {
+    if (this.#queue) return this.#queue.add(() => this.#send<T>(caller, to, op)) as Promise<T>;
+    return this.#send<T>(caller, to, op);
+  }
+
+  #send<T>(caller: ProcKey, to: NsId, op: Op | ProcOp): Promise<T> {
     if (this.#failure) return Promise.reject(this.#failure);
     if (this.#closed) return Promise.reject(new Error('pidsim: the kernel is closed'));
     const id = asCallId(this.#nextCall++);
@@ -182,9 +192,7 @@ export class Kernel implements TransportSink {
 
   idle(): void {
     // A blocked call waits on something; if only time can bring it, let time pass.
-    if (this.options.clock === 'auto' && this.#pending.size > 0 && this.#transport instanceof InlineTransport) {
-      this.#transport.fireNextTimer();
-    }
+    if (this.options.clock === 'auto' && this.#pending.size > 0) this.#transport.fireNextTimer();
   }
 
   failed(cause: Error): void {

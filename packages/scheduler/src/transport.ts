@@ -1,7 +1,7 @@
 // The seam between the Kernel API and wherever the actors run. Every
 // transport runs the same NamespaceActor code; only delivery differs.
 
-import type { ActorMsg, ActorSnapshot, CallId, KernelEvent, NsId, Result } from '@pidsim/core';
+import type { ActorMsg, ActorSnapshot, CallId, KernelEvent, NsId, NsRef, ProcKey, Result } from '@pidsim/core';
 
 /** What a transport reports back to the Kernel API. */
 export interface TransportSink {
@@ -15,8 +15,10 @@ export interface TransportSink {
 
 export interface Transport {
   readonly kind: 'inline' | 'threads';
-  /** The root namespace and the key of its init, once booted. */
+  /** The root namespace. */
   readonly rootNs: NsId;
+  /** The global init (PID 1 of the root namespace), booted with the transport. */
+  readonly rootInit: { readonly key: ProcKey; readonly ns: NsRef };
   /** Send a syscall (or a handle's close) from the client to an actor. */
   post(to: NsId, msg: ActorMsg): void;
   /** Resolves when no message is in flight anywhere. */
@@ -27,6 +29,8 @@ export interface Transport {
   /** Virtual time of the kernel, advanced by the Kernel API. */
   advanceTo(at: number): Promise<void>;
   nextTimerAt(): number | undefined;
+  /** Moves virtual time to the earliest pending timer and fires it; false if there is none. */
+  fireNextTimer(): boolean;
   now(): number;
   close(): Promise<void>;
 }

@@ -1,11 +1,12 @@
 // Kernel-wide tables that are not any one namespace's: the inode numbers of
 // namespaces (an ida: lowest free first, so freed numbers are reused,
-// SEMANTICS 2.13) and the per-user-namespace count and limit of PID
-// namespaces (/proc/sys/user/max_pid_namespaces, 2.12). They live in a
-// SharedArrayBuffer updated with Atomics, so actors on any worker thread share
-// them without a round trip.
+// SEMANTICS 2.13), the per-user-namespace count and limit of PID namespaces
+// (/proc/sys/user/max_pid_namespaces, 2.12), and what every thread of a
+// threaded kernel must agree on without a round trip: messages in flight,
+// virtual time, whether events are reported. They live in a
+// SharedArrayBuffer updated with Atomics.
 
-import { FIRST_DYNAMIC_INODE, type UserNsId } from '@pidsim/core';
+import { FIRST_DYNAMIC_INODE, asUserNsId, type UserNsId } from '@pidsim/core';
 
 /** How many namespace inodes may be in use at once. */
 const INODE_SLOTS = 1 << 22;
@@ -13,9 +14,18 @@ const INODE_SLOTS = 1 << 22;
 const USER_NS_SLOTS = 1 << 16;
 /** /proc/sys/user/max_pid_namespaces on the lab machine (SEMANTICS 2.12). */
 export const DEFAULT_MAX_PID_NAMESPACES = 96364;
+/** Int32 slots of the control block: in-flight messages, events flag, next user namespace. */
+const INFLIGHT = 0;
+const EVENTS = 1;
+const NEXT_USER_NS = 2;
+const CONTROL_INTS = 4;
 
 export class KernelTables {
   readonly buffer: SharedArrayBuffer;
+  /** [in flight, events on, next user namespace id, -]. */
+  readonly #control: Int32Array;
+  /** Virtual time in ms, written only by the thread that owns the clock. */
+  readonly #time: Float64Array;
   /** Bit i set = inode FIRST_DYNAMIC_INODE + i is in use. */
   readonly #inodes: Int32Array;
   /** Live PID namespaces owned by each user namespace or its descendants. */
@@ -25,11 +35,63 @@ export class KernelTables {
 
   constructor(buffer?: SharedArrayBuffer) {
     const inodeWords = INODE_SLOTS / 32;
-    this.buffer = buffer ?? new SharedArrayBuffer(4 * (inodeWords + 2 * USER_NS_SLOTS));
-    this.#inodes = new Int32Array(this.buffer, 0, inodeWords);
-    this.#count = new Int32Array(this.buffer, 4 * inodeWords, USER_NS_SLOTS);
-    this.#max = new Int32Array(this.buffer, 4 * (inodeWords + USER_NS_SLOTS), USER_NS_SLOTS);
-    if (!buffer) this.#max.fill(DEFAULT_MAX_PID_NAMESPACES);
+    const header = 4 * CONTROL_INTS + 8;
+    this.buffer = buffer ?? new SharedArrayBuffer(header + 4 * (inodeWords + 2 * USER_NS_SLOTS));
+    this.#control = new Int32Array(this.buffer, 0, CONTROL_INTS);
+    this.#time = new Float64Array(this.buffer, 4 * CONTROL_INTS, 1);
+    this.#inodes = new Int32Array(this.buffer, header, inodeWords);
+    this.#count = new Int32Array(this.buffer, header + 4 * inodeWords, USER_NS_SLOTS);
+    this.#max = new Int32Array(this.buffer, header + 4 * (inodeWords + USER_NS_SLOTS), USER_NS_SLOTS);
+    if (!buffer) {
+      this.#max.fill(DEFAULT_MAX_PID_NAMESPACES);
+      Atomics.store(this.#control, NEXT_USER_NS, 1);
+    }
+  }
+
+  /** The control block as an Int32Array, for Atomics.waitAsync on the in-flight count. */
+  get control(): Int32Array {
+    return this.#control;
+  }
+
+  /** Messages sent and not yet fully processed, on every thread. */
+  get inFlight(): number {
+    return Atomics.load(this.#control, INFLIGHT);
+  }
+
+  /** Count `n` messages as sent (before posting them). */
+  sent(n: number): void {
+    Atomics.add(this.#control, INFLIGHT, n);
+  }
+
+  /** Count `n` messages as processed; wakes waiters when nothing is left in flight. Returns what remains. */
+  processed(n: number): number {
+    const left = Atomics.sub(this.#control, INFLIGHT, n) - n;
+    if (left === 0) Atomics.notify(this.#control, INFLIGHT);
+    return left;
+  }
+
+  get eventsEnabled(): boolean {
+    return Atomics.load(this.#control, EVENTS) !== 0;
+  }
+
+  set eventsEnabled(on: boolean) {
+    Atomics.store(this.#control, EVENTS, on ? 1 : 0);
+  }
+
+  /** Virtual time since boot, in ms. */
+  get now(): number {
+    return this.#time[0]!;
+  }
+
+  set now(ms: number) {
+    this.#time[0] = ms;
+  }
+
+  /** A new user namespace id (compact, shared by every thread), with the default limit. */
+  allocUserNs(): UserNsId {
+    const id = asUserNsId(Atomics.add(this.#control, NEXT_USER_NS, 1));
+    this.initUserNs(id);
+    return id;
   }
 
   /** ns_alloc_inum(): the lowest free inode number. */

@@ -1,0 +1,287 @@
+// WorkerHost: many namespace actors on one worker thread. It routes what
+// they send - to a co-located actor through a local FIFO within the same
+// tick, to another worker directly over that pair's MessageChannel, to the
+// main thread (replies, events, timers) - and batches everything bound for
+// one thread within one tick into one postMessage. In-flight accounting
+// (KernelTables.sent/processed) lets the main thread detect quiescence.
+
+import {
+  type ActorMsg,
+  type ActorSnapshot,
+  type CallId,
+  type KernelEvent,
+  type NsId,
+  type NsInit,
+  type NsRef,
+  type ProcKey,
+  type ProgramSpec,
+  type Result,
+  type UserNsId,
+  type WireItem,
+} from '@pidsim/core';
+import type { ActorHost } from '../actor-host.js';
+import { NamespaceActor } from '../namespace-actor.js';
+import { KernelTables } from '../kernel-tables.js';
+import { bootRootInit } from '../boot.js';
+import { dealtRoundRobin, makeLocalId, makeNsId, workerOf, type Placement } from './placement.js';
+
+/** Something a batch can be posted to (a MessagePort, the parent port, or a test double). */
+export interface Endpoint {
+  postMessage(batch: readonly WireItem[]): void;
+}
+
+export interface WorkerConfig {
+  readonly index: number;
+  readonly workers: number;
+  readonly placement: Placement;
+  readonly tables: SharedArrayBuffer;
+  /** Worker 0 boots the root namespace and its init with these ids. */
+  readonly boot?: {
+    readonly ns: NsRef;
+    readonly initKey: ProcKey;
+    readonly pidMax: number;
+    readonly program: ProgramSpec;
+    readonly name: string;
+    readonly argv: readonly string[];
+  };
+}
+
+export interface WorkerStats {
+  readonly index: number;
+  readonly actors: number;
+  readonly delivered: number;
+  readonly batchesIn: number;
+  readonly batchesOut: number;
+  readonly itemsOut: number;
+}
+
+export class WorkerHost {
+  readonly index: number;
+  readonly workers: number;
+  readonly placement: Placement;
+  readonly tables: KernelTables;
+  readonly #actors = new Map<NsId, NamespaceActor>();
+  readonly #retired = new Set<NsId>();
+  /** Messages that arrived before the spawn of their actor (ports are not ordered with each other). */
+  readonly #early = new Map<NsId, ActorMsg[]>();
+  /** Local FIFO of messages between co-located actors, run within the current tick. */
+  #queue: { to: NsId; msg: ActorMsg }[] = [];
+  /** Outgoing items per thread: index = worker, `workers` = the main thread. */
+  readonly #out: WireItem[][];
+  readonly #peers: (Endpoint | null)[];
+  readonly #main: Endpoint;
+  #seq = 1;
+  #nsSeq = 1;
+  #spreadCursor = 1;
+  #delivered = 0;
+  #batchesIn = 0;
+  #batchesOut = 0;
+  #itemsOut = 0;
+
+  constructor(config: WorkerConfig, main: Endpoint, peers: (Endpoint | null)[]) {
+    this.index = config.index;
+    this.workers = config.workers;
+    this.placement = config.placement;
+    this.tables = new KernelTables(config.tables);
+    this.#main = main;
+    this.#peers = peers;
+    this.#out = Array.from({ length: config.workers + 1 }, () => []);
+    if (config.boot) {
+      const b = config.boot;
+      const root = this.#create({ ns: b.ns, parent: b.ns.id, pidMax: b.pidMax });
+      this.#seq = 2; // the init key was (1, worker 0)
+      this.#nsSeq = 2; // the root namespace id was (1, worker 0, worker 0)
+      bootRootInit(root, { key: b.initKey, program: b.program, name: b.name, argv: b.argv });
+      this.#flush();
+    }
+  }
+
+  /** A batch arrived from the main thread or another worker. */
+  receive(batch: readonly WireItem[]): void {
+    this.#batchesIn++;
+    try {
+      for (const item of batch) {
+        if (item.t === 'msg') this.#queue.push({ to: item.to, msg: item.msg });
+        else if (item.t === 'spawn') this.#create(item.init);
+        else this.#fault(`worker ${this.index} got a ${item.t} item`);
+      }
+      this.#run();
+    } catch (err) {
+      this.#fault(`worker ${this.index}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      throw err;
+    } finally {
+      this.#flush();
+      this.tables.processed(batch.length);
+    }
+  }
+
+  #run(): void {
+    let i = 0;
+    while (i < this.#queue.length) {
+      const { to, msg } = this.#queue[i++]!;
+      const actor = this.#actors.get(to);
+      if (actor) {
+        this.#delivered++;
+        actor.handle(msg);
+      } else if (this.#retired.has(to)) {
+        this.#fault(`${msg.type} message to retired namespace ${to}`);
+      } else {
+        let list = this.#early.get(to);
+        if (!list) this.#early.set(to, (list = []));
+        list.push(msg);
+      }
+      if (i > 4096 && i * 2 > this.#queue.length) {
+        this.#queue = this.#queue.slice(i);
+        i = 0;
+      }
+    }
+    this.#queue = [];
+  }
+
+  #create(init: NsInit): NamespaceActor {
+    const actor = new NamespaceActor(new HostedActor(this, init.ns.level), init);
+    this.#actors.set(init.ns.id, actor);
+    const early = this.#early.get(init.ns.id);
+    if (early) {
+      this.#early.delete(init.ns.id);
+      for (const msg of early) this.#queue.push({ to: init.ns.id, msg });
+    }
+    return actor;
+  }
+
+  /** Route a message an actor sent. */
+  send(to: NsId, msg: ActorMsg): void {
+    const w = workerOf(to);
+    if (w === this.index) this.#queue.push({ to, msg });
+    else this.#out[w]!.push({ t: 'msg', to, msg });
+  }
+
+  toMain(item: WireItem): void {
+    this.#out[this.workers]!.push(item);
+  }
+
+  /** Place a namespace created at `level` (see Placement); the id says where it went. */
+  newNsId(level: number): NsId {
+    const host = dealtRoundRobin(this.placement, level) ? (this.index + this.#spreadCursor++) % this.workers : this.index;
+    return makeNsId(this.#nsSeq++, this.index, host);
+  }
+
+  nextLocalId(): number {
+    return makeLocalId(this.#seq++, this.index);
+  }
+
+  spawn(init: NsInit): void {
+    const w = workerOf(init.ns.id);
+    if (w === this.index) this.#create(init);
+    else this.#out[w]!.push({ t: 'spawn', init });
+  }
+
+  retire(ns: NsId): void {
+    const actor = this.#actors.get(ns);
+    if (!actor) return;
+    this.#actors.delete(ns);
+    this.#retired.add(ns);
+    if (actor.level > 0) {
+      this.tables.freeInode(actor.ref.inode);
+      this.tables.unchargePidNs(actor.ref.userNs);
+    }
+  }
+
+  #fault(message: string): void {
+    this.toMain({ t: 'fault', message });
+  }
+
+  /** Post every non-empty outbox as one batch, counting its items in flight first. */
+  #flush(): void {
+    for (let w = 0; w <= this.workers; w++) {
+      const items = this.#out[w]!;
+      if (items.length === 0) continue;
+      this.#out[w] = [];
+      this.tables.sent(items.length);
+      this.#batchesOut++;
+      this.#itemsOut += items.length;
+      const target = w === this.workers ? this.#main : this.#peers[w];
+      if (!target) throw new Error(`worker ${this.index} has no channel to worker ${w}`);
+      target.postMessage(items);
+    }
+  }
+
+  snapshot(): ActorSnapshot[] {
+    return [...this.#actors.values()].map((a) => a.snapshot());
+  }
+
+  stats(): WorkerStats {
+    return {
+      index: this.index,
+      actors: this.#actors.size,
+      delivered: this.#delivered,
+      batchesIn: this.#batchesIn,
+      batchesOut: this.#batchesOut,
+      itemsOut: this.#itemsOut,
+    };
+  }
+}
+
+/** One actor's view of its worker: what it sends is routed by the host. */
+class HostedActor implements ActorHost {
+  readonly #host: WorkerHost;
+  /** The level of the namespace this actor runs (its children are created one below). */
+  readonly #level: number;
+
+  constructor(host: WorkerHost, level: number) {
+    this.#host = host;
+    this.#level = level;
+  }
+
+  send(to: NsId, msg: ActorMsg): void {
+    this.#host.send(to, msg);
+  }
+  reply(id: CallId, result: Result<unknown>): void {
+    this.#host.toMain({ t: 'reply', id, result });
+  }
+  get eventsEnabled(): boolean {
+    return this.#host.tables.eventsEnabled;
+  }
+  emit(event: KernelEvent): void {
+    this.#host.toMain({ t: 'event', event });
+  }
+  spawn(init: NsInit): void {
+    this.#host.spawn(init);
+  }
+  retire(ns: NsId): void {
+    this.#host.retire(ns);
+  }
+  setTimer(ns: NsId, proc: ProcKey, token: number, delayMs: number): void {
+    this.#host.toMain({ t: 'timer-set', ns, proc, token, delayMs });
+  }
+  cancelTimer(token: number): void {
+    this.#host.toMain({ t: 'timer-cancel', token });
+  }
+  now(): number {
+    return this.#host.tables.now;
+  }
+  nextProcKey(): ProcKey {
+    return this.#host.nextLocalId() as ProcKey;
+  }
+  nextNsId(): NsId {
+    return this.#host.newNsId(this.#level + 1);
+  }
+  allocInode(): number {
+    return this.#host.tables.allocInode();
+  }
+  nextUserNs(): UserNsId {
+    return this.#host.tables.allocUserNs();
+  }
+  nextToken(): number {
+    return this.#host.nextLocalId();
+  }
+  chargePidNs(chain: readonly UserNsId[]): boolean {
+    return this.#host.tables.chargePidNs(chain);
+  }
+  maxPidNamespaces(id: UserNsId): number {
+    return this.#host.tables.maxPidNamespaces(id);
+  }
+  setMaxPidNamespaces(id: UserNsId, value: number): void {
+    this.#host.tables.setMaxPidNamespaces(id, value);
+  }
+}

@@ -1,0 +1,290 @@
+// The `threads` transport: the same namespace actors on a pool of worker
+// threads, many per worker. Workers talk to each other directly over one
+// MessageChannel per pair; the main thread posts syscalls and timer firings
+// and receives replies, events and timer requests, everything batched per
+// destination per tick. Quiescence is a shared in-flight counter. If a worker
+// dies, every pending call fails once and the kernel refuses new ones.
+
+import { availableParallelism } from 'node:os';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { wrap, type Remote } from 'comlink';
+import {
+  INIT_USER_NS,
+  ROOT_PID_NS_INODE,
+  type ActorMsg,
+  type ActorSnapshot,
+  type NsId,
+  type NsRef,
+  type ProcKey,
+  type WireItem,
+} from '@pidsim/core';
+import {
+  KernelTables,
+  MAX_WORKERS,
+  makeLocalId,
+  makeNsId,
+  nodeEndpoint,
+  workerOf,
+  type Placement,
+  type WorkerConfig,
+  type WorkerStats,
+} from '@pidsim/actors';
+import { VirtualClock } from './virtual-clock.js';
+import { workerEntryPath } from './worker-entry-path.js';
+import type { Transport, TransportSink } from './transport.js';
+import type { BootOptions } from './inline-transport.js';
+
+export interface ThreadsOptions extends BootOptions {
+  readonly workers?: number | undefined;
+  readonly placement: Placement;
+  readonly sink: TransportSink;
+}
+
+interface ControlApi {
+  snapshot(): ActorSnapshot[];
+  stats(): WorkerStats;
+}
+
+export class ThreadsTransport implements Transport {
+  readonly kind = 'threads' as const;
+  readonly rootNs: NsId;
+  readonly rootInit: { readonly key: ProcKey; readonly ns: NsRef };
+  readonly workerCount: number;
+  readonly tables = new KernelTables();
+  readonly #sink: TransportSink;
+  readonly #clock = new VirtualClock();
+  readonly #workers: Worker[] = [];
+  readonly #controls: Remote<ControlApi>[] = [];
+  readonly #controlPorts: MessagePort[] = [];
+  /** Items bound for each worker, posted at the end of the tick. */
+  readonly #out: WireItem[][];
+  #flushScheduled = false;
+  #failure: Error | null = null;
+  #closing = false;
+  readonly #faults: string[] = [];
+  /** Rejects when a worker dies, so nothing waiting on quiescence hangs. */
+  readonly #failed: Promise<never>;
+  #rejectFailed!: (e: Error) => void;
+  #watching = false;
+
+  constructor(options: ThreadsOptions) {
+    this.#sink = options.sink;
+    this.#failed = new Promise<never>((_, reject) => (this.#rejectFailed = reject));
+    this.#failed.catch(() => undefined);
+    const count = options.workers ?? availableParallelism();
+    if (count < 1 || count > MAX_WORKERS) throw new TypeError(`createKernel: option \`workers\` must be 1..${MAX_WORKERS}, received ${count}`);
+    this.workerCount = count;
+    this.#out = Array.from({ length: count }, () => []);
+    const rootId = makeNsId(1, 0, 0);
+    const ns: NsRef = { id: rootId, level: 0, chain: [rootId], inode: ROOT_PID_NS_INODE, userNs: [INIT_USER_NS] };
+    this.rootNs = rootId;
+    this.rootInit = { key: makeLocalId(1, 0) as ProcKey, ns };
+    const entry = workerEntryPath();
+    // One MessageChannel per pair of workers: worker-to-worker traffic never hops through here.
+    const peers: (MessagePort | null)[][] = Array.from({ length: count }, () => new Array<MessagePort | null>(count).fill(null));
+    for (let i = 0; i < count; i++) {
+      for (let j = i + 1; j < count; j++) {
+        const ch = new MessageChannel();
+        peers[i]![j] = ch.port1;
+        peers[j]![i] = ch.port2;
+      }
+    }
+    for (let i = 0; i < count; i++) {
+      const control = new MessageChannel();
+      const config: WorkerConfig = {
+        index: i,
+        workers: count,
+        placement: options.placement,
+        tables: this.tables.buffer,
+        ...(i === 0
+          ? {
+              boot: {
+                ns,
+                initKey: this.rootInit.key,
+                pidMax: options.pidMax,
+                program: options.initProgram,
+                name: options.initName,
+                argv: options.initArgv,
+              },
+            }
+          : {}),
+      };
+      const transfer = [...peers[i]!.filter((p): p is MessagePort => p !== null), control.port2];
+      const worker = new Worker(entry, { workerData: { config, peers: peers[i], control: control.port2 }, transferList: transfer });
+      worker.on('message', (batch: WireItem[]) => this.#receive(batch));
+      worker.on('error', (err) => this.#crash(i, `threw ${err instanceof Error ? err.message : String(err)}`));
+      worker.on('exit', (code) => {
+        if (!this.#closing) this.#crash(i, `exited with code ${code}`);
+      });
+      this.#workers.push(worker);
+      this.#controlPorts.push(control.port1);
+      this.#controls.push(wrap<ControlApi>(nodeEndpoint(control.port1)));
+    }
+  }
+
+  /** The workers, for tests that inject failures. */
+  get workers(): readonly Worker[] {
+    return this.#workers;
+  }
+
+  post(to: NsId, msg: ActorMsg): void {
+    if (this.#failure) throw this.#failure;
+    this.#out[workerOf(to)]!.push({ t: 'msg', to, msg });
+    this.#scheduleFlush();
+    this.#watch();
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    queueMicrotask(() => this.#flush());
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    if (this.#failure) return;
+    for (let w = 0; w < this.workerCount; w++) {
+      const items = this.#out[w]!;
+      if (items.length === 0) continue;
+      this.#out[w] = [];
+      this.tables.sent(items.length);
+      this.#workers[w]!.postMessage(items);
+    }
+  }
+
+  #receive(batch: readonly WireItem[]): void {
+    if (this.#failure) return;
+    for (const item of batch) {
+      switch (item.t) {
+        case 'reply':
+          this.#sink.reply(item.id, item.result);
+          break;
+        case 'event':
+          this.#sink.event(item.event);
+          break;
+        case 'timer-set':
+          this.#clock.schedule(item.delayMs, item.token, () => {
+            this.tables.now = this.#clock.now();
+            this.post(item.ns, { type: 'timer-fired', proc: item.proc, token: item.token });
+          });
+          break;
+        case 'timer-cancel':
+          this.#clock.cancel(item.token);
+          break;
+        case 'fault':
+          this.#faults.push(item.message);
+          break;
+        default:
+          this.#faults.push(`main thread got a ${item.t} item`);
+      }
+    }
+    this.tables.processed(batch.length);
+  }
+
+  /** Resolves once no message is in flight on any thread and nothing waits to be posted here. */
+  async #quiet(): Promise<void> {
+    for (;;) {
+      if (this.#failure) throw this.#failure;
+      if (this.#flushScheduled) this.#flush();
+      const v = this.tables.inFlight;
+      if (v === 0) return;
+      const wait = Atomics.waitAsync(this.tables.control, 0, v);
+      if (wait.async) await Promise.race([wait.value, this.#failed]);
+    }
+  }
+
+  /**
+   * While calls are out, watch for quiescence: a call blocked on a program's
+   * timer can only be answered if virtual time moves (the kernel decides, in idle()).
+   */
+  #watch(): void {
+    if (this.#watching) return;
+    this.#watching = true;
+    void (async () => {
+      try {
+        for (;;) {
+          await this.#quiet();
+          this.#sink.idle();
+          if (this.tables.inFlight === 0 && !this.#flushScheduled) return;
+        }
+      } catch {
+        // A failed kernel has already settled every call.
+      } finally {
+        this.#watching = false;
+      }
+    })();
+  }
+
+  #crash(index: number, cause: string): void {
+    if (this.#failure) return;
+    const err = new Error(`pidsim: worker thread ${index} ${cause}; the kernel has failed`);
+    this.#failure = err;
+    this.#closing = true;
+    this.#rejectFailed(err);
+    this.#sink.failed(err);
+    for (const worker of this.#workers) void worker.terminate();
+    for (const port of this.#controlPorts) port.close();
+  }
+
+  get failure(): Error | null {
+    return this.#failure;
+  }
+
+  /** Messages that reached no actor, or actors that threw: protocol bugs, reported by the workers. */
+  get faults(): readonly string[] {
+    return this.#faults;
+  }
+
+  async settled(): Promise<void> {
+    for (;;) {
+      await this.#quiet();
+      this.#sink.idle();
+      if (this.tables.inFlight === 0 && !this.#flushScheduled) return;
+    }
+  }
+
+  async snapshot(): Promise<ActorSnapshot[]> {
+    await this.settled();
+    const parts = await Promise.all(this.#controls.map((c) => c.snapshot()));
+    return parts.flat();
+  }
+
+  async stats(): Promise<WorkerStats[]> {
+    return Promise.all(this.#controls.map((c) => c.stats()));
+  }
+
+  setEventsEnabled(on: boolean): void {
+    this.tables.eventsEnabled = on;
+  }
+
+  now(): number {
+    return this.#clock.now();
+  }
+
+  nextTimerAt(): number | undefined {
+    return this.#clock.nextAt();
+  }
+
+  fireNextTimer(): boolean {
+    const at = this.#clock.nextAt();
+    if (at === undefined) return false;
+    this.#clock.advanceTo(at);
+    this.tables.now = this.#clock.now();
+    return true;
+  }
+
+  async advanceTo(at: number): Promise<void> {
+    this.#clock.advanceTo(at);
+    this.tables.now = this.#clock.now();
+    await this.settled();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closing && this.#failure === null && this.#workers.length === 0) return;
+    this.#closing = true;
+    this.#clock.clear();
+    this.#rejectFailed(new Error('pidsim: the kernel was closed'));
+    for (const port of this.#controlPorts) port.close();
+    await Promise.all(this.#workers.map((w) => w.terminate()));
+  }
+}
