@@ -23,7 +23,11 @@ export interface ActorHost {
   emit(event: KernelEvent): void;
   /** Create the actor of a new namespace; it is addressable as soon as this returns. */
   spawn(init: NsInit): void;
-  /** The namespace is dead and unreferenced: its actor may be dropped. */
+  /**
+   * The namespace is dead and unreferenced: its inode and count go back now;
+   * the actor itself is dropped at the next quiescent point, so messages
+   * already on their way still find it.
+   */
   retire(ns: NsId): void;
   /** Ask for a `timer-fired` message to `ns` after `delayMs` of virtual time. */
   setTimer(ns: NsId, proc: ProcKey, token: number, delayMs: number): void;

@@ -4,6 +4,7 @@ export { NamespaceActor } from './namespace-actor.js';
 export type { Gather } from './namespace-actor.js';
 export type { ActorHost } from './actor-host.js';
 export { bootRootInit } from './boot.js';
+export { callerGone } from './syscalls.js';
 export { KernelTables, DEFAULT_MAX_PID_NAMESPACES } from './kernel-tables.js';
 export type { RootInit } from './boot.js';
 export { WorkerHost } from './worker/worker-host.js';

@@ -154,10 +154,11 @@ export class KernelTables {
     Atomics.store(this.#max, this.#slot(id), value);
   }
 
-  /** A new user namespace starts with the default limit. */
+  /** A new user namespace starts with no limit of its own (INT_MAX). */
   initUserNs(id: UserNsId): void {
     const s = this.#slot(id);
-    Atomics.store(this.#max, s, DEFAULT_MAX_PID_NAMESPACES);
+    // create_user_ns(): "ns->ucount_max[i] = INT_MAX" - the limits that bind are the ancestors'.
+    Atomics.store(this.#max, s, 0x7fffffff);
     Atomics.store(this.#count, s, 0);
   }
 }

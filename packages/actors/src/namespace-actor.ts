@@ -81,6 +81,10 @@ export class NamespaceActor {
   rebootSignal = 0;
   /** Processes elsewhere whose pid_for_children is this namespace, plus open handles. */
   refs = 0;
+  /** Child namespaces not yet freed: each holds a reference on its parent (create_pid_namespace()). */
+  childNamespaces = 0;
+  /** Retired: freed, kept only so late messages find someone until the host drops it at quiescence. */
+  retired = false;
   /** At the root: forks whose commit is done or whose group joins are acknowledged, not both yet. */
   readonly forkBarriers = new Map<CallId, { acks: number; expected: number; value: unknown }>();
   #gatherSeq = 0;
@@ -160,11 +164,17 @@ export class NamespaceActor {
     return this.state === 'no-init' || this.state === 'active';
   }
 
-  /** Drop this actor once it is dead (or never got an init) and nothing refers to it. */
+  /**
+   * Free this namespace once it is dead (or never got an init) and nothing
+   * refers to it: no handle or pid_for_children, no child namespace (put_pid_ns()).
+   */
   maybeRetire(): void {
-    if (this.refs > 0 || this.procs.size > 0 || this.alloc.used > 0) return;
-    if (this.state === 'dead' || (this.state === 'no-init' && this.level > 0)) {
+    if (this.retired || this.level === 0) return;
+    if (this.refs > 0 || this.childNamespaces > 0 || this.procs.size > 0 || this.alloc.used > 0) return;
+    if (this.state === 'dead' || this.state === 'no-init') {
+      this.retired = true;
       this.host.retire(this.id);
+      this.send(this.parentId!, { type: 'ns-child-gone' });
     }
   }
 
@@ -232,6 +242,9 @@ export class NamespaceActor {
         return onNsRef(this, msg.delta);
       case 'ns-discard':
         return onNsDiscard(this);
+      case 'ns-child-gone':
+        this.childNamespaces--;
+        return this.maybeRetire();
       case 'timer-fired':
         return onTimerFired(this, msg.proc, msg.token);
     }

@@ -32,6 +32,7 @@ import { exitProcess } from './task-exit.js';
  */
 export function createNamespace(a: NamespaceActor, userNs: readonly UserNsId[], announce: boolean): NsRef | null {
   if (!a.host.chargePidNs(userNs)) return null;
+  a.childNamespaces++;
   const id = a.host.nextNsId();
   const ref: NsRef = {
     id,
@@ -174,9 +175,11 @@ export function sysReboot(a: NamespaceActor, call: CallMsg, p: Proc, cmd: Reboot
   const sig = cmd === 'restart' || cmd === 'restart2' ? SIGHUP : cmd === 'halt' || cmd === 'power-off' ? SIGINT : 0;
   if (sig === 0) return a.replyFail(call.id, 'EINVAL', S, cmd);
   a.rebootSignal = sig;
+  // send_sig(SIGKILL, child_reaper) only queues; the caller's do_exit(0) runs
+  // before init gets to its teardown, so a non-init caller exits 0, not killed.
+  if (p.key !== a.initKey) exitProcess(a, p, { kind: 'exited', code: 0 });
   const init = a.init();
   if (init) deliverSignal(a, init, SIGKILL, { kind: 'kernel' });
-  if (p.key !== a.initKey) exitProcess(a, p, { kind: 'exited', code: 0 });
   a.replyOk(call.id, 0);
 }
 

@@ -11,7 +11,7 @@ import { sysKill, sysSigaction, sysSigpending, sysSigprocmask } from './task-sig
 import { sysGetpgid, sysGetsid, sysSetpgid, sysSetsid } from './pgrp-session.js';
 import { sysDropPrivileges, sysPrctlSubreaper, sysReboot, sysSetns, sysSysctl, sysUnshare } from './ns-ops.js';
 import { procCall, processInfo } from './proc-view.js';
-import { nrIn } from '@pidsim/core';
+import { fail, nrIn, type Failure } from '@pidsim/core';
 
 /** The syscall name errors carry for each op, as strace would print it. */
 export const SYSCALL_NAMES: Readonly<Record<Op['op'] | ProcOp['op'], string>> = {
@@ -40,6 +40,14 @@ export const SYSCALL_NAMES: Readonly<Record<Op['op'] | ProcOp['op'], string>> = 
   'proc-status': 'open',
   'proc-ns': 'readlink',
 };
+
+/**
+ * The answer to a syscall whose namespace no longer has an actor: the
+ * namespace was torn down and freed, so whoever made the call is gone.
+ */
+export function callerGone(call: CallMsg): Failure {
+  return fail('ESRCH', SYSCALL_NAMES[call.op.op], undefined, 'the calling process has exited (its namespace is gone)');
+}
 
 export function dispatchCall(a: NamespaceActor, call: CallMsg): void {
   const op = call.op;

@@ -102,6 +102,7 @@ export function checkInvariants(snap: KernelSnapshot): InvariantViolation[] {
 
   // 6: each call answered once; nothing pending that is not blocked in the kernel.
   for (const stray of snap.strayReplies) bad(6, stray);
+  for (const fault of snap.faults) bad(6, `protocol fault: ${fault}`);
   let blocked = 0;
   for (const p of procs.values()) blocked += p.blockedCalls;
   if (snap.pendingCalls > blocked) {

@@ -305,6 +305,8 @@ export type ActorMsg =
   | { readonly type: 'remote-call'; readonly id: CallId; readonly viewer: NsRef; readonly target: ProcKey; readonly query: RemoteQuery }
   | { readonly type: 'ns-ref'; readonly delta: number }
   | { readonly type: 'ns-discard' }
+  /** A child namespace was freed: it no longer holds its parent. */
+  | { readonly type: 'ns-child-gone' }
   | { readonly type: 'timer-fired'; readonly proc: ProcKey; readonly token: number };
 
 /** A query about one process, answered by the actor it lives in. */
@@ -370,4 +372,8 @@ export type WireItem =
   | { readonly t: 'timer-set'; readonly ns: NsId; readonly proc: ProcKey; readonly token: number; readonly delayMs: number }
   | { readonly t: 'timer-cancel'; readonly token: number }
   /** To the main thread: a message reached no actor (a protocol bug), or an actor threw. */
-  | { readonly t: 'fault'; readonly message: string };
+  | { readonly t: 'fault'; readonly message: string }
+  /** To the main thread: this worker holds retired actors to drop at the next quiescent point. */
+  | { readonly t: 'retiring'; readonly worker: number }
+  /** To a worker: the whole kernel was quiet; drop retired actors. */
+  | { readonly t: 'purge' };

@@ -83,5 +83,7 @@ export interface KernelSnapshot {
   readonly pendingCalls: number;
   /** Replies that arrived for no pending call, or twice (invariant 6). */
   readonly strayReplies: readonly string[];
+  /** Messages that reached no actor, or actors that threw (protocol faults). */
+  readonly faults: readonly string[];
   readonly time: number;
 }

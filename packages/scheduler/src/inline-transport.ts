@@ -20,7 +20,7 @@ import {
   type Result,
   type UserNsId,
 } from '@pidsim/core';
-import { KernelTables, NamespaceActor, bootRootInit, type ActorHost } from '@pidsim/actors';
+import { KernelTables, NamespaceActor, bootRootInit, callerGone, type ActorHost } from '@pidsim/actors';
 import { Prng } from './prng.js';
 import { VirtualClock } from './virtual-clock.js';
 import type { Transport, TransportSink } from './transport.js';
@@ -57,7 +57,8 @@ export class InlineTransport implements Transport {
   readonly #rng: Prng;
   readonly #clock = new VirtualClock();
   readonly #actors = new Map<NsId, NamespaceActor>();
-  readonly #retired = new Set<NsId>();
+  /** Retired actors, dropped when the queues are empty. */
+  #retiring: NsId[] = [];
   /** from -> to -> link */
   readonly #links = new Map<number, Map<number, Link>>();
   /** Links with messages waiting; the PRNG picks among them. */
@@ -119,15 +120,18 @@ export class InlineTransport implements Transport {
   retire(ns: NsId): void {
     const actor = this.#actors.get(ns);
     if (!actor) return;
-    this.#actors.delete(ns);
-    this.#retired.add(ns);
-    if (actor.level > 0) {
-      this.tables.freeInode(actor.ref.inode);
-      this.tables.unchargePidNs(actor.ref.userNs);
-    }
+    this.#retiring.push(ns);
+    this.tables.freeInode(actor.ref.inode);
+    this.tables.unchargePidNs(actor.ref.userNs);
   }
 
-  /** How many namespaces have a live actor. */
+  /** At quiescence no message can still be on its way to a retired actor. */
+  #purge(): void {
+    for (const ns of this.#retiring) this.#actors.delete(ns);
+    this.#retiring = [];
+  }
+
+  /** How many namespaces have an actor (retired ones are dropped at quiescence). */
   get actorCount(): number {
     return this.#actors.size;
   }
@@ -180,6 +184,7 @@ export class InlineTransport implements Transport {
           }
           this.#deliver(link.to, msg);
         }
+        this.#purge();
         this.#sink.idle();
         if (this.#active.length === 0) break;
       }
@@ -191,11 +196,10 @@ export class InlineTransport implements Transport {
   #deliver(to: NsId, msg: ActorMsg): void {
     this.delivered++;
     const actor = this.#actors.get(to);
-    if (!actor) {
-      const where = this.#retired.has(to) ? 'retired' : 'unknown';
-      throw new Error(`pidsim inline transport: ${msg.type} message to ${where} namespace ${to}`);
-    }
-    actor.handle(msg);
+    if (actor) return actor.handle(msg);
+    // A call from a process whose namespace was torn down and freed meanwhile.
+    if (msg.type === 'call') return this.#sink.reply(msg.id, callerGone(msg));
+    throw new Error(`pidsim inline transport: ${msg.type} message to namespace ${to}, which has no actor`);
   }
 
   settled(): Promise<void> {
@@ -205,7 +209,12 @@ export class InlineTransport implements Transport {
 
   async snapshot(): Promise<ActorSnapshot[]> {
     await this.settled();
-    return [...this.#actors.values()].map((a) => a.snapshot());
+    return [...this.#actors.values()].filter((a) => !a.retired).map((a) => a.snapshot());
+  }
+
+  /** Inline delivery throws at once on a protocol fault, so none are ever left to report. */
+  async faultReport(): Promise<string[]> {
+    return [];
   }
 
   setEventsEnabled(on: boolean): void {

@@ -222,7 +222,8 @@ export class Kernel implements TransportSink {
 
   async snapshot(): Promise<KernelSnapshot> {
     const namespaces = await this.#transport.snapshot();
-    return { namespaces, pendingCalls: this.#pending.size, strayReplies: [...this.#stray], time: this.#transport.now() };
+    const faults = await this.#transport.faultReport();
+    return { namespaces, pendingCalls: this.#pending.size, strayReplies: [...this.#stray], faults, time: this.#transport.now() };
   }
 
   /** Checks every invariant of ARCHITECTURE.md over a snapshot taken at quiescence. */

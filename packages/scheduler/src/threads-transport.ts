@@ -42,7 +42,10 @@ export interface ThreadsOptions extends BootOptions {
 
 interface ControlApi {
   snapshot(): ActorSnapshot[];
+  deadLetters(): string[];
   stats(): WorkerStats;
+  /** Present only when the worker runs with PIDSIM_TEST_HOOKS=1. */
+  exitFromInside?(code: number): void;
 }
 
 export class ThreadsTransport implements Transport {
@@ -66,6 +69,8 @@ export class ThreadsTransport implements Transport {
   readonly #failed: Promise<never>;
   #rejectFailed!: (e: Error) => void;
   #watching = false;
+  /** Workers holding retired actors, told to drop them at the next quiescent point. */
+  readonly #retiring = new Set<number>();
 
   constructor(options: ThreadsOptions) {
     this.#sink = options.sink;
@@ -174,6 +179,9 @@ export class ThreadsTransport implements Transport {
         case 'fault':
           this.#faults.push(item.message);
           break;
+        case 'retiring':
+          this.#retiring.add(item.worker);
+          break;
         default:
           this.#faults.push(`main thread got a ${item.t} item`);
       }
@@ -187,10 +195,21 @@ export class ThreadsTransport implements Transport {
       if (this.#failure) throw this.#failure;
       if (this.#flushScheduled) this.#flush();
       const v = this.tables.inFlight;
-      if (v === 0) return;
+      if (v === 0) {
+        this.#purgeRetired();
+        return;
+      }
       const wait = Atomics.waitAsync(this.tables.control, 0, v);
       if (wait.async) await Promise.race([wait.value, this.#failed]);
     }
+  }
+
+  /** Nothing is in flight anywhere: workers may drop the actors they retired. */
+  #purgeRetired(): void {
+    if (this.#retiring.size === 0) return;
+    for (const w of this.#retiring) this.#out[w]!.push({ t: 'purge' });
+    this.#retiring.clear();
+    this.#scheduleFlush();
   }
 
   /**
@@ -247,6 +266,20 @@ export class ThreadsTransport implements Transport {
     await this.settled();
     const parts = await Promise.all(this.#controls.map((c) => c.snapshot()));
     return parts.flat();
+  }
+
+  /** Protocol faults the workers reported, and messages left without an actor at quiescence. */
+  async faultReport(): Promise<string[]> {
+    await this.settled();
+    const dead = await Promise.all(this.#controls.map((c) => c.deadLetters()));
+    return [...this.#faults, ...dead.flat()];
+  }
+
+  /** Test-only (PIDSIM_TEST_HOOKS=1): worker `index` calls process.exit(code) from inside. */
+  injectExit(index: number, code: number): void {
+    const control = this.#controls[index];
+    if (!control) throw new RangeError(`no worker ${index}`);
+    void (control.exitFromInside as ((code: number) => Promise<void>) | undefined)?.(code)?.catch(() => undefined);
   }
 
   async stats(): Promise<WorkerStats[]> {

@@ -25,6 +25,8 @@ export interface Transport {
   settled(): Promise<void>;
   /** Every live actor's state, taken at quiescence. */
   snapshot(): Promise<ActorSnapshot[]>;
+  /** Protocol faults seen so far: messages that reached no actor, actors that threw. */
+  faultReport(): Promise<string[]>;
   setEventsEnabled(on: boolean): void;
   /** Virtual time of the kernel, advanced by the Kernel API. */
   advanceTo(at: number): Promise<void>;

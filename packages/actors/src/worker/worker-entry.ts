@@ -16,4 +16,10 @@ const data = workerData as WorkerData;
 const host = new WorkerHost(data.config, parentPort!, data.peers);
 parentPort!.on('message', (batch) => host.receive(batch));
 for (const port of data.peers) port?.on('message', (batch) => host.receive(batch));
-expose({ snapshot: () => host.snapshot(), stats: () => host.stats() }, nodeEndpoint(data.control));
+// Test-only: with PIDSIM_TEST_HOOKS=1 the control plane can make this worker
+// exit from inside, to prove crash settlement (test/threads/crash-settlement.test.ts).
+const hooks = process.env.PIDSIM_TEST_HOOKS === '1' ? { exitFromInside: (code: number) => process.exit(code) } : {};
+expose(
+  { snapshot: () => host.snapshot(), deadLetters: () => host.deadLetters(), stats: () => host.stats(), ...hooks },
+  nodeEndpoint(data.control),
+);

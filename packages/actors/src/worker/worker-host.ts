@@ -23,6 +23,7 @@ import type { ActorHost } from '../actor-host.js';
 import { NamespaceActor } from '../namespace-actor.js';
 import { KernelTables } from '../kernel-tables.js';
 import { bootRootInit } from '../boot.js';
+import { callerGone } from '../syscalls.js';
 import { dealtRoundRobin, makeLocalId, makeNsId, workerOf, type Placement } from './placement.js';
 
 /** Something a batch can be posted to (a MessagePort, the parent port, or a test double). */
@@ -61,8 +62,13 @@ export class WorkerHost {
   readonly placement: Placement;
   readonly tables: KernelTables;
   readonly #actors = new Map<NsId, NamespaceActor>();
-  readonly #retired = new Set<NsId>();
-  /** Messages that arrived before the spawn of their actor (ports are not ordered with each other). */
+  /** Retired actors, dropped when the main thread has seen the whole kernel quiet. */
+  #retiring: NsId[] = [];
+  /**
+   * Messages that arrived before the spawn of their actor (ports are not
+   * ordered with each other). At quiescence none may be left: the snapshot
+   * reports any as faults.
+   */
   readonly #early = new Map<NsId, ActorMsg[]>();
   /** Local FIFO of messages between co-located actors, run within the current tick. */
   #queue: { to: NsId; msg: ActorMsg }[] = [];
@@ -103,6 +109,7 @@ export class WorkerHost {
       for (const item of batch) {
         if (item.t === 'msg') this.#queue.push({ to: item.to, msg: item.msg });
         else if (item.t === 'spawn') this.#create(item.init);
+        else if (item.t === 'purge') this.#purge();
         else this.#fault(`worker ${this.index} got a ${item.t} item`);
       }
       this.#run();
@@ -123,8 +130,9 @@ export class WorkerHost {
       if (actor) {
         this.#delivered++;
         actor.handle(msg);
-      } else if (this.#retired.has(to)) {
-        this.#fault(`${msg.type} message to retired namespace ${to}`);
+      } else if (msg.type === 'call') {
+        // Calls come from handles of existing processes, so their namespace was spawned: it is gone now.
+        this.toMain({ t: 'reply', id: msg.id, result: callerGone(msg) });
       } else {
         let list = this.#early.get(to);
         if (!list) this.#early.set(to, (list = []));
@@ -179,12 +187,16 @@ export class WorkerHost {
   retire(ns: NsId): void {
     const actor = this.#actors.get(ns);
     if (!actor) return;
-    this.#actors.delete(ns);
-    this.#retired.add(ns);
-    if (actor.level > 0) {
-      this.tables.freeInode(actor.ref.inode);
-      this.tables.unchargePidNs(actor.ref.userNs);
-    }
+    if (this.#retiring.length === 0) this.toMain({ t: 'retiring', worker: this.index });
+    this.#retiring.push(ns);
+    this.tables.freeInode(actor.ref.inode);
+    this.tables.unchargePidNs(actor.ref.userNs);
+  }
+
+  /** The main thread saw no message in flight anywhere: nothing can reach a retired actor now. */
+  #purge(): void {
+    for (const ns of this.#retiring) this.#actors.delete(ns);
+    this.#retiring = [];
   }
 
   #fault(message: string): void {
@@ -207,7 +219,12 @@ export class WorkerHost {
   }
 
   snapshot(): ActorSnapshot[] {
-    return [...this.#actors.values()].map((a) => a.snapshot());
+    return [...this.#actors.values()].filter((a) => !a.retired).map((a) => a.snapshot());
+  }
+
+  /** Messages still waiting for an actor that never came (dead letters, at quiescence). */
+  deadLetters(): string[] {
+    return [...this.#early].map(([ns, msgs]) => `${msgs.length} message(s) (${msgs.map((m) => m.type).join(', ')}) for namespace ${ns}, which has no actor`);
   }
 
   stats(): WorkerStats {
