@@ -7,8 +7,19 @@ const USAGE = `usage: pidsim <command> [options]
 
 commands:
   demo                 nested namespaces, one process seen from each, a cascade (what npm start runs)
+  shell [--seed N]     an emulated terminal with windows: unshare, nsenter, ps, pstree, kill, /proc
+                       (reads a script when stdin is not a terminal: pidsim shell < examples/demo.sh)
   help                 this text
 `;
+
+/** `--seed N` for the shell; a TypeError names a bad value. */
+function seedOption(args: readonly string[]): number | undefined {
+  const i = args.indexOf('--seed');
+  if (i < 0) return undefined;
+  const v = Number(args[i + 1]);
+  if (!Number.isInteger(v) || v < 0) throw new TypeError(`pidsim shell: --seed needs a non-negative integer, received ${JSON.stringify(args[i + 1])}`);
+  return v;
+}
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -16,6 +27,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     case undefined:
     case 'demo':
       return runDemo({ out: process.stdout });
+    case 'shell': {
+      const { runShell } = await import('../shell/index.js');
+      const seed = seedOption(rest);
+      return runShell({ input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY), ...(seed === undefined ? {} : { seed }) });
+    }
     case 'help':
     case '--help':
     case '-h':
@@ -23,17 +39,22 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     default:
       process.stderr.write(`pidsim: unknown command '${command}'\n${USAGE}`);
-      void rest;
       return 2;
   }
 }
+
+// `pidsim shell < demo.sh | head`: a reader that stops early is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`pidsim: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(`pidsim: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;
   },
 );

@@ -28,7 +28,7 @@ async function inNamespace(k: Kernel, init: Process): Promise<{ live: number; zo
 forEachBackend('races', (backend) => {
   it('6.2 forks racing the death of their namespace init: each succeeds and is killed, or fails ENOMEM; init is reaped last', async () => {
     const k = backend.create();
-    const reaps: TimedEvent[] = [];
+    const reaps: Extract<TimedEvent, { type: 'reap' }>[] = [];
     k.subscribe((e) => {
       if (e.type === 'reap') reaps.push(e);
     });

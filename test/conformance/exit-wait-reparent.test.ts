@@ -86,6 +86,9 @@ forEachBackend('exit, zombies, wait, reparenting', (backend) => {
     const k = backend.create();
     const p = await k.init.fork({ program: 'idle', name: 'parent' });
     const c = await p.fork({ program: 'idle' });
+    // c leads its own group, linked to the session through p: SIGTSTP stops it
+    // (in init's group, an orphaned one, it would not: get_signal(), SEMANTICS 4.10).
+    await p.setpgid(c.pid, c.pid);
     await p.kill(c.pid, 'STOP');
     await k.settled();
     expect(await p.wait(c.pid, { untraced: true })).toEqual({ pid: c.pid, status: 0x137f, change: { kind: 'stopped', signal: 19 }, code: CLD_STOPPED });

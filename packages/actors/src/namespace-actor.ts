@@ -28,7 +28,7 @@ import type { Group, PidEntry, Proc } from './process-record.js';
 import { dispatchCall } from './syscalls.js';
 import { onForkAbort, onForkAdopt, onForkAttach, onForkCommit, onForkJoined, onForkReserve } from './task-fork.js';
 import { onRelease, onReap } from './task-wait.js';
-import { onSignalMsg, onSignalAck, onTimerFired } from './task-signals.js';
+import { onJobStop, onSignalMsg, onSignalAck, onTimerFired } from './task-signals.js';
 import { onChildChanged, onChildUpdated, onParentGroups, onSetParent } from './reparent.js';
 import {
   onGroupJoin,
@@ -36,6 +36,7 @@ import {
   onGroupSignal,
   onGroupStopped,
   onOrphanCheck,
+  onOrphanQuery,
   onOrphanProbe,
   onOrphanProbeReply,
   onSetpgidApply,
@@ -117,9 +118,19 @@ export class NamespaceActor {
     }
   }
 
-  /** Send to another namespace's actor, or queue for this one. */
+  /** Send to another namespace's actor, or queue for this one (run after the current message). */
   send(to: NsId, msg: ActorMsg): void {
     if (to === this.id) this.#local.push(msg);
+    else this.host.send(to, msg);
+  }
+
+  /**
+   * Hand a message on as the last thing the current step does. For this
+   * actor it runs at once: a chain whose levels are all here (a fork at depth
+   * 0) completes as one step, as the kernel does it under one lock.
+   */
+  tail(to: NsId, msg: ActorMsg): void {
+    if (to === this.id) this.#run(msg);
     else this.host.send(to, msg);
   }
 
@@ -224,6 +235,10 @@ export class NamespaceActor {
         return onGroupSignal(this, msg.group, msg.sig, msg.sender, msg.ack);
       case 'orphan-check':
         return onOrphanCheck(this, msg.group, msg.ignore);
+      case 'orphan-query':
+        return onOrphanQuery(this, msg.group, msg.proc, msg.home, msg.sig);
+      case 'job-stop':
+        return onJobStop(this, msg.proc, msg.sig, msg.orphaned);
       case 'orphan-probe':
         return onOrphanProbe(this, msg);
       case 'orphan-probe-reply':
@@ -239,7 +254,7 @@ export class NamespaceActor {
       case 'remote-call':
         return onRemoteCall(this, msg.id, msg.viewer, msg.target, msg.query);
       case 'ns-ref':
-        return onNsRef(this, msg.delta);
+        return onNsRef(this, msg.delta, msg.reply);
       case 'ns-discard':
         return onNsDiscard(this);
       case 'ns-child-gone':

@@ -13,6 +13,7 @@ import {
   SIGINT,
   SIGKILL,
   onChain,
+  type CallId,
   type CallMsg,
   type NsRef,
   type RebootCommand,
@@ -109,8 +110,10 @@ export function releaseNsRef(a: NamespaceActor, p: Proc): void {
   if (p.pidForChildren.id !== a.id) a.send(p.pidForChildren.id, { type: 'ns-ref', delta: -1 });
 }
 
-export function onNsRef(a: NamespaceActor, delta: number): void {
+export function onNsRef(a: NamespaceActor, delta: number, reply?: { readonly id: CallId; readonly value: unknown }): void {
   a.refs += delta;
+  // The namespace itself answers an open(): the handle cannot be closed (-1) before it holds its +1.
+  if (reply) a.replyOk(reply.id, reply.value);
   a.maybeRetire();
 }
 

@@ -99,8 +99,8 @@ export function onRemoteCall(a: NamespaceActor, id: CallId, viewer: NsRef, targe
       // pidns_for_children_get(): NULL until the namespace has had an init (2.3).
       if (!p.pfcHasInit) return a.replyFail(id, 'ENOENT', 'readlink', `/proc/${nrIn(p.ref, viewer.id, viewer.level)}/ns/pid_for_children`);
       const ns = p.pidForChildren;
-      if (ns.id === a.id) a.refs++;
-      else a.send(ns.id, { type: 'ns-ref', delta: 1 });
+      if (ns.id !== a.id) return a.tail(ns.id, { type: 'ns-ref', delta: 1, reply: { id, value: ns } });
+      a.refs++;
       return a.replyOk(id, ns);
     }
   }

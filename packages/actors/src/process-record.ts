@@ -114,6 +114,9 @@ export interface Group {
   sessionRefs: number;
   /** The session of the group's members (a group never spans sessions). */
   session: ProcKey;
-  /** Orphaned-group checks waiting for answers: check id -> links found, answers missing. */
-  checks: Map<number, { links: number; missing: number }> | null;
+  /**
+   * Orphaned-group checks waiting for answers: check id -> links found,
+   * answers missing, and, for a job-control stop (4.10), who waits for the verdict.
+   */
+  checks: Map<number, { links: number; missing: number; stop: { proc: ProcKey; home: NsId; sig: number } | null }> | null;
 }

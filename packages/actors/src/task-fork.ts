@@ -111,7 +111,7 @@ export function sysFork(a: NamespaceActor, call: CallMsg, caller: Proc, args: Fo
     lowest: 0,
     pendingJoins: 0,
   };
-  a.send(target.id, { type: 'fork-reserve', job });
+  a.tail(target.id, { type: 'fork-reserve', job });
 }
 
 /** The user namespaces where the forking caller may pick PIDs (set_tid's checkpoint_restore_ns_capable). */
@@ -157,7 +157,7 @@ export function onForkReserve(a: NamespaceActor, job: ForkJob): void {
   job.nums[level] = nr;
   a.pids.set(nr, { key: job.key, home: job.target.id, task: true, committed: false });
   if (level > 0) a.send(a.chain[level - 1]!, { type: 'fork-reserve', job });
-  else a.send(job.callerNs.id, { type: 'fork-attach', job });
+  else a.tail(job.callerNs.id, { type: 'fork-attach', job });
 }
 
 function hasCapIn(job: ForkJob, userNs: readonly UserNsId[]): boolean {
@@ -215,7 +215,7 @@ function attachToParent(a: NamespaceActor, parent: Proc, job: ForkJob): void {
   if (job.target.id !== a.id) a.remoteChildren.set(job.key, parent.key);
   job.parent = parentLinkOf(a, parent);
   job.parentNs = a.id;
-  a.send(job.target.id, { type: 'fork-commit', job });
+  a.tail(job.target.id, { type: 'fork-commit', job });
 }
 
 /**
@@ -326,7 +326,7 @@ export function onForkJoined(a: NamespaceActor, id: CallId): void {
 function abortFork(a: NamespaceActor, job: ForkJob, failure: Failure, lowest: number): void {
   job.lowest = lowest;
   if (lowest > job.target.level) return finishAbort(a, job, failure);
-  a.send(job.target.id, { type: 'fork-abort', job, failure });
+  a.tail(job.target.id, { type: 'fork-abort', job, failure });
 }
 
 export function onForkAbort(a: NamespaceActor, job: ForkJob, failure: Failure): void {

@@ -19,6 +19,7 @@ import {
   isRealtime,
   isStopSignal,
   onChain,
+  ownerNs,
   sigAdd,
   sigDel,
   sigHas,
@@ -37,7 +38,7 @@ import { isAlive, isGlobalInit, isUnkillable } from './process-queries.js';
 import { exitProcess } from './task-exit.js';
 import { notifyParent } from './reparent.js';
 import { interruptWaits } from './task-wait.js';
-import { setStoppedInGroup } from './pgrp-session.js';
+import { groupOrphanedHere, setStoppedInGroup } from './pgrp-session.js';
 import { programTimer } from './programs.js';
 import { runCall } from './syscalls.js';
 
@@ -91,7 +92,7 @@ function ownerOfGroup(p: Proc): NsId {
 
 /** kill(0) / kill(-pgid): the group's owner knows its members (__kill_pgrp_info, 4.7). */
 function groupKill(a: NamespaceActor, call: CallMsg, group: ProcKey, owner: NsId, sig: number, sender: SignalSender): void {
-  a.send(owner, { type: 'group-signal', group, sig, sender, ack: { kind: 'reply', id: call.id } });
+  a.tail(owner, { type: 'group-signal', group, sig, sender, ack: { kind: 'reply', id: call.id } });
 }
 
 /** Send to many processes over several actors; reply once all have delivered. */
@@ -107,7 +108,7 @@ export function fanOut(
 }
 
 function sendTo(a: NamespaceActor, home: NsId, targets: readonly ProcKey[], sig: number, sender: SignalSender, ack: SignalAck): void {
-  a.send(home, { type: 'signal', targets, sig, sender, ack });
+  a.tail(home, { type: 'signal', targets, sig, sender, ack });
 }
 
 /** The owner of targets delivers a signal to each, then acknowledges. */
@@ -240,10 +241,17 @@ function unqueue(p: Proc, sig: number): void {
   if (p.rtQueue) p.rtQueue = p.rtQueue.filter((i) => i.signo !== sig);
 }
 
-/** The lowest pending signal that is not blocked (a stopped process only takes SIGKILL). */
+/** SYNCHRONOUS_MASK: SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGSYS (bits sig-1). */
+const SYNCHRONOUS_MASK = (1 << 10) | (1 << 6) | (1 << 3) | (1 << 4) | (1 << 7) | (1 << 30);
+
+/**
+ * next_signal(): the synchronous signals first, then the lowest pending
+ * signal that is not blocked. A stopped process only takes SIGKILL.
+ */
 function nextSignal(p: Proc): number {
   if (p.state === 'stopped') return sigHas(p.pending, SIGKILL) ? SIGKILL : 0;
-  const lo = (p.pending.lo & ~p.blocked.lo) >>> 0;
+  let lo = (p.pending.lo & ~p.blocked.lo) >>> 0;
+  if ((lo & SYNCHRONOUS_MASK) !== 0) lo = (lo & SYNCHRONOUS_MASK) >>> 0;
   if (lo !== 0) return 32 - Math.clz32(lo & -lo);
   const hi = (p.pending.hi & ~p.blocked.hi) >>> 0;
   if (hi !== 0) return 64 - Math.clz32(hi & -hi);
@@ -287,6 +295,18 @@ export function deliverPending(a: NamespaceActor, p: Proc): void {
       continue;
     }
     if (action === 'stop') {
+      // "The job control signals do nothing in an orphaned pgrp, but SIGSTOP always works."
+      if (sig !== SIGSTOP) {
+        const orphaned = groupOrphanedHere(a, p);
+        if (orphaned === undefined) {
+          askGroupOwner(a, p, sig);
+          continue;
+        }
+        if (orphaned) {
+          if (a.events) a.emit({ type: 'signal-ignored', key: p.key, nspid: p.ref.nums, ns: a.id, sig, reason: 'orphaned-pgrp' });
+          continue;
+        }
+      }
       stopProcess(a, p, sig);
       continue;
     }
@@ -303,6 +323,22 @@ function runHandler(a: NamespaceActor, p: Proc, sig: number, act: SigAction, inf
   if (act.resetHand) p.actions!.delete(sig);
   if (a.events) a.emit({ type: 'signal-delivered', key: p.key, nspid: p.ref.nums, ns: a.id, sig, action: 'handler', ...(info ? { info } : {}) });
   interruptWaits(a, p, act.restart === true);
+}
+
+/** The group spans actors: its owner decides, and the stop waits for the verdict. */
+function askGroupOwner(a: NamespaceActor, p: Proc, sig: number): void {
+  a.send(ownerNs(p.pgrp), { type: 'orphan-query', group: p.pgrp.key, proc: p.key, home: a.id, sig });
+}
+
+/** The verdict on a job-control stop: stop unless the group was orphaned (or the process moved on). */
+export function onJobStop(a: NamespaceActor, key: ProcKey, sig: number, orphaned: boolean): void {
+  const p = a.procs.get(key);
+  if (!p || p.state !== 'running') return;
+  if (orphaned) {
+    if (a.events) a.emit({ type: 'signal-ignored', key: p.key, nspid: p.ref.nums, ns: a.id, sig, reason: 'orphaned-pgrp' });
+    return;
+  }
+  stopProcess(a, p, sig);
 }
 
 /** do_signal_stop(): the process stops; its parent hears CLD_STOPPED. */

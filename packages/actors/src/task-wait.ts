@@ -125,7 +125,7 @@ export function reapChild(
   a.remoteChildren.delete(stub.key);
   if (a.events) a.emit({ type: 'reap', key: stub.key, nspid: stub.ref.nums, ns: stub.home, by: parent.key, auto });
   if (stub.home === a.id) releaseTask(a, a.procs.get(stub.key)!, reply);
-  else a.send(stub.home, { type: 'reap', child: stub.key, reply });
+  else a.tail(stub.home, { type: 'reap', child: stub.key, reply });
 }
 
 export function onReap(a: NamespaceActor, child: ProcKey, reply: { readonly id: CallId; readonly value: unknown } | null): void {

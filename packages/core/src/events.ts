@@ -29,7 +29,7 @@ export type KernelEvent =
       readonly type: 'signal-ignored';
       readonly sig: number;
       /** Why it had no effect: init protection, SIG_IGN or a default-ignore signal, already pending, or the target is dying. */
-      readonly reason: 'init-protected' | 'ignored' | 'coalesced' | 'exiting';
+      readonly reason: 'init-protected' | 'ignored' | 'coalesced' | 'exiting' | 'orphaned-pgrp';
     })
   | (ProcEventBase & { readonly type: 'exit'; readonly change: ChildChange })
   | (ProcEventBase & { readonly type: 'reap'; readonly by: ProcKey; readonly auto: boolean })

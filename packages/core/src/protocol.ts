@@ -288,6 +288,10 @@ export type ActorMsg =
       readonly ack: SignalAck;
     }
   | { readonly type: 'orphan-check'; readonly group: ProcKey; readonly ignore: ProcKey | null }
+  /** Is this group orphaned? Asked for a job-control stop signal (4.10); answered with job-stop. */
+  | { readonly type: 'orphan-query'; readonly group: ProcKey; readonly proc: ProcKey; readonly home: NsId; readonly sig: number }
+  /** The verdict: stop `proc` with `sig` unless its group is orphaned. */
+  | { readonly type: 'job-stop'; readonly proc: ProcKey; readonly sig: number; readonly orphaned: boolean }
   | { readonly type: 'orphan-probe'; readonly group: ProcKey; readonly check: number; readonly owner: NsId; readonly members: readonly ProcKey[]; readonly ignore: ProcKey | null }
   | { readonly type: 'orphan-probe-reply'; readonly group: ProcKey; readonly check: number; readonly links: number; readonly answered: number }
   | {
@@ -303,7 +307,8 @@ export type ActorMsg =
   | { readonly type: 'proc-query'; readonly gather: number; readonly viewer: NsRef; readonly keys: readonly ProcKey[] }
   | { readonly type: 'proc-answer'; readonly gather: number; readonly entries: readonly ProcEntry[] }
   | { readonly type: 'remote-call'; readonly id: CallId; readonly viewer: NsRef; readonly target: ProcKey; readonly query: RemoteQuery }
-  | { readonly type: 'ns-ref'; readonly delta: number }
+  /** A reference to the namespace taken or dropped; `reply` answers a call once it is taken. */
+  | { readonly type: 'ns-ref'; readonly delta: number; readonly reply?: { readonly id: CallId; readonly value: unknown } }
   | { readonly type: 'ns-discard' }
   /** A child namespace was freed: it no longer holds its parent. */
   | { readonly type: 'ns-child-gone' }

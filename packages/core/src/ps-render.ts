@@ -1,11 +1,22 @@
 // `ps -ef` and bare `ps` (procps) over a procfs view, with procps's column
-// widths: UID %-8s, PID and PPID %7d, C %2d, STIME %5s, TTY %-8s, TIME %8s.
+// widths: UID %-8s, PID and PPID as wide as pid_max's digits, C %2d,
+// STIME %5s, TTY %-8s, TIME %8s.
 
 import type { ProcEntry } from './protocol.js';
 
 export interface PsOptions {
   /** The terminal of each row ('?' for none), as the caller knows it. */
   readonly tty?: (e: ProcEntry) => string;
+  /**
+   * The reader's /proc/sys/kernel/pid_max: procps sizes the PID columns to its
+   * digits (5 for 32768, 7 for a new namespace's 4194304). Default 4194304.
+   */
+  readonly pidMax?: number;
+}
+
+/** procps: PID columns as wide as pid_max's digits, at least 5. */
+function pidWidth(pidMax: number | undefined): number {
+  return Math.max(5, String(Math.max(1, (pidMax ?? 4194304) - 1)).length);
 }
 
 function userName(uid: number): string {
@@ -28,10 +39,11 @@ function command(e: ProcEntry, full: boolean): string {
 
 export function renderPsEf(rows: readonly ProcEntry[], options: PsOptions = {}): string {
   const tty = options.tty ?? (() => '?');
-  const lines = ['UID          PID    PPID  C STIME TTY          TIME CMD'];
+  const w = pidWidth(options.pidMax);
+  const lines = [`UID      ${'PID'.padStart(w)} ${'PPID'.padStart(w)}  C STIME TTY          TIME CMD`];
   for (const e of rows) {
     lines.push(
-      `${userName(e.uid).padEnd(8)} ${String(e.pid).padStart(7)} ${String(e.ppid).padStart(7)}  0 ${stime(e.startTime)} ${tty(e).padEnd(8)} 00:00:00 ${command(e, true)}`,
+      `${userName(e.uid).padEnd(8)} ${String(e.pid).padStart(w)} ${String(e.ppid).padStart(w)}  0 ${stime(e.startTime)} ${tty(e).padEnd(8)} 00:00:00 ${command(e, true)}`,
     );
   }
   return lines.join('\n') + '\n';
@@ -39,7 +51,8 @@ export function renderPsEf(rows: readonly ProcEntry[], options: PsOptions = {}):
 
 export function renderPs(rows: readonly ProcEntry[], options: PsOptions = {}): string {
   const tty = options.tty ?? (() => '?');
-  const lines = ['    PID TTY          TIME CMD'];
-  for (const e of rows) lines.push(`${String(e.pid).padStart(7)} ${tty(e).padEnd(8)} 00:00:00 ${command(e, false)}`);
+  const w = pidWidth(options.pidMax);
+  const lines = [`${'PID'.padStart(w)} TTY          TIME CMD`];
+  for (const e of rows) lines.push(`${String(e.pid).padStart(w)} ${tty(e).padEnd(8)} 00:00:00 ${command(e, false)}`);
   return lines.join('\n') + '\n';
 }

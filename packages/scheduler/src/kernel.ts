@@ -113,7 +113,8 @@ export function toProgram(program: unknown, where: string): ProgramSpec {
 }
 
 function checkKeys(o: object, allowed: readonly string[], where: string): void {
-  for (const k of Object.keys(o)) {
+  if (o === null || typeof o !== 'object') throw new TypeError(`${where}: options must be an object, received ${JSON.stringify(o)}`);
+  for (const k in o) {
     if (!allowed.includes(k)) throw new TypeError(`${where}: unknown option \`${k}\` (expected one of ${allowed.join(', ')})`);
   }
 }
@@ -234,6 +235,11 @@ export class Kernel implements TransportSink {
   /** Virtual time, in milliseconds since boot. */
   now(): number {
     return this.#transport.now();
+  }
+
+  /** When the earliest program timer (a `sleep`) runs out, in virtual ms since boot; undefined if none. */
+  nextTimerAt(): number | undefined {
+    return this.#transport.nextTimerAt();
   }
 
   /** Lets `ms` of virtual time pass, firing every timer due. */
@@ -410,21 +416,22 @@ export class Process {
   }
 
   /** fork()/clone(): the child, as a handle. */
-  async fork(options: ForkOptions = {}): Promise<Process> {
-    checkKeys(options, ['newPid', 'newUser', 'parent', 'thread', 'setTid', 'program', 'name', 'argv'], 'fork');
-    const op: Op = {
-      op: 'fork',
-      ...(options.newPid ? { newPid: true } : {}),
-      ...(options.newUser ? { newUser: true } : {}),
-      ...(options.parent ? { parent: true } : {}),
-      ...(options.thread ? { thread: true } : {}),
-      ...(options.setTid !== undefined ? { setTid: checkSetTid(options.setTid) } : {}),
-      ...(options.program !== undefined ? { program: toProgram(options.program, 'fork') } : {}),
-      ...(options.name !== undefined ? { name: checkName(options.name, 'fork') } : {}),
-      ...(options.argv !== undefined ? { argv: checkArgv(options.argv, 'fork') } : {}),
-    };
-    const r = await this.#call<ForkResult>(op);
-    return this.kernel.handle(r.key, r.ns, r.nums);
+  fork(options?: ForkOptions): Promise<Process> {
+    let op: Op = PLAIN_FORK;
+    if (options !== undefined) {
+      checkKeys(options, FORK_KEYS, 'fork');
+      const o: { -readonly [K in keyof ForkArgsOp]?: ForkArgsOp[K] } = { op: 'fork' };
+      if (options.newPid) o.newPid = true;
+      if (options.newUser) o.newUser = true;
+      if (options.parent) o.parent = true;
+      if (options.thread) o.thread = true;
+      if (options.setTid !== undefined) o.setTid = checkSetTid(options.setTid);
+      if (options.program !== undefined) o.program = toProgram(options.program, 'fork');
+      if (options.name !== undefined) o.name = checkName(options.name, 'fork');
+      if (options.argv !== undefined) o.argv = checkArgv(options.argv, 'fork');
+      op = o as Op;
+    }
+    return this.#call<ForkResult>(op).then((r) => new Process(this.kernel, r.key, r.ns, r.nums));
   }
 
   /** clone() is fork() with flags. */
@@ -472,8 +479,8 @@ export class Process {
   }
 
   /** waitpid(2)/waitid(2): pid -1 any child, > 0 one, 0 own group, < -1 a group. */
-  wait(pid = -1, options: WaitOptions = {}): Promise<WaitResult> {
-    checkKeys(options, ['nohang', 'untraced', 'continued', 'exited', 'nowait'], 'wait');
+  wait(pid = -1, options: WaitOptions = NO_WAIT_OPTIONS): Promise<WaitResult> {
+    if (options !== NO_WAIT_OPTIONS) checkKeys(options, ['nohang', 'untraced', 'continued', 'exited', 'nowait'], 'wait');
     return this.#call({ op: 'wait', pid: toPid(pid, 'wait'), options });
   }
 
@@ -580,6 +587,11 @@ export class Process {
     return `Process(pid ${this.pid}, NSpid ${this.nspid.join(' ')})`;
   }
 }
+
+type ForkArgsOp = Extract<Op, { op: 'fork' }>;
+const NO_WAIT_OPTIONS: WaitOptions = Object.freeze({});
+const PLAIN_FORK: Op = Object.freeze({ op: 'fork' });
+const FORK_KEYS = ['newPid', 'newUser', 'parent', 'thread', 'setTid', 'program', 'name', 'argv'] as const;
 
 function checkSetTid(setTid: unknown): readonly number[] {
   if (!Array.isArray(setTid) || !setTid.every((n) => Number.isInteger(n))) {

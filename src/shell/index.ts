@@ -1,0 +1,13 @@
+// The emulated terminal (`pidsim shell`): windows with bash, unshare,
+// nsenter, ps, pstree, kill and /proc over an emulated kernel. runShell()
+// drives a session from streams; ShellSession runs one line at a time.
+
+export { runShell } from './terminal-io.js';
+export type { ShellIo } from './terminal-io.js';
+export { ShellSession } from './shell-session.js';
+export type { ShellSessionOptions } from './shell-session.js';
+export { Window } from './window.js';
+export { parseCommandLine } from './command-line.js';
+export type { ParseResult, SimpleCommand } from './command-line.js';
+export { getopt } from './getopt.js';
+export type { GetoptResult, OptionSpec } from './getopt.js';

@@ -1,0 +1,23 @@
+// This file declares what the emulated programs (bash and the tools) get
+// from the terminal session that runs them: the kernel, the user-space
+// process table, mount namespaces, timers, the programs on $PATH, and the
+// terminal to write to. ShellSession implements it; tests may fake it.
+
+import type { Kernel } from '../index.js';
+import type { BashShell } from './bash-shell.js';
+import type { MountTable } from './mount-namespace.js';
+import type { Task, TaskTable } from './task.js';
+import type { ToolRegistry } from './tool-registry.js';
+
+export interface ShellHost {
+  readonly kernel: Kernel;
+  readonly tasks: TaskTable;
+  readonly mounts: MountTable;
+  readonly tools: ToolRegistry;
+  /** True once the session is shutting down: failures of pending syscalls are expected then. */
+  readonly closing: boolean;
+  /** Writes to the terminal of `task` (dropped for output sent to nohup.out). */
+  write(task: Task, text: string): void;
+  /** An interactive bash started: it takes over the terminal of its window until it exits. */
+  attachShell(shell: BashShell): void;
+}

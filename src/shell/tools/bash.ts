@@ -1,0 +1,103 @@
+// This file implements /bin/bash as a program: `bash` (or `-bash`, as
+// unshare and nsenter start it when no program is given) starts an
+// interactive shell that takes over its window's terminal until it exits;
+// `bash -c CMD` runs CMD and exits with its status. An interactive bash
+// started in the background stops on SIGTTIN (it would read the terminal),
+// and one whose input is /dev/null (nohup bash) reads end-of-file and exits.
+
+import { BashShell } from '../bash-shell.js';
+import type { Tool } from '../program-exec.js';
+
+const USAGE = `Usage:\tbash [GNU long option] [option] ...
+\tbash [GNU long option] [option] script-file ...
+GNU long options:
+\t--debug
+\t--debugger
+\t--dump-po-strings
+\t--dump-strings
+\t--help
+\t--init-file
+\t--login
+\t--noediting
+\t--noprofile
+\t--norc
+\t--posix
+\t--pretty-print
+\t--rcfile
+\t--restricted
+\t--verbose
+\t--version
+Shell options:
+\t-ilrsD or -c command or -O shopt_option\t\t(invocation only)
+\t-abefhkmnptuvxBCEHPT or -o option
+`;
+
+const LONG_OPTIONS = ['--login', '--norc', '--noprofile', '--noediting', '--posix', '--verbose', '--help', '--version', '--debug', '--rcfile', '--init-file', '--restricted', '--debugger', '--dump-strings', '--dump-po-strings', '--pretty-print'];
+
+export const bashTool: Tool = {
+  name: 'bash',
+  path: '/usr/bin/bash',
+  async main({ argv, task, host, out, err }) {
+    let login = (argv[0] ?? '').startsWith('-');
+    let command: string | undefined;
+    let i = 1;
+    for (; i < argv.length; i++) {
+      const a = argv[i]!;
+      if (a === '--') {
+        i++;
+        break;
+      }
+      if (a.startsWith('--')) {
+        if (!LONG_OPTIONS.includes(a)) {
+          err(`bash: ${a}: invalid option\n${USAGE}`);
+          return 2;
+        }
+        if (a === '--login') login = true;
+        if (a === '--version') {
+          out('GNU bash, version 5.2.15(1)-release (x86_64-pc-linux-gnu)\n');
+          return 0;
+        }
+        if (a === '--help') {
+          out(`GNU bash, version 5.2.15(1)-release-(x86_64-pc-linux-gnu)\n${USAGE}`);
+          return 0;
+        }
+        if (a === '--rcfile' || a === '--init-file') i++;
+        continue;
+      }
+      if (a.startsWith('-') && a.length > 1) {
+        for (const c of a.slice(1)) {
+          if (c === 'c') command = '';
+          else if (c === 'l') login = true;
+          else if (!'ilrsDabefhkmnptuvxBCEHPT'.includes(c)) {
+            err(`bash: -${c}: invalid option\n${USAGE}`);
+            return 2;
+          }
+        }
+        continue;
+      }
+      break;
+    }
+    if (command !== undefined) {
+      const text = argv[i];
+      if (text === undefined) {
+        err('bash: -c: option requires an argument\n');
+        return 2;
+      }
+      const sh = new BashShell(host, task, { interactive: false, login: false });
+      await sh.captureParent();
+      return sh.runLine(text);
+    }
+    if (i < argv.length) {
+      err(`bash: ${argv[i]}: No such file or directory\n`);
+      return 127;
+    }
+    if (task.stdin === 'null') return 0;
+    if (task.background) {
+      await task.proc.kill(task.proc.pid, 'TTIN');
+      return 'running';
+    }
+    const sh = new BashShell(host, task, { interactive: true, login });
+    await sh.startInteractive();
+    return 'running';
+  },
+};

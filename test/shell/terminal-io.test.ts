@@ -1,0 +1,61 @@
+// runShell(): the streams `pidsim shell` wires to stdin/stdout. A script is
+// read line by line and each command echoed after its prompt; on a terminal
+// the session prompts; it ends at end of input or when the last window's
+// login shell exits, and resolves with the last $?.
+
+import { PassThrough, Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runShell } from '../../src/shell/index.js';
+
+async function run(script: string, interactive = false): Promise<{ text: string; status: number }> {
+  const output = new PassThrough();
+  let text = '';
+  output.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  const status = await runShell({ input: Readable.from([script]), output, interactive });
+  return { text, status };
+}
+
+describe('runShell', () => {
+  it('runs a script: each command after its prompt, then its output', async () => {
+    const { text, status } = await run('echo $$\nsleep 1\n');
+    expect(text).toBe('[w1 $$=2]# echo $$\n2\n[w1 $$=2]# sleep 1\n');
+    expect(status).toBe(0);
+  });
+
+  it('resolves with the last $?', async () => {
+    expect((await run('false\n')).status).toBe(1);
+    expect((await run('nosuch\n')).status).toBe(127);
+  });
+
+  it('ends when the last login shell exits, with its exit code; later lines are not run', async () => {
+    const { text, status } = await run('exit 3\necho never\n');
+    expect(text).toBe('[w1 $$=2]# exit 3\nlogout\n');
+    expect(status).toBe(3);
+  });
+
+  it('keeps going while another window is open, and says so about the closed one', async () => {
+    const { text } = await run('window 2\nwindow 1\nexit\necho here\nwindow 2\necho $$\n');
+    expect(text).toContain("[w1 closed]# echo here\npidsim: window 1 is closed (its login shell exited); switch with `window N`\n");
+    expect(text).toContain('[w2 $$=3]# echo $$\n3\n');
+  });
+
+  it('lists the windows with `window`', async () => {
+    const { text } = await run('window 2\nsudo unshare --pid --fork bash\nwindow\n');
+    expect(text).toContain('window 1 (pts/1): shells ($$): 2\n');
+    expect(text).toContain('window 2 (pts/2) *: shells ($$): 3 1\n');
+  });
+
+  it('on a terminal: a banner, then a prompt before each line', async () => {
+    const { text, status } = await run('echo $$\n', true);
+    expect(text).toContain('pidsim shell: an emulated terminal');
+    expect(text).toContain('[w1 $$=2]# ');
+    expect(text).toContain('2\n');
+    expect(status).toBe(0);
+  });
+
+  it('refuses a bad seed with a message naming it', async () => {
+    await expect(runShell({ input: Readable.from(['']), output: new PassThrough(), interactive: false, seed: -1 })).rejects.toThrow(
+      'runShell: seed must be an integer from 0 to 4294967295, received -1',
+    );
+  });
+});
