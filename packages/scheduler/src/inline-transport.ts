@@ -46,6 +46,12 @@ export interface BootOptions {
 
 export interface InlineOptions extends BootOptions {
   readonly seed: number;
+  /**
+   * How many delivery choices the seed makes; after that delivery follows a
+   * fixed order that does not depend on the seed. Shrinking a failing run
+   * lowers it to find the few scheduling choices that matter. Unlimited by default.
+   */
+  readonly chaos?: number | undefined;
   readonly sink: TransportSink;
 }
 
@@ -65,6 +71,10 @@ export class InlineTransport implements Transport {
   readonly #active: Link[] = [];
   #scheduled = false;
   #draining = false;
+  /** Random delivery choices left (Infinity: always random). */
+  #chaos: number;
+  /** Delivery choices the PRNG made so far (for stress reports). */
+  choices = 0;
   #closed = false;
   eventsEnabled = false;
   #nextNs = 1;
@@ -77,6 +87,7 @@ export class InlineTransport implements Transport {
   constructor(options: InlineOptions) {
     this.#sink = options.sink;
     this.#rng = new Prng(options.seed);
+    this.#chaos = options.chaos ?? Infinity;
     const id = this.nextNsId();
     const ns: NsRef = { id, level: 0, chain: [id], inode: ROOT_PID_NS_INODE, userNs: [INIT_USER_NS] };
     const root = this.#spawn({ ns, parent: id, pidMax: options.pidMax });
@@ -172,7 +183,12 @@ export class InlineTransport implements Transport {
       for (;;) {
         const active = this.#active;
         while (active.length > 0) {
-          const i = this.#rng.below(active.length);
+          let i = 0;
+          if (active.length > 1 && this.#chaos > 0) {
+            i = this.#rng.below(active.length);
+            this.#chaos--;
+            this.choices++;
+          }
           const link = active[i]!;
           const msg = link.queue[link.head++]!;
           if (link.head === link.queue.length) {

@@ -8,6 +8,7 @@ const schema = z
   .object({
     transport: z.enum(['inline', 'threads']).default('inline'),
     seed: z.number().int().min(0).max(0xffffffff).default(0),
+    chaos: z.number().int().min(0).optional(),
     pidMax: z.number().int().min(PID_MAX_MIN).max(PID_MAX_LIMIT).default(PID_MAX_DEFAULT),
     init: z
       .object({
@@ -30,6 +31,8 @@ export type KernelOptions = z.input<typeof schema>;
 export interface ResolvedOptions {
   readonly transport: 'inline' | 'threads';
   readonly seed: number;
+  /** inline: how many delivery choices the seed makes before delivery follows a fixed order (unlimited by default). */
+  readonly chaos: number | undefined;
   readonly pidMax: number;
   readonly initProgram: ProgramSpec;
   readonly initName: string;
@@ -57,6 +60,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   return {
     transport: o.transport,
     seed: o.seed,
+    chaos: o.chaos,
     pidMax: o.pidMax,
     initProgram,
     initName: o.init.name,
