@@ -1,0 +1,29 @@
+// The README's example and `npm start` must keep working, against the build.
+
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const run = (args: string[]): string => execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+
+describe('examples', () => {
+  it('examples/quickstart.mjs runs against the built package and tells the container story', () => {
+    const out = run(['examples/quickstart.mjs']);
+    expect(out).toContain('tini is PID 1 inside, NSpid 3 1');
+    expect(out).toContain("exec'd shell is PID 3 inside, and its parent is invisible there: getppid() = 0");
+    expect(out).toContain('after SIGTERM, tini is running');
+    expect(out).toContain("shell (its parent is outside) died with { kind: 'killed', signal: 9, core: false }");
+    expect(out).toContain("tini reaped by runtime: { kind: 'killed', signal: 9, core: false }");
+    expect(out).toContain('a fork into the dead namespace: ENOMEM');
+    expect(out).toContain('invariants: all hold');
+  });
+
+  it('npm start (pidsim demo) shows the cascade and exits 0', () => {
+    const out = run(['dist/src/cli/main.js', 'demo']);
+    expect(out).toContain('namespace 3: bash is PID 1 inside, NSpid 11 7 4 1');
+    expect(out).toContain('pstree -p after the cascade: namespaces 2 and 3 are gone');
+    expect(out).toContain('fork() -> ENOMEM');
+    expect(out).toContain('all 7 invariants of ARCHITECTURE.md hold');
+  });
+});
