@@ -9,6 +9,8 @@ commands:
   demo                 nested namespaces, one process seen from each, a cascade (what npm start runs)
   shell [--seed N]     an emulated terminal with windows: unshare, nsenter, ps, pstree, kill, /proc
                        (reads a script when stdin is not a terminal: pidsim shell < examples/demo.sh)
+  run FILE [--backend inline|threads|linux] [--seed N] [--json]
+                       run a scenario (JSON or YAML) and print what each step observed
   help                 this text
 `;
 
@@ -31,6 +33,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       const { runShell } = await import('../shell/index.js');
       const seed = seedOption(rest);
       return runShell({ input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY), ...(seed === undefined ? {} : { seed }) });
+    }
+    case 'run': {
+      const { runScenarioCli } = await import('../scenario/index.js');
+      return runScenarioCli(rest, { stdout: process.stdout, stderr: process.stderr });
     }
     case 'help':
     case '--help':

@@ -707,6 +707,32 @@ forEachBackend('signals', (backend) => {
     expect(await k.checkInvariants()).toEqual([]);
   });
 
+  it('4.6 kill(-1) shares one siginfo: after a target that cannot see the sender, later targets get si_pid 0 too', async () => {
+    // Quirk of send_signal_locked() writing si_pid = 0 into the siginfo the
+    // for_each_process() loop shares (creation order). Lab run on Linux 6.18,
+    // same layout: C1 (2) and B (3) see si_pid 6; D (N2's init) and C2 (5,
+    // in the sender's own namespace, created after D) see 0.
+    const k = backend.create();
+    const init = await k.init.fork({ newPid: true, program: 'reaper', name: 'init' });
+    await init.sigaction(SIGUSR1, 'ignore');
+    const c1 = await init.fork({ program: 'idle', name: 'c1' });
+    await c1.sigaction(SIGUSR1, 'catch');
+    const b = await init.fork({ program: 'idle', name: 'b' });
+    await b.sigaction(SIGUSR1, 'catch');
+    await b.unshare({ newPid: true });
+    const d = await b.fork({ program: 'idle', name: 'd' });
+    await d.sigaction(SIGUSR1, 'catch');
+    const c2 = await init.fork({ program: 'idle', name: 'c2' });
+    await c2.sigaction(SIGUSR1, 'catch');
+    const a = await init.fork({ program: 'idle', name: 'a' });
+    expect([c1.pid, b.pid, d.pidIn(init.ns), c2.pid, a.pid]).toEqual([2, 3, 4, 5, 6]);
+    expect(await a.kill(-1, SIGUSR1)).toBe(0);
+    await k.settled();
+    const siPid = async (p: typeof a): Promise<number | undefined> => (await p.info()).siginfo[SIGUSR1]?.pid;
+    expect([await siPid(c1), await siPid(b), await siPid(d), await siPid(c2)]).toEqual([6, 6, 0, 0]);
+    expect(await k.checkInvariants()).toEqual([]);
+  });
+
   it('4.10 SIGKILL and SIGSTOP cannot be caught, ignored, reset or blocked', async () => {
     const k = backend.create();
     const p = await k.init.fork({ program: 'idle', name: 'p' });

@@ -26,7 +26,7 @@ import {
 import type { NamespaceActor } from './namespace-actor.js';
 import type { Group, Proc } from './process-record.js';
 import { isAlive } from './process-queries.js';
-import { fanOut } from './task-signals.js';
+import { batchesInOrder, fanOut } from './task-signals.js';
 import { onRelease } from './task-wait.js';
 import { applyChildUpdate } from './reparent.js';
 
@@ -150,14 +150,11 @@ export function onGroupSignal(a: NamespaceActor, group: ProcKey, sig: number, se
     if (ack.kind === 'reply') a.replyFail(ack.id, 'EINVAL', 'kill', undefined, `signal ${sig}`);
     return;
   }
-  const byHome = new Map<NsId, ProcKey[]>();
-  for (const [member, home] of g.members) {
-    let list = byHome.get(home);
-    if (!list) byHome.set(home, (list = []));
-    list.push(member);
-  }
-  if (ack.kind === 'reply') return fanOut(a, { id: ack.id }, byHome, sig, sender);
-  for (const [home, targets] of byHome) a.send(home, { type: 'signal', targets, sig, sender, ack: { kind: 'none' } });
+  // do_each_pid_task(): members newest first (attach_pid() adds at the head).
+  const members = [...g.members].reverse().map(([key, home]) => ({ key, home }));
+  const batches = batchesInOrder(members, sender);
+  if (ack.kind === 'reply') return fanOut(a, ack.id, batches, sig);
+  for (const b of batches) a.send(b.home, { type: 'signal', targets: b.targets, sig, sender: b.sender, ack: { kind: 'none' } });
 }
 
 // --- orphaned process groups (7.4) --------------------------------------------------

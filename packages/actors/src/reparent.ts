@@ -13,7 +13,9 @@ import {
   childCode,
   childStatus,
   nrIn,
+  sigHas,
   type ChildChange,
+  type SignalSender,
   type ChildUpdate,
   type ParentLink,
   type ProcKey,
@@ -99,12 +101,14 @@ export function onChildChanged(a: NamespaceActor, child: ProcKey, change: ChildC
 export function childChangedAt(a: NamespaceActor, parent: Proc, stub: ChildStub, change: ChildChange): void {
   const act = parent.actions?.get(SIGCHLD);
   const ignored = act?.handler === 'ignore';
-  const sigchld = { kind: 'child', code: childCode(change), pid: nrIn(stub.ref, a.id, a.level), status: childStatus(change) } as const;
+  // SIGCHLD at its default disposition, unblocked and unreported, has no effect at all: skip building it.
+  const send = isAlive(parent) && !ignored && (act !== undefined || a.events || sigHas(parent.blocked, SIGCHLD));
+  const sigchld = (): SignalSender => ({ kind: 'child', code: childCode(change), pid: nrIn(stub.ref, a.id, a.level), status: childStatus(change) });
   if (change.kind === 'exited' || change.kind === 'killed') {
     stub.zombie = change;
     stub.stopReport = 0;
     stub.contReport = false;
-    if (!ignored && isAlive(parent)) deliverSignal(a, parent, SIGCHLD, sigchld);
+    if (send) deliverSignal(a, parent, SIGCHLD, sigchld());
     if (ignored || act?.noCldWait === true) {
       reapChild(a, parent, stub, null, true);
       wakeWaiters(a, parent);
@@ -118,7 +122,7 @@ export function childChangedAt(a: NamespaceActor, parent: Proc, stub: ChildStub,
       stub.contReport = true;
       stub.stopReport = 0;
     }
-    if (!ignored && act?.noCldStop !== true && isAlive(parent)) deliverSignal(a, parent, SIGCHLD, sigchld);
+    if (send && act?.noCldStop !== true) deliverSignal(a, parent, SIGCHLD, sigchld());
   }
   wakeWaiters(a, parent);
   if (isAlive(parent)) programChildChanged(a, parent);

@@ -37,10 +37,12 @@ import { createNamespace } from './ns-ops.js';
 import { afterFree } from './ns-teardown.js';
 
 const SYSCALL = 'clone';
+const NO_TIDS: readonly number[] = Object.freeze([]);
+const NO_ACTIONS: ChildInit['actions'] = Object.freeze([]);
 
 /** clone()/fork() by `caller`: validates the flags, then starts the reserve chain. */
 export function sysFork(a: NamespaceActor, call: CallMsg, caller: Proc, args: ForkArgs): void {
-  const setTid = args.setTid ?? [];
+  const setTid = args.setTid ?? NO_TIDS;
   // kernel/fork.c copy_clone_args_from_user(): set_tid_size > MAX_PID_NS_LEVEL.
   if (setTid.length > MAX_PID_NS_LEVEL) return a.replyFail(call.id, 'EINVAL', SYSCALL, undefined, 'set_tid has more than 32 entries');
   // SEMANTICS 2.7: CLONE_THREAD with CLONE_NEWPID/NEWUSER, or after pid_for_children moved.
@@ -85,7 +87,7 @@ export function sysFork(a: NamespaceActor, call: CallMsg, caller: Proc, args: Fo
     name,
     argv,
     program,
-    actions: caller.actions ? [...caller.actions] : [],
+    actions: caller.actions ? [...caller.actions] : NO_ACTIONS,
     blocked: copySigSet(caller.blocked),
     pgrp: caller.pgrp,
     session: caller.session,
@@ -106,6 +108,7 @@ export function sysFork(a: NamespaceActor, call: CallMsg, caller: Proc, args: Fo
     clonePar: args.parent === true,
     init,
     parent: null,
+    ref: null,
     parentNs: null,
     capRoots: capRootsOf(caller, caps),
     lowest: 0,
@@ -114,14 +117,19 @@ export function sysFork(a: NamespaceActor, call: CallMsg, caller: Proc, args: Fo
   a.tail(target.id, { type: 'fork-reserve', job });
 }
 
+/** One shared array per single user namespace: most forks need no new one. */
+const singleRoots = new Map<UserNsId, readonly UserNsId[]>();
+
 /** The user namespaces where the forking caller may pick PIDs (set_tid's checkpoint_restore_ns_capable). */
 function capRootsOf(caller: Proc, childCaps: UserNsId | null): readonly UserNsId[] {
-  const roots: UserNsId[] = [];
-  if (caller.caps !== null) roots.push(caller.caps);
   // The owner of a user namespace it just created holds every capability in it.
-  if (childCaps !== null && childCaps !== caller.caps) roots.push(childCaps);
+  if (childCaps !== null && childCaps !== caller.caps) return caller.caps === null ? [childCaps] : [caller.caps, childCaps];
+  if (caller.caps === null) return NO_ROOTS;
+  let roots = singleRoots.get(caller.caps);
+  if (!roots) singleRoots.set(caller.caps, (roots = Object.freeze([caller.caps])));
   return roots;
 }
+const NO_ROOTS: readonly UserNsId[] = Object.freeze([]);
 
 /** One level of alloc_pid(): take this level's number, then pass the job outward. */
 export function onForkReserve(a: NamespaceActor, job: ForkJob): void {
@@ -199,7 +207,9 @@ export function onForkAdopt(a: NamespaceActor, job: ForkJob): void {
 }
 
 function attachToParent(a: NamespaceActor, parent: Proc, job: ForkJob): void {
+  // The numbers are final now: one struct pid for the stub and the record (in one heap, one object).
   const ref = { key: job.key, chain: job.target.chain, nums: job.nums };
+  job.ref = ref;
   const stub: ChildStub = {
     key: job.key,
     ref,
@@ -246,10 +256,11 @@ export function onForkCommit(a: NamespaceActor, job: ForkJob): void {
 
 function createChild(a: NamespaceActor, job: ForkJob): Proc {
   const { init } = job;
-  const nums = job.nums.slice();
+  const ref = job.ref!;
+  const nums = ref.nums;
   const child: Proc = {
     key: job.key,
-    ref: { key: job.key, chain: a.chain, nums },
+    ref,
     state: 'running',
     name: init.name,
     argv: init.argv,
@@ -266,7 +277,7 @@ function createChild(a: NamespaceActor, job: ForkJob): Proc {
     caps: init.caps,
     userNs: init.userNs,
     actions: init.actions.length > 0 ? new Map(init.actions) : null,
-    blocked: copySigSet(init.blocked),
+    blocked: init.blocked, // copied once, at fork (sysFork)
     pending: emptySigSet(),
     pendingInfo: null,
     rtQueue: null,
@@ -297,6 +308,7 @@ function createChild(a: NamespaceActor, job: ForkJob): Proc {
  * process group has it as a member (so kill(-pgid) right after fork reaches it).
  */
 function forkReturns(a: NamespaceActor, id: CallId, value: unknown, joins: number): void {
+  if (joins === 0) return a.replyOk(id, value);
   const b = a.forkBarriers.get(id) ?? { acks: 0, expected: -1, value: undefined };
   b.expected = joins;
   b.value = value;

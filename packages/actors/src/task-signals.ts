@@ -65,20 +65,17 @@ export function sysKill(a: NamespaceActor, call: CallMsg, p: Proc, pid: number, 
   }
   if (pid === 0) return groupKill(a, call, p.pgrp.key, ownerOfGroup(p), sig, sender);
   if (pid === -1) {
-    // "if (task_pid_vnr(p) > 1 && !same_thread_group(p, current))" (4.6)
-    const byHome = new Map<NsId, ProcKey[]>();
-    let count = 0;
+    // "if (task_pid_vnr(p) > 1 && !same_thread_group(p, current))" (4.6), in
+    // for_each_process() order: creation order, as this table's is.
+    const targets: { home: NsId; key: ProcKey }[] = [];
     for (const [nr, entry] of a.pids) {
       if (nr <= 1 || !entry.task || !entry.committed || entry.key === p.key) continue;
-      count++;
-      let list = byHome.get(entry.home);
-      if (!list) byHome.set(entry.home, (list = []));
-      list.push(entry.key);
+      targets.push({ home: entry.home, key: entry.key });
     }
-    if (count === 0) return a.replyFail(call.id, 'ESRCH', S, -1);
+    if (targets.length === 0) return a.replyFail(call.id, 'ESRCH', S, -1);
     if (!validSignal(sig)) return a.replyFail(call.id, 'EINVAL', S, -1, `signal ${sig}`);
     if (sig === 0) return a.replyOk(call.id, 0);
-    return fanOut(a, call, byHome, sig, sender);
+    return fanOut(a, call.id, batchesInOrder(targets, sender), sig);
   }
   if (pid === INT_MIN) return a.replyFail(call.id, 'ESRCH', S, pid);
   const entry = a.pids.get(-pid);
@@ -95,16 +92,38 @@ function groupKill(a: NamespaceActor, call: CallMsg, group: ProcKey, owner: NsId
   a.tail(owner, { type: 'group-signal', group, sig, sender, ack: { kind: 'reply', id: call.id } });
 }
 
+/** The targets of one actor that share one siginfo. */
+export interface SignalBatch {
+  readonly home: NsId;
+  readonly targets: ProcKey[];
+  readonly sender: SignalSender;
+}
+
+/**
+ * Groups targets (given in the kernel's iteration order) by actor, applying
+ * the shared-siginfo quirk: from the first target whose namespace cannot see
+ * the sender on, si_pid is 0 for everyone (send_signal_locked() writes it
+ * into the siginfo the whole loop shares). Verified on Linux 6.18: a kill(-1)
+ * target in the sender's own namespace, created after a nested-namespace
+ * target, gets si_pid 0.
+ */
+export function batchesInOrder(targets: readonly { home: NsId; key: ProcKey }[], sender: SignalSender): SignalBatch[] {
+  const batches = new Map<string, SignalBatch>();
+  let zeroed = false;
+  for (const t of targets) {
+    if (sender.kind === 'process' && !zeroed && !sender.chain.includes(t.home)) zeroed = true;
+    const id = `${t.home}:${zeroed}`;
+    let b = batches.get(id);
+    if (!b) batches.set(id, (b = { home: t.home, targets: [], sender: zeroed && sender.kind === 'process' ? { ...sender, siPidZeroed: true } : sender }));
+    b.targets.push(t.key);
+  }
+  return [...batches.values()];
+}
+
 /** Send to many processes over several actors; reply once all have delivered. */
-export function fanOut(
-  a: NamespaceActor,
-  call: CallMsg | { id: CallMsg['id'] },
-  byHome: Map<NsId, ProcKey[]>,
-  sig: number,
-  sender: SignalSender,
-): void {
-  const gather = a.newGather(call.id, byHome.size);
-  for (const [home, targets] of byHome) sendTo(a, home, targets, sig, sender, { kind: 'gather', owner: a.id, gather });
+export function fanOut(a: NamespaceActor, id: CallMsg['id'], batches: readonly SignalBatch[], sig: number): void {
+  const gather = a.newGather(id, batches.length);
+  for (const b of batches) sendTo(a, b.home, b.targets, sig, b.sender, { kind: 'gather', owner: a.id, gather });
 }
 
 function sendTo(a: NamespaceActor, home: NsId, targets: readonly ProcKey[], sig: number, sender: SignalSender, ack: SignalAck): void {
@@ -182,7 +201,8 @@ export function deliverSignal(a: NamespaceActor, p: Proc, sig: number, sender: S
     const visible = onChain(sender.chain, a.id, a.level);
     force = !visible;
     const code = sender.value === undefined ? SI_USER : SI_QUEUE;
-    info = { signo: sig, code, pid: visible ? sender.pid : 0, uid: 0, ...(sender.value === undefined ? {} : { value: sender.value }) };
+    const siPid = visible && !sender.siPidZeroed ? sender.pid : 0;
+    info = { signo: sig, code, pid: siPid, uid: 0, ...(sender.value === undefined ? {} : { value: sender.value }) };
   }
   // prepare_signal(): stop and continue signals cancel each other while pending (4.14).
   let resumed = false;

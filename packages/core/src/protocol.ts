@@ -226,6 +226,8 @@ export interface ForkJob {
   readonly init: ChildInit;
   /** Filled at attach: the child's parent. */
   parent: ParentLink | null;
+  /** Filled at attach: the child's struct pid, shared by the parent's stub and the child's record. */
+  ref: PidRef | null;
   parentNs: NsId | null;
   /** User namespaces where the caller may choose PIDs with set_tid (SEMANTICS 1.11 EPERM). */
   readonly capRoots: readonly UserNsId[];
@@ -329,7 +331,20 @@ export type ChildUpdate =
 /** Who sent a signal, as the kernel knows it (never data the sender supplied). */
 export type SignalSender =
   /** From a process: its namespace chain decides init protection (SEMANTICS 4.2, 4.3). */
-  | { readonly kind: 'process'; readonly key: ProcKey; readonly chain: readonly NsId[]; readonly pid: number; readonly value?: number }
+  | {
+      readonly kind: 'process';
+      readonly key: ProcKey;
+      readonly chain: readonly NsId[];
+      readonly pid: number;
+      readonly value?: number;
+      /**
+       * Quirk (3.9 with a shared siginfo): kill(-1) and group kills reuse one
+       * siginfo for every target, and send_signal_locked() writes si_pid = 0
+       * into it for a target that cannot see the sender; every target after
+       * that one gets si_pid 0 too.
+       */
+      readonly siPidZeroed?: boolean;
+    }
   /** Raised by the kernel (teardown, reboot, orphaned groups): always forced (SEMANTICS 4.5). */
   | { readonly kind: 'kernel' }
   /** SIGCHLD from a child's exit, stop or continue, si_pid already in the parent's namespace (3.11). */

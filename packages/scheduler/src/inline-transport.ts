@@ -69,6 +69,8 @@ export class InlineTransport implements Transport {
   readonly #links = new Map<number, Map<number, Link>>();
   /** Links with messages waiting; the PRNG picks among them. */
   readonly #active: Link[] = [];
+  /** The link used last (most traffic is client -> one namespace). */
+  #lastLink: Link | null = null;
   #scheduled = false;
   #draining = false;
   /** Random delivery choices left (Infinity: always random). */
@@ -153,10 +155,14 @@ export class InlineTransport implements Transport {
   }
 
   enqueue(from: number, to: NsId, msg: ActorMsg): void {
-    let byTo = this.#links.get(from);
-    if (!byTo) this.#links.set(from, (byTo = new Map()));
-    let link = byTo.get(to);
-    if (!link) byTo.set(to, (link = { from, to, queue: [], head: 0, active: false }));
+    let link = this.#lastLink;
+    if (link === null || link.from !== from || link.to !== to) {
+      let byTo = this.#links.get(from);
+      if (!byTo) this.#links.set(from, (byTo = new Map()));
+      link = byTo.get(to) ?? null;
+      if (!link) byTo.set(to, (link = { from, to, queue: [], head: 0, active: false }));
+      this.#lastLink = link;
+    }
     link.queue.push(msg);
     if (!link.active) {
       link.active = true;

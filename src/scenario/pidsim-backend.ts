@@ -1,0 +1,325 @@
+// The pidsim backend: a scenario's processes are emulated processes of one
+// kernel, each running the passive 'idle' program so that it does only what
+// the scenario tells it. The kernel comes from a factory, so any transport
+// (inline with a seed, threads) runs the same scenario.
+//
+// Mapping: the emulated root namespace's init (PID 1, `kernel.init`) plays the
+// host. The scenario's root is a fresh namespace created below it at
+// `rootLevel` (1 by default), exactly where the linux backend's is, so that
+// the scenario's root process is a namespace init on both (SEMANTICS 7.4,
+// 2.10 and 1.8 treat the global init and the root level specially).
+
+import {
+  createKernel,
+  KernelError,
+  type Kernel,
+  type NsHandle,
+  type Process,
+  type SigAction,
+} from '../index.js';
+import {
+  BackendUnavailableError,
+  type BackendFactory,
+  type ProcIdentity,
+  type ScenarioBackend,
+  type Syscall,
+} from './scenario-backend.js';
+import {
+  caughtObservation,
+  signalList,
+  statusObservation,
+  waitObservation,
+  type ChildEvent,
+  type Observation,
+} from './observation.js';
+
+/** Makes the kernel of one run. May be async (a threaded kernel starts workers). */
+export type KernelFactory = (seed: number) => Kernel | Promise<Kernel>;
+
+export interface PidsimBackendOptions {
+  /** Shown in output, e.g. `inline seed 7`. */
+  readonly name: string;
+  readonly kernel: KernelFactory;
+  readonly seed: number;
+  /** The absolute level of the scenario's root namespace (default 1, as on a Linux host). */
+  readonly rootLevel?: number;
+}
+
+export const inlineKernel: KernelFactory = (seed) => createKernel({ transport: 'inline', seed });
+export const threadsKernel: KernelFactory = (seed) => {
+  try {
+    return createKernel({ transport: 'threads', seed });
+  } catch (e) {
+    throw new Error(`the threads transport is not available yet: createKernel({ transport: 'threads' }) refused: ${(e as Error).message}`);
+  }
+};
+
+/** A backend factory for pidsim on `transport`. */
+export function pidsimBackend(transport: 'inline' | 'threads', seed: number, rootLevel = 1): BackendFactory {
+  const name = `${transport} seed ${seed}`;
+  const kernel = transport === 'inline' ? inlineKernel : threadsKernel;
+  return { name, open: (rootName) => PidsimBackend.open({ name, kernel, seed, rootLevel }, rootName) };
+}
+
+interface Pending {
+  readonly syscall: Syscall;
+  done: boolean;
+  value: Observation | undefined;
+  error: unknown;
+}
+
+interface Entry {
+  readonly proc: Process;
+  readonly id: ProcIdentity;
+  /** Namespace handles this process holds (opened, or inherited at fork). */
+  readonly handles: Map<string, NsHandle>;
+  pending: Pending | null;
+}
+
+export class PidsimBackend implements ScenarioBackend {
+  readonly name: string;
+  readonly rootLevel: number;
+  readonly #kernel: Kernel;
+  /** Scenario processes by name. */
+  readonly #procs = new Map<string, Entry>();
+  #closed = false;
+
+  private constructor(name: string, kernel: Kernel, rootLevel: number) {
+    this.name = name;
+    this.#kernel = kernel;
+    this.rootLevel = rootLevel;
+  }
+
+  static async open(options: PidsimBackendOptions, rootName: string): Promise<PidsimBackend> {
+    const rootLevel = options.rootLevel ?? 1;
+    let kernel: Kernel;
+    try {
+      kernel = await options.kernel(options.seed);
+    } catch (e) {
+      throw new BackendUnavailableError(options.name, (e as Error).message);
+    }
+    const b = new PidsimBackend(options.name, kernel, rootLevel);
+    try {
+      // The host side: namespaces above the scenario's root, each init a reaper.
+      let host: Process = kernel.init;
+      for (let level = 1; level < rootLevel; level++) host = await host.fork({ newPid: true, program: 'reaper', name: `host-level-${level}` });
+      const root = await host.fork({ newPid: true, program: 'idle', name: rootName });
+      b.#register(rootName, root, new Map());
+      await kernel.settled();
+    } catch (e) {
+      await kernel.close();
+      throw e;
+    }
+    return b;
+  }
+
+  identity(proc: string): ProcIdentity | undefined {
+    return this.#procs.get(proc)?.id;
+  }
+
+  hasPending(proc: string): boolean {
+    return this.#procs.get(proc)?.pending != null;
+  }
+
+  async call(proc: string, syscall: Syscall): Promise<Observation> {
+    const e = this.#entry(proc);
+    if ((await this.#life(e)) === 'dead') return 'dead';
+    const pending: Pending = { syscall, done: false, value: undefined, error: undefined };
+    e.pending = pending;
+    this.#perform(e, syscall).then(
+      (v) => {
+        pending.done = true;
+        pending.value = v;
+      },
+      (err: unknown) => {
+        pending.done = true;
+        pending.error = err;
+      },
+    );
+    return this.#conclude(e);
+  }
+
+  async join(proc: string): Promise<Observation> {
+    return this.#conclude(this.#entry(proc));
+  }
+
+  async sleep(ms: number): Promise<void> {
+    await this.#kernel.advance(ms);
+    await this.#settle(null);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#kernel.close();
+  }
+
+  #entry(proc: string): Entry {
+    const e = this.#procs.get(proc);
+    if (!e) throw new Error(`pidsim backend: no process named ${JSON.stringify(proc)}`);
+    return e;
+  }
+
+  #register(name: string, proc: Process, handles: Map<string, NsHandle>): void {
+    const id: ProcIdentity = {
+      nspid: proc.nspid.slice(this.rootLevel),
+      chain: proc.ns.chain.slice(this.rootLevel).map((ns) => `ns${ns}`),
+    };
+    this.#procs.set(name, { proc, id, handles, pending: null });
+  }
+
+  /**
+   * Waits until no message is in flight and the promise continuations have
+   * run (a step may make several calls in a row, e.g. open, setns, close).
+   * On worker threads a reply may still be crossing to this thread after the
+   * workers went quiet, so a call is declared blocked only after several
+   * quiet rounds.
+   */
+  async #settle(p: Pending | null): Promise<void> {
+    const rounds = this.#kernel.options.transport === 'inline' ? 4 : 12;
+    for (let round = 0; round < rounds; round++) {
+      await this.#kernel.settled();
+      if (round < 4) await new Promise<void>((resolve) => setImmediate(resolve));
+      else await new Promise<void>((resolve) => setTimeout(resolve, 2));
+      if (p?.done) return;
+    }
+  }
+
+  /** 'dead': exited (a zombie, or an init waiting for its namespace to drain) or reaped. */
+  async #life(e: Entry): Promise<'dead' | 'stopped' | 'running'> {
+    try {
+      const state = (await e.proc.info()).state;
+      return state === 'zombie' || state === 'exiting' ? 'dead' : state === 'stopped' ? 'stopped' : 'running';
+    } catch (err) {
+      if (err instanceof KernelError) return 'dead';
+      throw err;
+    }
+  }
+
+  /**
+   * Settles the kernel, then reads the pending call's outcome as the process
+   * itself would: a process that died of its call never sees it return
+   * ('dead'; 'ok' for exit and a successful reboot), and a stopped process
+   * has not returned to user space yet ('blocked').
+   */
+  async #conclude(e: Entry): Promise<Observation> {
+    const p = e.pending;
+    if (!p) throw new Error('pidsim backend: nothing to join');
+    await this.#settle(p);
+    const life = await this.#life(e);
+    if (life === 'dead') {
+      e.pending = null;
+      return p.syscall.op === 'exit' || p.syscall.op === 'reboot' ? 'ok' : 'dead';
+    }
+    if (life === 'stopped' || !p.done) return 'blocked';
+    e.pending = null;
+    if (p.error === undefined) return p.value!;
+    return errnoOf(p.error);
+  }
+
+  async #perform(e: Entry, s: Syscall): Promise<Observation> {
+    const p = e.proc;
+    switch (s.op) {
+      case 'fork': {
+        const child = await p.fork({
+          ...(s.newPid ? { newPid: true } : {}),
+          ...(s.parent ? { parent: true } : {}),
+          ...(s.setTid ? { setTid: s.setTid } : {}),
+          program: 'idle',
+          name: s.child,
+        });
+        this.#register(s.child, child, new Map(e.handles));
+        return child.pidIn(p.ns);
+      }
+      case 'unshare':
+        await p.unshare({ newPid: true });
+        return 'ok';
+      case 'open_ns':
+        e.handles.set(s.handle, await p.openNs(s.pid, s.which));
+        return 'ok';
+      case 'setns': {
+        const h = e.handles.get(s.handle);
+        if (!h) throw new Error(`pidsim backend: ${s.handle} is not a handle of this process`);
+        await p.setns(h);
+        return 'ok';
+      }
+      case 'setns_at': {
+        const h = await p.openNs(s.pid, s.which);
+        try {
+          await p.setns(h);
+        } finally {
+          h.close();
+        }
+        return 'ok';
+      }
+      case 'kill':
+        return p.kill(s.pid, s.sig);
+      case 'sigaction': {
+        const action: SigAction = {
+          handler: s.action,
+          ...(s.flags.includes('restart') ? { restart: true } : {}),
+          ...(s.flags.includes('nocldstop') ? { noCldStop: true } : {}),
+          ...(s.flags.includes('nocldwait') ? { noCldWait: true } : {}),
+          ...(s.flags.includes('resethand') ? { resetHand: true } : {}),
+        };
+        return (await p.sigaction(s.sig, action)).handler;
+      }
+      case 'sigprocmask':
+        return signalList(await p.sigprocmask(s.how, s.sigs));
+      case 'sigpending':
+        return signalList(await p.sigpending());
+      case 'subreaper':
+        await p.setChildSubreaper(s.on);
+        return 'ok';
+      case 'setpgid':
+        return p.setpgid(s.pid, s.pgid);
+      case 'setsid':
+        return p.setsid();
+      case 'getpgid':
+        return p.getpgid(s.pid);
+      case 'getsid':
+        return p.getsid(s.pid);
+      case 'getpid':
+        return p.getpid();
+      case 'getppid':
+        return p.getppid();
+      case 'exit':
+        await p.exit(s.code);
+        return 'ok';
+      case 'reboot':
+        await p.reboot(s.cmd);
+        return 'ok';
+      case 'wait': {
+        const r = await p.wait(s.pid, { nohang: s.nohang, untraced: s.untraced, continued: s.continued, nowait: s.nowait });
+        return waitObservation(r.pid, r.change as ChildEvent | null);
+      }
+      case 'status': {
+        const st = await this.#kernel.procfs(p.ns, p).status(s.pid);
+        // A process reading its own status is running (R); others idle in a syscall (S).
+        const self = st.key === p.key;
+        const state = st.state === 'stopped' ? 'T' : st.state === 'zombie' ? 'Z' : self ? 'R' : 'S';
+        return statusObservation({ state, ppid: st.ppid, nspid: st.nspid, nspgid: st.nspgid, nssid: st.nssid }, s.fields);
+      }
+      case 'pids':
+        return (await p.procfs().pids()).sort((a, b) => a - b);
+      case 'caught': {
+        const info = await p.info();
+        const count = info.handled[s.sig] ?? 0;
+        const si = info.siginfo[s.sig];
+        return caughtObservation(s.sig, count, si ? { pid: si.pid, code: si.code, status: si.status ?? 0 } : null);
+      }
+      case 'sysctl':
+        if (s.value === null) return p.readSysctl(s.name);
+        await p.writeSysctl(s.name, s.value);
+        return 'ok';
+      case 'drop_privileges':
+        await p.dropPrivileges();
+        return 'ok';
+    }
+  }
+}
+
+function errnoOf(err: unknown): Observation {
+  if (err instanceof KernelError) return err.code;
+  throw err;
+}

@@ -1,0 +1,135 @@
+// `pidsim run FILE... [--backend inline|threads|linux] [--seed N] [--json]`:
+// runs scenario files and prints what each step observed. Exit status:
+// 0 every expectation held; 1 an expectation failed or a scenario could not
+// go on; 2 bad usage, a malformed file, or a backend that cannot run here;
+// 3 nothing failed but a scenario was skipped (so a skip never reads as a pass).
+
+import { BackendUnavailableError, type BackendFactory } from './scenario-backend.js';
+import { linuxBackend } from './linux-backend.js';
+import { pidsimBackend } from './pidsim-backend.js';
+import { loadScenario, ScenarioError } from './scenario-loader.js';
+import { renderJsonLines, renderTable } from './scenario-report.js';
+import { runScenario } from './scenario-runner.js';
+
+export const RUN_USAGE = `usage: pidsim run FILE... [--backend inline|threads|linux] [--seed N] [--json]
+
+Runs scenario files (JSON or YAML, see docs/scenarios.md) and prints each step's
+observation: a table, or JSON lines with --json.
+  --backend  inline (default): the emulator, one thread, seeded interleavings
+             threads: the emulator on worker threads
+             linux: real processes on this kernel (needs root)
+  --seed N   the inline/threads seed (default 1); ignored by linux
+  --json     one JSON object per step, then a summary line
+Exit status: 0 passed, 1 an expectation failed, 2 usage/file/backend error, 3 skipped.
+`;
+
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream;
+}
+
+interface CliOptions {
+  readonly files: readonly string[];
+  readonly backend: 'inline' | 'threads' | 'linux';
+  readonly seed: number;
+  readonly json: boolean;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(args: readonly string[]): CliOptions | 'help' {
+  const files: string[] = [];
+  let backend: CliOptions['backend'] = 'inline';
+  let seed = 1;
+  let json = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = (): string => {
+      if (eq > 0) return arg.slice(eq + 1);
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '-h':
+      case '--help':
+        return 'help';
+      case '--json':
+        json = true;
+        break;
+      case '--backend': {
+        const v = value();
+        if (v !== 'inline' && v !== 'threads' && v !== 'linux') throw new UsageError(`--backend must be inline, threads or linux; received ${JSON.stringify(v)}`);
+        backend = v;
+        break;
+      }
+      case '--seed': {
+        const v = value();
+        if (!/^\d+$/.test(v) || Number(v) > 0xffffffff) throw new UsageError(`--seed must be an integer 0..4294967295; received ${JSON.stringify(v)}`);
+        seed = Number(v);
+        break;
+      }
+      default:
+        if (arg.startsWith('-')) throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
+        files.push(arg);
+    }
+  }
+  if (files.length === 0) throw new UsageError('no scenario file given');
+  return { files, backend, seed, json };
+}
+
+function factoryFor(o: CliOptions): BackendFactory {
+  return o.backend === 'linux' ? linuxBackend() : pidsimBackend(o.backend, o.seed);
+}
+
+/** Runs `pidsim run` with `args` (what follows `run` on the command line); resolves to the exit status. */
+export async function runScenarioCli(args: string[], io: CliIo): Promise<number> {
+  const say = (text: string): void => void io.stderr.write(`pidsim run: ${text}\n`);
+  let options: CliOptions;
+  try {
+    const parsed = parseArgs(args);
+    if (parsed === 'help') {
+      io.stdout.write(RUN_USAGE);
+      return 0;
+    }
+    options = parsed;
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    say(e.message);
+    io.stderr.write(RUN_USAGE);
+    return 2;
+  }
+  let status = 0;
+  const worse = (s: number): void => {
+    const rank = (x: number): number => [0, 3, 1, 2].indexOf(x);
+    if (rank(s) > rank(status)) status = s;
+  };
+  const factory = factoryFor(options);
+  for (const file of options.files) {
+    let scenario;
+    try {
+      scenario = await loadScenario(file);
+    } catch (e) {
+      if (!(e instanceof ScenarioError)) throw e;
+      for (const line of e.message.split('\n')) say(line);
+      worse(2);
+      continue;
+    }
+    let run;
+    try {
+      run = await runScenario(scenario, factory);
+    } catch (e) {
+      if (!(e instanceof BackendUnavailableError)) throw e;
+      say(e.message);
+      return 2;
+    }
+    io.stdout.write(options.json ? renderJsonLines(run) : renderTable(run));
+    if (run.status === 'failed') for (const f of run.failures) say(`${file}: ${f}`);
+    if (run.status === 'error') say(`${file}: ${run.reason}`);
+    if (run.status === 'skipped') say(`${file}: SKIPPED, not passed: ${run.reason}`);
+    worse(run.status === 'passed' ? 0 : run.status === 'skipped' ? 3 : 1);
+  }
+  return status;
+}

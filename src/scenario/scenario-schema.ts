@@ -1,0 +1,182 @@
+// The scenario file format: named processes and the syscalls they make, one
+// step at a time, each with an optional expected observation. This schema is
+// the only validation; everything after the loader trusts its output.
+// docs/scenarios.md describes the format for people.
+
+import { z } from 'zod';
+import { parseSignal } from '../index.js';
+
+/** A process or namespace-handle name: short, no spaces (it travels in the linux helper's command lines). */
+export const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]{0,30}$/;
+
+const name = z
+  .string({ error: 'a name (a string)' })
+  .regex(NAME_PATTERN, { error: 'a name: a letter or _, then up to 30 letters, digits, _ . or -' })
+  .refine((s) => s !== 'self', { error: '"self" is reserved (it means the calling process)' });
+
+/** A PID as the calling process sees it, or the name of a scenario process (translated for the caller). */
+const pidArg = z.union([z.number().int().min(-2147483648).max(2147483647), name], {
+  error: 'a PID as the caller sees it (an integer) or a process name',
+});
+const pidOrSelf = z.union([z.literal('self'), z.number().int().min(1).max(2147483647), name], {
+  error: 'a PID (an integer > 0), a process name, or "self"',
+});
+
+const signal = z.union(
+  [
+    z.number().int().min(0).max(128),
+    z.string().refine((s) => parseSignal(s) !== undefined, { error: 'a signal: a number 0..128 (above 64 to see EINVAL) or a name like TERM, SIGUSR1, RTMIN+1' }),
+  ],
+  { error: 'a signal: a number 0..128 (above 64 to see EINVAL) or a name like TERM, SIGUSR1, RTMIN+1' },
+);
+
+/** Any JSON value: what a step is expected to observe. */
+const json: z.ZodType<Observation> = z.lazy(() =>
+  z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(json), z.record(z.string(), json)], {
+    error: 'a JSON value (number, string, list or mapping)',
+  }),
+);
+
+/** What a step observed, as plain JSON: a return value, an errno name, 'blocked', 'dead', or a structured result. */
+export type Observation = null | boolean | number | string | Observation[] | { [key: string]: Observation };
+
+const common = {
+  /** Free text shown in the output. */
+  note: z.string().optional(),
+  /** The observation this step must produce (mappings match when every given key matches). */
+  expect: json.optional(),
+  /** Several legal observations; any one of them passes. */
+  expectOneOf: z.array(json).min(1).optional(),
+};
+const byProc = { by: name, ...common };
+
+export const STATUS_FIELDS = ['state', 'ppid', 'nspid', 'nspgid', 'nssid'] as const;
+export const SIGACTION_FLAGS = ['restart', 'nocldstop', 'nocldwait', 'resethand'] as const;
+export const REBOOT_COMMANDS = ['restart', 'restart2', 'halt', 'power-off', 'cad-on', 'cad-off'] as const;
+
+const strict = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict();
+
+const stepSchemas = [
+  strict({
+    op: z.literal('fork'),
+    ...byProc,
+    /** The child's name in the scenario. */
+    as: name,
+    /** CLONE_NEWPID: the child is PID 1 of a new namespace. */
+    newPid: z.boolean().optional(),
+    /** CLONE_PARENT: the child's parent is the caller's parent. */
+    parent: z.boolean().optional(),
+    /** clone3 set_tid: PIDs innermost first. */
+    setTid: z.array(z.number().int()).min(1).max(32).optional(),
+  }),
+  strict({ op: z.literal('unshare'), ...byProc }),
+  strict({
+    op: z.literal('open_ns'),
+    ...byProc,
+    target: pidOrSelf,
+    which: z.enum(['pid', 'pid_for_children']).optional(),
+    /** The handle's name; children forked later inherit it, as they inherit the fd. */
+    as: name,
+  }),
+  strict({
+    op: z.literal('setns'),
+    ...byProc,
+    /** A handle opened earlier by this process or inherited from an ancestor... */
+    ns: name.optional(),
+    /** ...or a process whose /proc/PID/ns/{which} is opened, joined and closed. */
+    target: pidOrSelf.optional(),
+    which: z.enum(['pid', 'pid_for_children']).optional(),
+  }),
+  strict({
+    op: z.literal('kill'),
+    ...byProc,
+    pid: pidArg,
+    /** kill(-pgid): signal the process group whose id is `pid`. */
+    group: z.boolean().optional(),
+    sig: signal,
+  }),
+  strict({
+    op: z.literal('sigaction'),
+    ...byProc,
+    sig: signal,
+    action: z.enum(['default', 'ignore', 'catch']),
+    flags: z.array(z.enum(SIGACTION_FLAGS)).optional(),
+  }),
+  strict({
+    op: z.literal('sigprocmask'),
+    ...byProc,
+    how: z.enum(['block', 'unblock', 'setmask']),
+    sigs: z.array(signal).optional(),
+  }),
+  strict({ op: z.literal('sigpending'), ...byProc }),
+  strict({ op: z.literal('subreaper'), ...byProc, on: z.boolean().optional() }),
+  strict({ op: z.literal('setpgid'), ...byProc, pid: pidArg.optional(), pgid: pidArg.optional() }),
+  strict({ op: z.literal('setsid'), ...byProc }),
+  strict({ op: z.literal('getpgid'), ...byProc, pid: pidArg.optional() }),
+  strict({ op: z.literal('getsid'), ...byProc, pid: pidArg.optional() }),
+  strict({ op: z.literal('getpid'), ...byProc }),
+  strict({ op: z.literal('getppid'), ...byProc }),
+  strict({ op: z.literal('exit'), ...byProc, code: z.number().int().min(0).max(255).optional() }),
+  strict({ op: z.literal('reboot'), ...byProc, cmd: z.enum(REBOOT_COMMANDS) }),
+  strict({
+    op: z.literal('wait'),
+    ...byProc,
+    /** -1 any child (default), > 0 one child, 0 own group, or a process name. */
+    pid: pidArg.optional(),
+    /** wait for the process group whose id is `pid` (waitpid(-pgid)). */
+    group: z.boolean().optional(),
+    nohang: z.boolean().optional(),
+    untraced: z.boolean().optional(),
+    continued: z.boolean().optional(),
+    nowait: z.boolean().optional(),
+  }),
+  strict({ op: z.literal('join'), ...byProc }),
+  strict({
+    op: z.literal('status'),
+    ...byProc,
+    target: pidOrSelf.optional(),
+    fields: z.array(z.enum(STATUS_FIELDS)).min(1).optional(),
+  }),
+  strict({ op: z.literal('pids'), ...byProc }),
+  strict({ op: z.literal('caught'), ...byProc, sig: signal }),
+  strict({
+    op: z.literal('sysctl'),
+    ...byProc,
+    name: z.enum(['ns_last_pid', 'pid_max']),
+    value: z.number().int().optional(),
+  }),
+  strict({ op: z.literal('drop_privileges'), ...byProc }),
+  strict({ op: z.literal('sleep'), ...common, ms: z.number().int().min(0).max(60_000) }),
+] as const;
+
+export const STEP_OPS = stepSchemas.map((s) => s.shape.op.value);
+
+export const stepSchema = z.discriminatedUnion('op', [...stepSchemas], {
+  error: `an op: one of ${stepSchemas.map((s) => s.shape.op.value).join(', ')}`,
+});
+
+export const scenarioSchema = z
+  .object({
+    /** A unique, readable name (kebab-case by convention). */
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'a kebab-case name: lowercase letters, digits and -' }),
+    description: z.string().optional(),
+    /** The SEMANTICS.md items this scenario covers, e.g. ["4.2", "4.3"]. */
+    semantics: z.array(z.string().regex(/^\d+\.\d+$/, { error: 'a SEMANTICS item like "4.2"' })).min(1),
+    /** The name of the scenario's first process: PID 1 of the scenario's root namespace. */
+    root: name.optional(),
+    requires: z
+      .object({
+        /** The absolute level of the scenario's root namespace (the linux backend's depends on the machine). */
+        rootLevel: z.number().int().min(1).max(32).optional(),
+      })
+      .strict()
+      .optional(),
+    steps: z.array(stepSchema).min(1),
+  })
+  .strict();
+
+/** A validated scenario; `root` defaults to "init", `source` is where it was read from. */
+export type Scenario = Omit<z.output<typeof scenarioSchema>, 'root'> & { readonly root: string; readonly source: string };
+export type Step = z.output<typeof stepSchema>;
+export type StepOp = Step['op'];
+export type StepOf<O extends StepOp> = Extract<Step, { op: O }>;
