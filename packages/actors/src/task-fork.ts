@@ -246,7 +246,8 @@ export function onForkCommit(a: NamespaceActor, job: ForkJob): void {
   // newcomer, as zap_pid_ns_processes() would have had it been there (6.2).
   const killHere = !a.adding && a.initKey !== job.key;
   if (level > 0) a.send(a.chain[level - 1]!, { type: 'fork-commit', job });
-  else forkReturns(a, job.id, { key: job.key, nums: job.nums, ns: job.target }, job.pendingJoins);
+  // The caller already knows its own namespace: name it only when the child lives elsewhere.
+  else forkReturns(a, job.id, job.target.id === job.callerNs.id ? { key: job.key, nums: job.nums } : { key: job.key, nums: job.nums, ns: job.target }, job.pendingJoins);
   if (killHere) {
     if (child) deliverSignal(a, child, SIGKILL, { kind: 'kernel' });
     else a.send(job.target.id, { type: 'signal', targets: [job.key], sig: SIGKILL, sender: { kind: 'kernel' }, ack: { kind: 'none' } });

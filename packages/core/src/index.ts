@@ -146,6 +146,7 @@ export type {
   SignalSender,
   SysctlName,
   WaitResult,
+  WireBatch,
   WireItem,
 } from './protocol.js';
 export type { KernelEvent, KernelEventType, TimedEvent } from './events.js';
@@ -166,3 +167,4 @@ export { renderPsEf, renderPs } from './ps-render.js';
 export type { PsOptions } from './ps-render.js';
 export { renderPstree } from './pstree-render.js';
 export type { PstreeOptions } from './pstree-render.js';
+export { encodeCall, decodeCalls, encodeReply, decodeReplies, CALL_SLOTS } from './wire-codec.js';

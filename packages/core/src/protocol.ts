@@ -375,6 +375,19 @@ export type { ActorSnapshot };
 // --- between threads ------------------------------------------------------------------
 
 /**
+ * What one postMessage between threads carries: objects, and, between the
+ * main thread and a worker, the hot calls and plain replies as flat numeric
+ * records (wire-codec.ts). `count` is how many messages it holds, for the
+ * in-flight accounting.
+ */
+export interface WireBatch {
+  readonly items: readonly WireItem[];
+  readonly calls?: Float64Array;
+  readonly replies?: Float64Array;
+  readonly count: number;
+}
+
+/**
  * One item of a batch posted between threads (main <-> worker, worker <->
  * worker). Everything bound for one thread within one tick travels as one
  * array of these; each item counts as one message in flight until processed.

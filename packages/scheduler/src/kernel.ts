@@ -70,7 +70,8 @@ export interface ForkOptions {
 export interface ForkResult {
   readonly key: ProcKey;
   readonly nums: readonly number[];
-  readonly ns: NsRef;
+  /** The child's namespace; absent when it is the caller's own. */
+  readonly ns?: NsRef;
 }
 
 function toSignal(sig: SignalLike, where: string): number {
@@ -431,7 +432,7 @@ export class Process {
       if (options.argv !== undefined) o.argv = checkArgv(options.argv, 'fork');
       op = o as Op;
     }
-    return this.#call<ForkResult>(op).then((r) => new Process(this.kernel, r.key, r.ns, r.nums));
+    return this.#call<ForkResult>(op).then((r) => new Process(this.kernel, r.key, r.ns ?? this.ns, r.nums));
   }
 
   /** clone() is fork() with flags. */

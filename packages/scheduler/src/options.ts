@@ -22,6 +22,7 @@ const schema = z
     events: z.boolean().default(false),
     workers: z.number().int().min(1).max(256).optional(),
     placement: z.enum(['co-locate', 'spread']).default('co-locate'),
+    wire: z.enum(['numeric', 'objects']).default('numeric'),
     maxInFlight: z.number().int().min(1).optional(),
   })
   .strict();
@@ -41,6 +42,8 @@ export interface ResolvedOptions {
   readonly events: boolean;
   readonly workers: number | undefined;
   readonly placement: 'co-locate' | 'spread';
+  /** threads: hot calls and replies as numeric records, or all as objects. */
+  readonly wire: 'numeric' | 'objects';
   readonly maxInFlight: number | undefined;
 }
 
@@ -69,6 +72,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     events: o.events,
     workers: o.workers,
     placement: o.placement,
+    wire: o.wire,
     maxInFlight: o.maxInFlight,
   };
 }

@@ -16,7 +16,11 @@ import {
   type NsId,
   type NsRef,
   type ProcKey,
+  type WireBatch,
   type WireItem,
+  CALL_SLOTS,
+  decodeReplies,
+  encodeCall,
 } from '@pidsim/core';
 import {
   KernelTables,
@@ -37,6 +41,8 @@ import type { BootOptions } from './inline-transport.js';
 export interface ThreadsOptions extends BootOptions {
   readonly workers?: number | undefined;
   readonly placement: Placement;
+  /** Hot calls and plain replies as numeric records (default), or everything as objects (to measure the difference). */
+  readonly wire?: 'numeric' | 'objects';
   readonly sink: TransportSink;
 }
 
@@ -61,6 +67,9 @@ export class ThreadsTransport implements Transport {
   readonly #controlPorts: MessagePort[] = [];
   /** Items bound for each worker, posted at the end of the tick. */
   readonly #out: WireItem[][];
+  /** Hot calls bound for each worker, as numeric records. */
+  readonly #calls: number[][];
+  readonly #numeric: boolean;
   #flushScheduled = false;
   #failure: Error | null = null;
   #closing = false;
@@ -80,6 +89,8 @@ export class ThreadsTransport implements Transport {
     if (count < 1 || count > MAX_WORKERS) throw new TypeError(`createKernel: option \`workers\` must be 1..${MAX_WORKERS}, received ${count}`);
     this.workerCount = count;
     this.#out = Array.from({ length: count }, () => []);
+    this.#calls = Array.from({ length: count }, () => []);
+    this.#numeric = (options.wire ?? 'numeric') === 'numeric';
     const rootId = makeNsId(1, 0, 0);
     const ns: NsRef = { id: rootId, level: 0, chain: [rootId], inode: ROOT_PID_NS_INODE, userNs: [INIT_USER_NS] };
     this.rootNs = rootId;
@@ -100,6 +111,7 @@ export class ThreadsTransport implements Transport {
         index: i,
         workers: count,
         placement: options.placement,
+        wire: this.#numeric ? 'numeric' : 'objects',
         tables: this.tables.buffer,
         ...(i === 0
           ? {
@@ -116,7 +128,7 @@ export class ThreadsTransport implements Transport {
       };
       const transfer = [...peers[i]!.filter((p): p is MessagePort => p !== null), control.port2];
       const worker = new Worker(entry, { workerData: { config, peers: peers[i], control: control.port2 }, transferList: transfer });
-      worker.on('message', (batch: WireItem[]) => this.#receive(batch));
+      worker.on('message', (batch: WireBatch) => this.#receive(batch));
       worker.on('error', (err) => this.#crash(i, `threw ${err instanceof Error ? err.message : String(err)}`));
       worker.on('exit', (code) => {
         if (!this.#closing) this.#crash(i, `exited with code ${code}`);
@@ -134,7 +146,8 @@ export class ThreadsTransport implements Transport {
 
   post(to: NsId, msg: ActorMsg): void {
     if (this.#failure) throw this.#failure;
-    this.#out[workerOf(to)]!.push({ t: 'msg', to, msg });
+    const w = workerOf(to);
+    if (!(this.#numeric && msg.type === 'call' && encodeCall(to, msg, this.#calls[w]!))) this.#out[w]!.push({ t: 'msg', to, msg });
     this.#scheduleFlush();
     this.#watch();
   }
@@ -150,16 +163,24 @@ export class ThreadsTransport implements Transport {
     if (this.#failure) return;
     for (let w = 0; w < this.workerCount; w++) {
       const items = this.#out[w]!;
-      if (items.length === 0) continue;
+      const calls = this.#calls[w]!;
+      if (items.length === 0 && calls.length === 0) continue;
       this.#out[w] = [];
-      this.tables.sent(items.length);
-      this.#workers[w]!.postMessage(items);
+      const count = items.length + calls.length / CALL_SLOTS;
+      this.tables.sent(count);
+      if (calls.length > 0) {
+        this.#calls[w] = [];
+        const buf = new Float64Array(calls);
+        this.#workers[w]!.postMessage({ items, calls: buf, count }, [buf.buffer]);
+      } else {
+        this.#workers[w]!.postMessage({ items, count });
+      }
     }
   }
 
-  #receive(batch: readonly WireItem[]): void {
+  #receive(batch: WireBatch): void {
     if (this.#failure) return;
-    for (const item of batch) {
+    for (const item of batch.items) {
       switch (item.t) {
         case 'reply':
           this.#sink.reply(item.id, item.result);
@@ -186,7 +207,8 @@ export class ThreadsTransport implements Transport {
           this.#faults.push(`main thread got a ${item.t} item`);
       }
     }
-    this.tables.processed(batch.length);
+    if (batch.replies) decodeReplies(batch.replies, (id, result) => this.#sink.reply(id, result));
+    this.tables.processed(batch.count);
   }
 
   /** Resolves once no message is in flight on any thread and nothing waits to be posted here. */

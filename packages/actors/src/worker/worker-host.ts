@@ -17,7 +17,10 @@ import {
   type ProgramSpec,
   type Result,
   type UserNsId,
+  type WireBatch,
   type WireItem,
+  decodeCalls,
+  encodeReply,
 } from '@pidsim/core';
 import type { ActorHost } from '../actor-host.js';
 import { NamespaceActor } from '../namespace-actor.js';
@@ -28,13 +31,15 @@ import { dealtRoundRobin, makeLocalId, makeNsId, workerOf, type Placement } from
 
 /** Something a batch can be posted to (a MessagePort, the parent port, or a test double). */
 export interface Endpoint {
-  postMessage(batch: readonly WireItem[]): void;
+  postMessage(batch: WireBatch, transfer?: ArrayBuffer[]): void;
 }
 
 export interface WorkerConfig {
   readonly index: number;
   readonly workers: number;
   readonly placement: Placement;
+  /** Plain replies to the main thread as numeric records (wire-codec.ts), or all as objects. */
+  readonly wire: 'numeric' | 'objects';
   readonly tables: SharedArrayBuffer;
   /** Worker 0 boots the root namespace and its init with these ids. */
   readonly boot?: {
@@ -74,6 +79,10 @@ export class WorkerHost {
   #queue: { to: NsId; msg: ActorMsg }[] = [];
   /** Outgoing items per thread: index = worker, `workers` = the main thread. */
   readonly #out: WireItem[][];
+  /** Plain replies to the main thread, as numeric records. */
+  #replies: number[] = [];
+  #replyCount = 0;
+  readonly #numeric: boolean;
   readonly #peers: (Endpoint | null)[];
   readonly #main: Endpoint;
   #seq = 1;
@@ -88,6 +97,7 @@ export class WorkerHost {
     this.index = config.index;
     this.workers = config.workers;
     this.placement = config.placement;
+    this.#numeric = config.wire === 'numeric';
     this.tables = new KernelTables(config.tables);
     this.#main = main;
     this.#peers = peers;
@@ -103,22 +113,23 @@ export class WorkerHost {
   }
 
   /** A batch arrived from the main thread or another worker. */
-  receive(batch: readonly WireItem[]): void {
+  receive(batch: WireBatch): void {
     this.#batchesIn++;
     try {
-      for (const item of batch) {
+      for (const item of batch.items) {
         if (item.t === 'msg') this.#queue.push({ to: item.to, msg: item.msg });
         else if (item.t === 'spawn') this.#create(item.init);
         else if (item.t === 'purge') this.#purge();
         else this.#fault(`worker ${this.index} got a ${item.t} item`);
       }
+      if (batch.calls) decodeCalls(batch.calls, (to, msg) => this.#queue.push({ to, msg }));
       this.#run();
     } catch (err) {
       this.#fault(`worker ${this.index}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       throw err;
     } finally {
       this.#flush();
-      this.tables.processed(batch.length);
+      this.tables.processed(batch.count);
     }
   }
 
@@ -168,6 +179,11 @@ export class WorkerHost {
     this.#out[this.workers]!.push(item);
   }
 
+  replyToMain(id: CallId, result: Result<unknown>): void {
+    if (this.#numeric && encodeReply(id, result, this.#replies)) this.#replyCount++;
+    else this.#out[this.workers]!.push({ t: 'reply', id, result });
+  }
+
   /** Place a namespace created at `level` (see Placement); the id says where it went. */
   newNsId(level: number): NsId {
     const host = dealtRoundRobin(this.placement, level) ? (this.index + this.#spreadCursor++) % this.workers : this.index;
@@ -203,18 +219,28 @@ export class WorkerHost {
     this.toMain({ t: 'fault', message });
   }
 
-  /** Post every non-empty outbox as one batch, counting its items in flight first. */
+  /** Post every non-empty outbox as one batch, counting its messages in flight first. */
   #flush(): void {
     for (let w = 0; w <= this.workers; w++) {
       const items = this.#out[w]!;
-      if (items.length === 0) continue;
+      const toMain = w === this.workers;
+      const replies = toMain ? this.#replyCount : 0;
+      if (items.length === 0 && replies === 0) continue;
       this.#out[w] = [];
-      this.tables.sent(items.length);
+      const count = items.length + replies;
+      this.tables.sent(count);
       this.#batchesOut++;
-      this.#itemsOut += items.length;
-      const target = w === this.workers ? this.#main : this.#peers[w];
+      this.#itemsOut += count;
+      const target = toMain ? this.#main : this.#peers[w];
       if (!target) throw new Error(`worker ${this.index} has no channel to worker ${w}`);
-      target.postMessage(items);
+      if (replies > 0) {
+        const buf = new Float64Array(this.#replies);
+        this.#replies = [];
+        this.#replyCount = 0;
+        target.postMessage({ items, replies: buf, count }, [buf.buffer]);
+      } else {
+        target.postMessage({ items, count });
+      }
     }
   }
 
@@ -254,7 +280,7 @@ class HostedActor implements ActorHost {
     this.#host.send(to, msg);
   }
   reply(id: CallId, result: Result<unknown>): void {
-    this.#host.toMain({ t: 'reply', id, result });
+    this.#host.replyToMain(id, result);
   }
   get eventsEnabled(): boolean {
     return this.#host.tables.eventsEnabled;
