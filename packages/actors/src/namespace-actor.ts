@@ -194,41 +194,44 @@ export class NamespaceActor {
   }
 
   #run(msg: ActorMsg): void {
+    // Hot messages first: V8 compares string cases in order.
     switch (msg.type) {
+      case 'fork-reserve':
+        return onForkReserve(this, msg);
+      case 'fork-commit':
+        return onForkCommit(this, msg);
+      case 'release':
+        return onRelease(this, msg.job, msg);
       case 'call':
         return dispatchCall(this, msg as CallMsg);
-      case 'fork-reserve':
-        return onForkReserve(this, msg.job);
       case 'fork-attach':
         return onForkAttach(this, msg.job);
-      case 'fork-adopt':
-        return onForkAdopt(this, msg.job);
-      case 'fork-commit':
-        return onForkCommit(this, msg.job);
-      case 'fork-abort':
-        return onForkAbort(this, msg.job, msg.failure);
-      case 'fork-joined':
-        return onForkJoined(this, msg.id);
-      case 'release':
-        return onRelease(this, msg.job);
+      case 'child-changed':
+        return onChildChanged(this, msg.child, msg.change);
       case 'reap':
         return onReap(this, msg.child, msg.reply);
       case 'signal':
         return onSignalMsg(this, msg.targets, msg.sig, msg.sender, msg.ack);
       case 'signal-ack':
         return onSignalAck(this, msg.gather, msg.delivered);
-      case 'child-changed':
-        return onChildChanged(this, msg.child, msg.change);
-      case 'child-updated':
-        return onChildUpdated(this, msg.child, msg.update);
-      case 'set-parent':
-        return onSetParent(this, msg.child, msg.parent);
-      case 'parent-groups':
-        return onParentGroups(this, msg.children, msg.pgrp, msg.session);
+      case 'fork-joined':
+        return onForkJoined(this, msg.id);
       case 'group-join':
         return onGroupJoin(this, msg.group, msg.member, msg.home, msg.kind, msg.stopped, msg.ack);
       case 'group-leave':
         return onGroupLeave(this, msg.group, msg.member, msg.kind);
+      case 'set-parent':
+        return onSetParent(this, msg.child, msg.parent);
+      case 'timer-fired':
+        return onTimerFired(this, msg.proc, msg.token);
+      case 'fork-adopt':
+        return onForkAdopt(this, msg.job);
+      case 'fork-abort':
+        return onForkAbort(this, msg);
+      case 'child-updated':
+        return onChildUpdated(this, msg.child, msg.update);
+      case 'parent-groups':
+        return onParentGroups(this, msg.children, msg.pgrp, msg.session);
       case 'group-stopped':
         return onGroupStopped(this, msg.group, msg.member, msg.stopped);
       case 'group-signal':
@@ -260,8 +263,6 @@ export class NamespaceActor {
       case 'ns-child-gone':
         this.childNamespaces--;
         return this.maybeRetire();
-      case 'timer-fired':
-        return onTimerFired(this, msg.proc, msg.token);
     }
   }
 }

@@ -18,6 +18,7 @@ import {
   copySigSet,
   emptySigSet,
   fail,
+  type ActorMsg,
   type CallMsg,
   type ChildInit,
   type ErrnoCode,
@@ -131,8 +132,15 @@ function capRootsOf(caller: Proc, childCaps: UserNsId | null): readonly UserNsId
 }
 const NO_ROOTS: readonly UserNsId[] = Object.freeze([]);
 
-/** One level of alloc_pid(): take this level's number, then pass the job outward. */
-export function onForkReserve(a: NamespaceActor, job: ForkJob): void {
+type ChainMsg<T extends ActorMsg['type']> = Extract<ActorMsg, { type: T }>;
+
+/**
+ * One level of alloc_pid(): take this level's number, then pass the job
+ * outward. A chain has one message in flight, so each hop passes the same
+ * message object on (a transport between threads copies it anyway).
+ */
+export function onForkReserve(a: NamespaceActor, msg: ChainMsg<'fork-reserve'>): void {
+  const job = msg.job;
   const level = a.level;
   if (level === job.target.level && !a.adding) {
     // "ENOMEM ... is documented behavior for pid namespaces": checked after every
@@ -164,7 +172,7 @@ export function onForkReserve(a: NamespaceActor, job: ForkJob): void {
   }
   job.nums[level] = nr;
   a.pids.set(nr, { key: job.key, home: job.target.id, task: true, committed: false });
-  if (level > 0) a.send(a.chain[level - 1]!, { type: 'fork-reserve', job });
+  if (level > 0) a.send(a.chain[level - 1]!, msg);
   else a.tail(job.callerNs.id, { type: 'fork-attach', job });
 }
 
@@ -233,7 +241,8 @@ function attachToParent(a: NamespaceActor, parent: Proc, job: ForkJob): void {
  * the process record is created and its program starts, after the commit has
  * been passed on, so nothing the child does can overtake it (per-link FIFO).
  */
-export function onForkCommit(a: NamespaceActor, job: ForkJob): void {
+export function onForkCommit(a: NamespaceActor, msg: ChainMsg<'fork-commit'>): void {
+  const job = msg.job;
   const level = a.level;
   const nr = job.nums[level]!;
   const entry = a.pids.get(nr);
@@ -245,7 +254,7 @@ export function onForkCommit(a: NamespaceActor, job: ForkJob): void {
   // A namespace that began exiting after its number was reserved SIGKILLs the
   // newcomer, as zap_pid_ns_processes() would have had it been there (6.2).
   const killHere = !a.adding && a.initKey !== job.key;
-  if (level > 0) a.send(a.chain[level - 1]!, { type: 'fork-commit', job });
+  if (level > 0) a.send(a.chain[level - 1]!, msg);
   // The caller already knows its own namespace: name it only when the child lives elsewhere.
   else forkReturns(a, job.id, job.target.id === job.callerNs.id ? { key: job.key, nums: job.nums } : { key: job.key, nums: job.nums, ns: job.target }, job.pendingJoins);
   if (killHere) {
@@ -342,7 +351,8 @@ function abortFork(a: NamespaceActor, job: ForkJob, failure: Failure, lowest: nu
   a.tail(job.target.id, { type: 'fork-abort', job, failure });
 }
 
-export function onForkAbort(a: NamespaceActor, job: ForkJob, failure: Failure): void {
+export function onForkAbort(a: NamespaceActor, msg: ChainMsg<'fork-abort'>): void {
+  const { job, failure } = msg;
   const level = a.level;
   const lowest = job.lowest;
   const nr = job.nums[level]!;
@@ -357,7 +367,7 @@ export function onForkAbort(a: NamespaceActor, job: ForkJob, failure: Failure): 
     if (job.newNs) a.state = 'dead';
   }
   afterFree(a);
-  if (level > lowest) a.send(a.chain[level - 1]!, { type: 'fork-abort', job, failure });
+  if (level > lowest) a.send(a.chain[level - 1]!, msg);
   else finishAbort(a, job, failure);
   if (level === job.target.level && job.newNs) a.maybeRetire();
 }

@@ -8,6 +8,7 @@ import {
   childCode,
   encodeStatus,
   nrIn,
+  type ActorMsg,
   type CallId,
   type CallMsg,
   type ReleaseJob,
@@ -145,8 +146,8 @@ function releaseTask(a: NamespaceActor, p: Proc, reply: ReleaseJob['reply']): vo
   onRelease(a, { ref: p.ref, mode: keep ? 'detach' : 'free', reply });
 }
 
-/** One level of the release chain; the last (root) level replies. */
-export function onRelease(a: NamespaceActor, job: ReleaseJob): void {
+/** One level of the release chain; the last (root) level replies. The one message travels the chain. */
+export function onRelease(a: NamespaceActor, job: ReleaseJob, msg: ActorMsg = { type: 'release', job }): void {
   const nr = job.ref.nums[a.level]!;
   const entry = a.pids.get(nr);
   if (!entry || entry.key !== job.ref.key) throw new Error(`release: PID ${nr} at level ${a.level} is not ${job.ref.key}`);
@@ -156,7 +157,7 @@ export function onRelease(a: NamespaceActor, job: ReleaseJob): void {
   } else {
     entry.task = false;
   }
-  if (a.level > 0) a.send(job.ref.chain[a.level - 1]!, { type: 'release', job });
+  if (a.level > 0) a.send(job.ref.chain[a.level - 1]!, msg);
   else if (job.reply) a.replyOk(job.reply.id, job.reply.value);
   if (job.mode === 'free') afterFree(a);
 }

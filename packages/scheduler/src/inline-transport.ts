@@ -29,12 +29,14 @@ import type { Transport, TransportSink } from './transport.js';
 const CLIENT = -1;
 const CLOCK = -2;
 
-interface Link {
+export interface Link {
   readonly from: number;
   readonly to: NsId;
   readonly queue: ActorMsg[];
   head: number;
   active: boolean;
+  /** The receiving actor, looked up once (dropped actors are never delivered to again). */
+  actor: NamespaceActor | undefined;
 }
 
 export interface BootOptions {
@@ -65,6 +67,8 @@ export class InlineTransport implements Transport {
   readonly #actors = new Map<NsId, NamespaceActor>();
   /** Retired actors, dropped when the queues are empty. */
   #retiring: NsId[] = [];
+  /** Dropped actors a link may still point to (a late call from a process of a freed namespace). */
+  readonly #purged = new WeakSet<NamespaceActor>();
   /** from -> to -> link */
   readonly #links = new Map<number, Map<number, Link>>();
   /** Links with messages waiting; the PRNG picks among them. */
@@ -140,7 +144,12 @@ export class InlineTransport implements Transport {
 
   /** At quiescence no message can still be on its way to a retired actor. */
   #purge(): void {
-    for (const ns of this.#retiring) this.#actors.delete(ns);
+    if (this.#retiring.length === 0) return;
+    for (const ns of this.#retiring) {
+      const actor = this.#actors.get(ns);
+      if (actor) this.#purged.add(actor);
+      this.#actors.delete(ns);
+    }
     this.#retiring = [];
   }
 
@@ -154,15 +163,23 @@ export class InlineTransport implements Transport {
     this.enqueue(CLIENT, to, msg);
   }
 
+  /** The link from `from` to `to`, created on first use. */
+  link(from: number, to: NsId): Link {
+    let byTo = this.#links.get(from);
+    if (!byTo) this.#links.set(from, (byTo = new Map()));
+    let link = byTo.get(to);
+    if (!link) byTo.set(to, (link = { from, to, queue: [], head: 0, active: false, actor: undefined }));
+    return link;
+  }
+
   enqueue(from: number, to: NsId, msg: ActorMsg): void {
     let link = this.#lastLink;
-    if (link === null || link.from !== from || link.to !== to) {
-      let byTo = this.#links.get(from);
-      if (!byTo) this.#links.set(from, (byTo = new Map()));
-      link = byTo.get(to) ?? null;
-      if (!link) byTo.set(to, (link = { from, to, queue: [], head: 0, active: false }));
-      this.#lastLink = link;
-    }
+    if (link === null || link.from !== from || link.to !== to) this.#lastLink = link = this.link(from, to);
+    this.push(link, msg);
+  }
+
+  /** Queue `msg` on `link` and make sure a drain is coming. */
+  push(link: Link, msg: ActorMsg): void {
     link.queue.push(msg);
     if (!link.active) {
       link.active = true;
@@ -204,7 +221,7 @@ export class InlineTransport implements Transport {
             active[i] = active[active.length - 1]!;
             active.pop();
           }
-          this.#deliver(link.to, msg);
+          this.#deliver(link, msg);
         }
         this.#purge();
         this.#sink.idle();
@@ -215,9 +232,11 @@ export class InlineTransport implements Transport {
     }
   }
 
-  #deliver(to: NsId, msg: ActorMsg): void {
+  #deliver(link: Link, msg: ActorMsg): void {
     this.delivered++;
-    const actor = this.#actors.get(to);
+    const to = link.to;
+    let actor = link.actor;
+    if (actor === undefined || this.#purged.has(actor)) link.actor = actor = this.#actors.get(to);
     if (actor) return actor.handle(msg);
     // A call from a process whose namespace was torn down and freed meanwhile.
     if (msg.type === 'call') return this.#sink.reply(msg.id, callerGone(msg));
@@ -271,10 +290,12 @@ export class InlineTransport implements Transport {
   }
 }
 
-/** One actor's view of the inline transport: it knows who is sending. */
+/** One actor's view of the inline transport: it knows who is sending, and its own links. */
 class InlineHost implements ActorHost {
   readonly #t: InlineTransport;
   readonly #from: NsId;
+  /** This actor's outgoing links, by receiver. */
+  readonly #links = new Map<NsId, Link>();
 
   constructor(t: InlineTransport, from: NsId) {
     this.#t = t;
@@ -282,7 +303,9 @@ class InlineHost implements ActorHost {
   }
 
   send(to: NsId, msg: ActorMsg): void {
-    this.#t.enqueue(this.#from, to, msg);
+    let link = this.#links.get(to);
+    if (!link) this.#links.set(to, (link = this.#t.link(this.#from, to)));
+    this.#t.push(link, msg);
   }
   reply(id: CallId, result: Result<unknown>): void {
     this.#t.sink.reply(id, result);
