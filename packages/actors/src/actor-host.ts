@@ -10,8 +10,8 @@ import type {
   NsInit,
   ProcKey,
   Result,
-  UserNsId,
 } from '@pidsim/core';
+import type { KernelTables } from './kernel-tables.js';
 
 export interface ActorHost {
   /** Deliver `msg` to the actor of namespace `to` (never the sender itself). Per-link FIFO. */
@@ -37,14 +37,10 @@ export interface ActorHost {
   /** Identifiers unique across the whole kernel (every worker), deterministic per run. */
   nextProcKey(): ProcKey;
   nextNsId(): NsId;
-  /** ns_alloc_inum(): the lowest free namespace inode (freed ones are reused, SEMANTICS 2.13). */
-  allocInode(): number;
-  /** A new user namespace (its max_pid_namespaces starts at the default). */
-  nextUserNs(): UserNsId;
   nextToken(): number;
-  /** inc_pid_namespaces(): false when a user namespace of `chain` is at max_pid_namespaces (2.12). */
-  chargePidNs(chain: readonly UserNsId[]): boolean;
-  /** /proc/sys/user/max_pid_namespaces of user namespace `id`. */
-  maxPidNamespaces(id: UserNsId): number;
-  setMaxPidNamespaces(id: UserNsId, value: number): void;
+  /**
+   * Kernel-wide tables every actor shares: namespace inodes (lowest free
+   * first, 2.13), PID-namespace counts and limits per user namespace (2.12).
+   */
+  readonly tables: KernelTables;
 }

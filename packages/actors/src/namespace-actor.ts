@@ -184,6 +184,9 @@ export class NamespaceActor {
     if (this.refs > 0 || this.childNamespaces > 0 || this.procs.size > 0 || this.alloc.used > 0) return;
     if (this.state === 'dead' || this.state === 'no-init') {
       this.retired = true;
+      // put_pid_ns() -> destroy_pid_namespace(): the inode and the count go back.
+      this.host.tables.freeInode(this.ref.inode);
+      this.host.tables.unchargePidNs(this.ref.userNs);
       this.host.retire(this.id);
       this.send(this.parentId!, { type: 'ns-child-gone' });
     }

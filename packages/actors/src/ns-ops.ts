@@ -32,14 +32,14 @@ import { exitProcess } from './task-exit.js';
  * its max_pid_namespaces (ENOSPC, 2.12).
  */
 export function createNamespace(a: NamespaceActor, userNs: readonly UserNsId[], announce: boolean): NsRef | null {
-  if (!a.host.chargePidNs(userNs)) return null;
+  if (!a.host.tables.chargePidNs(userNs)) return null;
   a.childNamespaces++;
   const id = a.host.nextNsId();
   const ref: NsRef = {
     id,
     level: a.level + 1,
     chain: [...a.chain, id],
-    inode: a.host.allocInode(),
+    inode: a.host.tables.allocInode(),
     userNs,
   };
   // "ns->pid_max = PID_MAX_LIMIT": a new namespace does not inherit its parent's (1.8).
@@ -54,7 +54,7 @@ export function sysUnshare(a: NamespaceActor, call: CallMsg, p: Proc, newPid: bo
   let userNs = p.userNs;
   let caps = p.caps;
   if (newUser) {
-    const fresh = a.host.nextUserNs();
+    const fresh = a.host.tables.allocUserNs();
     userNs = [...p.userNs, fresh];
     caps = fresh;
   }
@@ -157,12 +157,12 @@ export function sysSysctl(a: NamespaceActor, call: CallMsg, p: Proc, name: Sysct
 function userSysctl(a: NamespaceActor, call: CallMsg, p: Proc, value: number | undefined): void {
   const path = '/proc/sys/user/max_pid_namespaces';
   const own = p.userNs[p.userNs.length - 1]!;
-  if (value === undefined) return a.replyOk(call.id, a.host.maxPidNamespaces(own));
+  if (value === undefined) return a.replyOk(call.id, a.host.tables.maxPidNamespaces(own));
   if (!hasCap(p.caps, p.userNs)) return a.replyFail(call.id, 'EACCES', 'open', path);
   if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) {
     return a.replyFail(call.id, 'EINVAL', 'write', path, `${value} is outside [0, 2147483647]`);
   }
-  a.host.setMaxPidNamespaces(own, value);
+  a.host.tables.setMaxPidNamespaces(own, value);
   a.replyOk(call.id, 0);
 }
 

@@ -58,7 +58,7 @@ export function sysFork(a: NamespaceActor, call: CallMsg, caller: Proc, args: Fo
   let userNs = caller.userNs;
   let caps = caller.caps;
   if (args.newUser) {
-    const fresh = a.host.nextUserNs();
+    const fresh = a.host.tables.allocUserNs();
     userNs = [...caller.userNs, fresh];
     caps = fresh;
   }

@@ -18,7 +18,6 @@ import {
   type ProcKey,
   type ProgramSpec,
   type Result,
-  type UserNsId,
 } from '@pidsim/core';
 import { KernelTables, NamespaceActor, bootRootInit, callerGone, type ActorHost } from '@pidsim/actors';
 import { Prng } from './prng.js';
@@ -109,9 +108,6 @@ export class InlineTransport implements Transport {
   nextProcKey(): ProcKey {
     return asProcKey(this.#nextProc++);
   }
-  nextUserNs(): UserNsId {
-    return this.tables.allocUserNs();
-  }
   nextToken(): number {
     return this.#nextToken++;
   }
@@ -135,11 +131,7 @@ export class InlineTransport implements Transport {
   }
 
   retire(ns: NsId): void {
-    const actor = this.#actors.get(ns);
-    if (!actor) return;
-    this.#retiring.push(ns);
-    this.tables.freeInode(actor.ref.inode);
-    this.tables.unchargePidNs(actor.ref.userNs);
+    if (this.#actors.has(ns)) this.#retiring.push(ns);
   }
 
   /** At quiescence no message can still be on its way to a retired actor. */
@@ -337,20 +329,8 @@ class InlineHost implements ActorHost {
   nextNsId(): NsId {
     return this.#t.nextNsId();
   }
-  allocInode(): number {
-    return this.#t.tables.allocInode();
-  }
-  nextUserNs(): UserNsId {
-    return this.#t.nextUserNs();
-  }
-  chargePidNs(chain: readonly UserNsId[]): boolean {
-    return this.#t.tables.chargePidNs(chain);
-  }
-  maxPidNamespaces(id: UserNsId): number {
-    return this.#t.tables.maxPidNamespaces(id);
-  }
-  setMaxPidNamespaces(id: UserNsId, value: number): void {
-    this.#t.tables.setMaxPidNamespaces(id, value);
+  get tables(): KernelTables {
+    return this.#t.tables;
   }
   nextToken(): number {
     return this.#t.nextToken();

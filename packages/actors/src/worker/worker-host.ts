@@ -16,7 +16,6 @@ import {
   type ProcKey,
   type ProgramSpec,
   type Result,
-  type UserNsId,
   type WireBatch,
   type WireItem,
   decodeCalls,
@@ -201,12 +200,9 @@ export class WorkerHost {
   }
 
   retire(ns: NsId): void {
-    const actor = this.#actors.get(ns);
-    if (!actor) return;
+    if (!this.#actors.has(ns)) return;
     if (this.#retiring.length === 0) this.toMain({ t: 'retiring', worker: this.index });
     this.#retiring.push(ns);
-    this.tables.freeInode(actor.ref.inode);
-    this.tables.unchargePidNs(actor.ref.userNs);
   }
 
   /** The main thread saw no message in flight anywhere: nothing can reach a retired actor now. */
@@ -309,22 +305,10 @@ class HostedActor implements ActorHost {
   nextNsId(): NsId {
     return this.#host.newNsId(this.#level + 1);
   }
-  allocInode(): number {
-    return this.#host.tables.allocInode();
-  }
-  nextUserNs(): UserNsId {
-    return this.#host.tables.allocUserNs();
-  }
   nextToken(): number {
     return this.#host.nextLocalId();
   }
-  chargePidNs(chain: readonly UserNsId[]): boolean {
-    return this.#host.tables.chargePidNs(chain);
-  }
-  maxPidNamespaces(id: UserNsId): number {
-    return this.#host.tables.maxPidNamespaces(id);
-  }
-  setMaxPidNamespaces(id: UserNsId, value: number): void {
-    this.#host.tables.setMaxPidNamespaces(id, value);
+  get tables(): KernelTables {
+    return this.#host.tables;
   }
 }
