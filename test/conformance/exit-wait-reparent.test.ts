@@ -6,37 +6,8 @@
 import { expect, it } from 'vitest';
 import type { Kernel, Process } from '../../src/index.js';
 import { errnoOf, forEachBackend } from '../support/backends.js';
-
-const NOTHING = { pid: 0, status: 0, change: null, code: 0 };
-
-const CLD_EXITED = 1;
-const CLD_KILLED = 2;
-const CLD_DUMPED = 3;
-const CLD_STOPPED = 5;
-const CLD_CONTINUED = 6;
-
-const SIGCHLD = 17;
-
-function exited(pid: number, code: number) {
-  return { pid, status: (code & 0xff) << 8, change: { kind: 'exited', code: code & 0xff }, code: CLD_EXITED };
-}
-
-function killed(pid: number, signal: number) {
-  return { pid, status: signal, change: { kind: 'killed', signal, core: false }, code: CLD_KILLED };
-}
-
-/**
- * kill(pid, 0) from the global init: does the process (live or zombie) still exist?
- * Asked from the root namespace because a reaped process's own namespace may be gone.
- */
-async function exists(k: Kernel, p: Process): Promise<boolean> {
-  return (await errnoOf(k.init.kill(p.nspid[0]!, 0))) === 'ok';
-}
-
-/** PPid of `p` as the root namespace's /proc shows it. */
-async function hostPpid(k: Kernel, p: Process): Promise<number> {
-  return (await k.procfs(k.init.ns).status(p.nspid[0]!)).ppid;
-}
+import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, NOTHING, SIGCHLD, exited, killed } from '../support/linux-values.js';
+import { exists, hostPpid } from '../support/observe.js';
 
 forEachBackend('exit, zombies, wait, reparenting', (backend) => {
   // --- 5.1 wait status encoding --------------------------------------------------

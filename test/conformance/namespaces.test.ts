@@ -9,28 +9,17 @@
 import { expect, it } from 'vitest';
 import type { Kernel, NsRef, Process } from '../../src/index.js';
 import { errnoOf, forEachBackend } from '../support/backends.js';
+import { SIGKILL } from '../support/linux-values.js';
+import { hostPpid, nest, nsState } from '../support/observe.js';
 
 /** /proc/PID/ns/pid of the initial PID namespace (PROC_PID_INIT_INO), as enomem.c prints it. */
 const ROOT_NS_LINK = 'pid:[4026531836]';
-
-const SIGKILL = 9;
-
-/** A namespace's state in a snapshot; a namespace the kernel has let go of is 'dead'. */
-async function nsState(k: Kernel, ns: NsRef): Promise<string> {
-  const found = (await k.snapshot()).namespaces.find((a) => a.ns.id === ns.id);
-  return found ? found.ns.state : 'dead';
-}
 
 /** The parent namespace of `ns` as a snapshot records it. */
 async function nsParent(k: Kernel, ns: NsRef): Promise<number | null> {
   const found = (await k.snapshot()).namespaces.find((a) => a.ns.id === ns.id);
   if (!found) throw new Error(`namespace ${ns.id} is not in the snapshot`);
   return found.ns.parent;
-}
-
-/** PPid of `p` as the root namespace's /proc shows it. */
-async function hostPpid(k: Kernel, p: Process): Promise<number> {
-  return (await k.procfs(k.init.ns).status(p.nspid[0]!)).ppid;
 }
 
 /** readlink /proc/self/ns/{pid,pid_for_children} of `p`, or the errno. */
@@ -41,17 +30,6 @@ async function nsLink(p: Process, which: 'pid' | 'pid_for_children'): Promise<st
     const code = await errnoOf(Promise.reject(e));
     return `ERR ${code}`;
   }
-}
-
-/** A chain of namespaces `depth` levels deep below the root; returns the init of each level, level 1 first. */
-async function nest(k: Kernel, depth: number): Promise<Process[]> {
-  const inits: Process[] = [];
-  let cur = k.init;
-  for (let level = 1; level <= depth; level++) {
-    cur = await cur.fork({ newPid: true, program: 'reaper', name: `init${level}` });
-    inits.push(cur);
-  }
-  return inits;
 }
 
 /** A fresh namespace whose init is a reaper child of the global init; returns that init. */

@@ -6,19 +6,7 @@
 import { expect, it } from 'vitest';
 import type { Kernel, Process } from '../../src/index.js';
 import { errnoOf, forEachBackend } from '../support/backends.js';
-
-const NOTHING = { pid: 0, status: 0, change: null, code: 0 };
-const CLD_KILLED = 2;
-const CLD_STOPPED = 5;
-
-const SIGHUP = 1;
-const SIGUSR1 = 10;
-const SIGTERM = 15;
-const SIGCONT = 18;
-
-function killed(pid: number, signal: number) {
-  return { pid, status: signal, change: { kind: 'killed', signal, core: false }, code: CLD_KILLED };
-}
+import { CLD_KILLED, CLD_STOPPED, NOTHING, SIGCONT, SIGHUP, SIGTERM, SIGUSR1, killed } from '../support/linux-values.js';
 
 /** H: PID 100 of the root namespace, leader of its own session and group. */
 async function sessionLeader(k: Kernel): Promise<Process> {

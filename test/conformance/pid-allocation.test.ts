@@ -7,6 +7,7 @@
 import { expect, it } from 'vitest';
 import type { Kernel, Process } from '../../src/index.js';
 import { errnoOf, forEachBackend } from '../support/backends.js';
+import { nest } from '../support/observe.js';
 
 /** The numbers `ls /proc` shows in `p`'s own namespace. */
 async function pidsSeenBy(p: Process): Promise<number[]> {
@@ -16,17 +17,6 @@ async function pidsSeenBy(p: Process): Promise<number[]> {
 /** kill(pid, 0) from the global init: does any task (live or zombie) hold root PID `pid`? */
 async function rootPidTaken(k: Kernel, pid: number): Promise<boolean> {
   return (await errnoOf(k.init.kill(pid, 0))) === 'ok';
-}
-
-/** A chain of namespaces `depth` levels deep below the root; returns the init of each level, level 1 first. */
-async function nest(k: Kernel, depth: number): Promise<Process[]> {
-  const inits: Process[] = [];
-  let cur = k.init;
-  for (let level = 1; level <= depth; level++) {
-    cur = await cur.fork({ newPid: true, program: 'reaper', name: `init${level}` });
-    inits.push(cur);
-  }
-  return inits;
 }
 
 forEachBackend('PID allocation', (backend) => {

@@ -6,30 +6,7 @@
 import { expect, it } from 'vitest';
 import type { Kernel, Process, TimedEvent } from '../../src/index.js';
 import { errnoOf, forEachBackend } from '../support/backends.js';
-
-const SIGHUP = 1;
-const SIGINT = 2;
-const SIGQUIT = 3;
-const SIGKILL = 9;
-const SIGUSR1 = 10;
-const SIGSEGV = 11;
-const SIGUSR2 = 12;
-const SIGTERM = 15;
-const SIGCHLD = 17;
-const SIGCONT = 18;
-const SIGSTOP = 19;
-const SIGTSTP = 20;
-const SIGURG = 23;
-const SIGWINCH = 28;
-const SIGRTMIN = 34;
-
-const SI_USER = 0;
-const SI_QUEUE = -1;
-const CLD_EXITED = 1;
-const CLD_KILLED = 2;
-const CLD_DUMPED = 3;
-const CLD_STOPPED = 5;
-const CLD_CONTINUED = 6;
+import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGKILL, SIGQUIT, SIGRTMIN, SIGSEGV, SIGSTOP, SIGTERM, SIGTSTP, SIGURG, SIGUSR1, SIGUSR2, SIGWINCH, SI_QUEUE, SI_USER } from '../support/linux-values.js';
 
 /** Records every event of `k` from now on. */
 function record(k: Kernel): TimedEvent[] {

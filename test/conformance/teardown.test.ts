@@ -7,38 +7,8 @@
 import { expect, it } from 'vitest';
 import type { Kernel, NsRef, Process } from '../../src/index.js';
 import { errnoOf, forEachBackend } from '../support/backends.js';
-
-const NOTHING = { pid: 0, status: 0, change: null, code: 0 };
-
-const CLD_EXITED = 1;
-const CLD_KILLED = 2;
-
-const SIGHUP = 1;
-const SIGINT = 2;
-const SIGKILL = 9;
-const SIGTERM = 15;
-
-function exited(pid: number, code: number) {
-  return { pid, status: (code & 0xff) << 8, change: { kind: 'exited', code: code & 0xff }, code: CLD_EXITED };
-}
-
-function killed(pid: number, signal: number) {
-  return { pid, status: signal, change: { kind: 'killed', signal, core: false }, code: CLD_KILLED };
-}
-
-/**
- * kill(pid, 0) from the global init: does the process (live or zombie) still exist?
- * Asked from the root namespace because a reaped process's own namespace may be gone.
- */
-async function exists(k: Kernel, p: Process): Promise<boolean> {
-  return (await errnoOf(k.init.kill(p.nspid[0]!, 0))) === 'ok';
-}
-
-/** A namespace's state in a snapshot; a namespace the kernel has let go of is 'dead'. */
-async function nsState(k: Kernel, ns: NsRef): Promise<string> {
-  const found = (await k.snapshot()).namespaces.find((a) => a.ns.id === ns.id);
-  return found ? found.ns.state : 'dead';
-}
+import { CLD_EXITED, CLD_KILLED, NOTHING, SIGHUP, SIGINT, SIGKILL, SIGTERM, exited, killed } from '../support/linux-values.js';
+import { exists, nsState } from '../support/observe.js';
 
 /** `p`'s state as the root namespace's /proc shows it. */
 async function hostState(k: Kernel, p: Process): Promise<string> {

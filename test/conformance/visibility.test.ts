@@ -6,12 +6,7 @@
 import { expect, it } from 'vitest';
 import type { Kernel, Process } from '../../src/index.js';
 import { errnoOf, forEachBackend } from '../support/backends.js';
-
-const SIGUSR1 = 10;
-const SIGUSR2 = 12;
-const SIGCHLD = 17;
-const SI_USER = 0;
-const CLD_EXITED = 1;
+import { CLD_EXITED, SIGCHLD, SIGUSR1, SIGUSR2, SI_USER } from '../support/linux-values.js';
 
 /**
  * nspid3.c's tree: H (host, session and group leader) creates L1 init, which
