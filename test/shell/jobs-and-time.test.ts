@@ -1,20 +1,10 @@
 // Background jobs as bash reports them, and virtual time: it passes only
 // while a foreground job waits, exactly as far as the next sleep deadline.
 
-import { afterEach, describe, expect, it } from 'vitest';
-import { psRows, replay, type Replay } from './replay.js';
+import { describe, expect, it } from 'vitest';
+import { psRows, replayer } from './replay.js';
 
-let current: Replay | undefined;
-afterEach(async () => {
-  if (current) expect(await current.session.kernel.checkInvariants()).toEqual([]);
-  await current?.session.close();
-  current = undefined;
-});
-
-async function start(script: string): Promise<Replay> {
-  current = await replay(script);
-  return current;
-}
+const start = replayer();
 
 describe('jobs', () => {
   it('`cmd &` prints [n] PID; a finished job is announced before the next prompt', async () => {

@@ -2,6 +2,7 @@
 // each command printed, so transcript tests can check the outputs that
 // matter (rows of ps -ef, NSpid numbers, who adopted an orphan).
 
+import { afterEach, expect } from 'vitest';
 import { ShellSession } from '../../src/shell/index.js';
 
 export interface Step {
@@ -19,6 +20,20 @@ export interface Replay {
   out(line: string, window?: number): string;
   /** Runs more lines. */
   run(script: string): Promise<void>;
+}
+
+/**
+ * For a test file: `const start = replayer()` gives start(script), and after
+ * each test the session's kernel must hold every invariant, then closes.
+ */
+export function replayer(): (script: string, seed?: number) => Promise<Replay> {
+  let current: Replay | undefined;
+  afterEach(async () => {
+    if (current) expect(await current.session.kernel.checkInvariants()).toEqual([]);
+    await current?.session.close();
+    current = undefined;
+  });
+  return async (script, seed) => (current = await replay(script, seed));
 }
 
 export async function replay(script: string, seed = 0): Promise<Replay> {

@@ -3,20 +3,10 @@
 // nsenter = setns + fork (8.6), unshare --pid without --fork (2.2, 2.5), init
 // protection from inside (4.x), and which /proc a mount namespace shows.
 
-import { afterEach, describe, expect, it } from 'vitest';
-import { psRows, replay, type Replay } from './replay.js';
+import { describe, expect, it } from 'vitest';
+import { psRows, replayer } from './replay.js';
 
-let current: Replay | undefined;
-afterEach(async () => {
-  if (current) expect(await current.session.kernel.checkInvariants()).toEqual([]);
-  await current?.session.close();
-  current = undefined;
-});
-
-async function start(script: string): Promise<Replay> {
-  current = await replay(script);
-  return current;
-}
+const start = replayer();
 
 describe('SEMANTICS 8.9: util-linux unshare --fork when its child dies of a signal', () => {
   it('child SIGKILLed: "unshare: sigprocmask unblock failed: Invalid argument", exit status 1', async () => {

@@ -6,20 +6,10 @@
 // prints a number, the test says which one it was and checks the structure
 // it shows (who is whose parent, how many levels, which rows have PPID 0).
 
-import { afterEach, describe, expect, it } from 'vitest';
-import { psPids, psRows, pstreeLabels, replay, type Replay } from './replay.js';
+import { describe, expect, it } from 'vitest';
+import { psPids, psRows, pstreeLabels, replayer, type Replay } from './replay.js';
 
-let current: Replay | undefined;
-afterEach(async () => {
-  if (current) expect(await current.session.kernel.checkInvariants()).toEqual([]);
-  await current?.session.close();
-  current = undefined;
-});
-
-async function start(script: string): Promise<Replay> {
-  current = await replay(script);
-  return current;
-}
+const start = replayer();
 
 /** The number in `pid(N)` labels of a pstree chain, by position. */
 function chainPids(pstree: string): number[] {
