@@ -30,7 +30,7 @@ import {
 } from '@pidsim/core';
 import type { NamespaceActor } from './namespace-actor.js';
 import type { ChildStub, Proc } from './process-record.js';
-import { hasCap, isGlobalInit, isAlive, parentLinkOf } from './process-queries.js';
+import { hasCap, isAlive, parentLinkOf } from './process-queries.js';
 import { joinGroupsOnFork } from './pgrp-session.js';
 import { deliverSignal } from './task-signals.js';
 import { startProgram } from './programs.js';
@@ -52,7 +52,8 @@ export function sysFork(a: NamespaceActor, call: CallMsg, caller: Proc, args: Fo
     return a.replyFail(call.id, 'ENOSYS', SYSCALL, undefined, 'threads are not emulated');
   }
   // SEMANTICS 2.8: "(clone_flags & CLONE_PARENT) && current->signal->flags & SIGNAL_UNKILLABLE" -> EINVAL.
-  if (args.parent && (caller.key === a.initKey || isGlobalInit(a, caller))) {
+  // (The global init is its namespace's init too.)
+  if (args.parent && caller.key === a.initKey) {
     return a.replyFail(call.id, 'EINVAL', SYSCALL, undefined, 'an init may not create siblings (CLONE_PARENT)');
   }
   let userNs = caller.userNs;
@@ -97,7 +98,6 @@ export function sysFork(a: NamespaceActor, call: CallMsg, caller: Proc, args: Fo
   };
   const job: ForkJob = {
     id: call.id,
-    args,
     key: a.host.nextProcKey(),
     caller: caller.key,
     callerNs: a.ref,
@@ -347,7 +347,7 @@ export function onForkJoined(a: NamespaceActor, id: CallId): void {
  */
 function abortFork(a: NamespaceActor, job: ForkJob, failure: Failure, lowest: number): void {
   job.lowest = lowest;
-  if (lowest > job.target.level) return finishAbort(a, job, failure);
+  if (lowest > job.target.level) return a.reply(job.id, failure);
   a.tail(job.target.id, { type: 'fork-abort', job, failure });
 }
 
@@ -368,10 +368,6 @@ export function onForkAbort(a: NamespaceActor, msg: ChainMsg<'fork-abort'>): voi
   }
   afterFree(a);
   if (level > lowest) a.send(a.chain[level - 1]!, msg);
-  else finishAbort(a, job, failure);
+  else a.reply(job.id, failure);
   if (level === job.target.level && job.newNs) a.maybeRetire();
-}
-
-function finishAbort(a: NamespaceActor, job: ForkJob, failure: Failure): void {
-  a.reply(job.id, failure);
 }

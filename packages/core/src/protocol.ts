@@ -209,8 +209,6 @@ export interface ParentLink {
 /** A fork in progress, carried along the reserve and commit chains. */
 export interface ForkJob {
   readonly id: CallId;
-  /** The arguments as the caller gave them (a restarted fork reissues them). */
-  readonly args: ForkArgs;
   readonly key: ProcKey;
   readonly caller: ProcKey;
   readonly callerNs: NsRef;
