@@ -36,6 +36,8 @@ export function bootRootInit(a: NamespaceActor, init: RootInit): Proc {
     parent: null,
     parentHome: null,
     children: null,
+    zombies: null,
+    childSeq: 0,
     pgrp: ref,
     session: ref,
     pidForChildren: a.ref,

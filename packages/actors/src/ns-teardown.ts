@@ -13,7 +13,7 @@ import { SIGCHLD, SIGKILL, type ProcKey, type NsId } from '@pidsim/core';
 import type { NamespaceActor } from './namespace-actor.js';
 import type { Proc } from './process-record.js';
 import { deliverSignal } from './task-signals.js';
-import { reapChild } from './task-wait.js';
+import { reapChild, zombiesInOrder } from './task-wait.js';
 import { notifyParent, reparentChildren } from './reparent.js';
 
 /** zap_pid_ns_processes(), up to the wait for the namespace to drain. */
@@ -21,9 +21,8 @@ export function beginTeardown(a: NamespaceActor, init: Proc): void {
   a.state = 'exiting';
   if (a.events) a.emit({ type: 'ns-exiting', ns: a.id, level: a.level });
   (init.actions ??= new Map()).set(SIGCHLD, { handler: 'ignore' });
-  if (init.children) {
-    for (const stub of [...init.children.values()]) if (stub.zombie) reapChild(a, init, stub, null, true);
-  }
+  // kernel_wait4(-1): the zombies, in the children list's order.
+  for (const stub of zombiesInOrder(init)) if (init.zombies?.has(stub)) reapChild(a, init, stub, null, true);
   const remote = new Map<NsId, ProcKey[]>();
   const local: Proc[] = [];
   for (const entry of a.pids.values()) {

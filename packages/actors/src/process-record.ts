@@ -43,6 +43,8 @@ export interface ChildStub {
   readonly key: ProcKey;
   readonly ref: PidRef;
   readonly home: NsId;
+  /** Its place in the parent's children list (increasing; reparenting appends). */
+  order: number;
   pgrp: PidRef;
   session: ProcKey;
   execed: boolean;
@@ -68,6 +70,10 @@ export interface Proc {
   parentHome: NsId | null;
   /** Children in insertion order (as the kernel's children list), created lazily. */
   children: Map<ProcKey, ChildStub> | null;
+  /** The children that are zombies, so wait(-1) and reapers need not scan the living. */
+  zombies: Set<ChildStub> | null;
+  /** The last `order` given to a child. */
+  childSeq: number;
   pgrp: PidRef;
   session: PidRef;
   /** Where this process's next child will live (SEMANTICS 2.2, 2.6). */

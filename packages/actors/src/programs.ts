@@ -5,7 +5,7 @@
 import type { NamespaceActor } from './namespace-actor.js';
 import type { Proc } from './process-record.js';
 import { exitProcess } from './task-exit.js';
-import { reapChild } from './task-wait.js';
+import { reapChild, zombiesInOrder } from './task-wait.js';
 
 /** The process starts running its program (after fork, or after execve). */
 export function startProgram(a: NamespaceActor, p: Proc): void {
@@ -36,10 +36,7 @@ export function programTimer(a: NamespaceActor, p: Proc): void {
   if (p.program.name === 'sleep') exitProcess(a, p, { kind: 'exited', code: 0 });
 }
 
-/** waitpid(-1, WNOHANG) until nothing is left to reap. */
+/** waitpid(-1, WNOHANG) until nothing is left to reap: the zombies, in the children list's order. */
 function reapZombies(a: NamespaceActor, p: Proc): void {
-  if (!p.children) return;
-  for (const stub of [...p.children.values()]) {
-    if (stub.zombie && p.children?.has(stub.key)) reapChild(a, p, stub, null, false);
-  }
+  for (const stub of zombiesInOrder(p)) if (p.zombies?.has(stub)) reapChild(a, p, stub, null, false);
 }

@@ -53,11 +53,14 @@ export function findNewReaper(a: NamespaceActor, father: Proc): Proc {
 export function reparentChildren(a: NamespaceActor, father: Proc): void {
   const children = father.children;
   father.children = null;
+  father.zombies = null;
   if (!children || children.size === 0) return;
   const reaper = findNewReaper(a, father);
   const link = parentLinkOf(a, reaper);
   const adopted = (reaper.children ??= new Map());
   for (const stub of children.values()) {
+    // forget_original_parent(): "list_splice_tail_init(&father->children, &reaper->children)".
+    stub.order = ++reaper.childSeq;
     adopted.set(stub.key, stub);
     if (stub.home === a.id) {
       const child = a.procs.get(stub.key);
@@ -108,6 +111,7 @@ export function childChangedAt(a: NamespaceActor, parent: Proc, stub: ChildStub,
     stub.zombie = change;
     stub.stopReport = 0;
     stub.contReport = false;
+    (parent.zombies ??= new Set()).add(stub);
     if (send) deliverSignal(a, parent, SIGCHLD, sigchld());
     if (ignored || act?.noCldWait === true) {
       reapChild(a, parent, stub, null, true);

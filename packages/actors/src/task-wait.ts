@@ -41,36 +41,70 @@ function matches(a: NamespaceActor, p: Proc, stub: ChildStub, pid: number): bool
   return entry !== undefined && entry.committed && stub.pgrp.key === entry.key;
 }
 
+/** The zombie children of `p` in the children list's order (what a waitpid(-1) loop meets). */
+export function zombiesInOrder(p: Proc): ChildStub[] {
+  return p.zombies ? [...p.zombies].sort((x, y) => x.order - y.order) : [];
+}
+
+/** The first of a set of children in the parent's list order. */
+export function firstInOrder(stubs: Set<ChildStub>): ChildStub | undefined {
+  let first: ChildStub | undefined;
+  for (const s of stubs) if (first === undefined || s.order < first.order) first = s;
+  return first;
+}
+
+/** Reports `stub` if it has something this wait asks for (a zombie, a stop, a continue). */
+function report(a: NamespaceActor, p: Proc, stub: ChildStub, w: Waiter): boolean {
+  const o = w.options;
+  const pid = nrIn(stub.ref, a.id, a.level);
+  if (stub.zombie && o.exited !== false) {
+    const value: WaitResult = { pid, status: encodeStatus(stub.zombie), change: stub.zombie, code: childCode(stub.zombie) };
+    if (o.nowait) a.replyOk(w.id, value);
+    else reapChild(a, p, stub, { id: w.id, value }, false);
+    return true;
+  }
+  if (stub.stopReport !== 0 && o.untraced) {
+    const change = { kind: 'stopped', signal: stub.stopReport } as const;
+    if (!o.nowait) stub.stopReport = 0;
+    a.replyOk(w.id, { pid, status: encodeStatus(change), change, code: childCode(change) });
+    return true;
+  }
+  if (stub.contReport && o.continued) {
+    const change = { kind: 'continued' } as const;
+    if (!o.nowait) stub.contReport = false;
+    a.replyOk(w.id, { pid, status: encodeStatus(change), change, code: childCode(change) });
+    return true;
+  }
+  return false;
+}
+
 /**
  * do_wait() once: report the first matching child with something to report,
  * in the order children were added (a zombie, an unreported stop, an
- * unreported continue). Returns false when the caller must block.
+ * unreported continue). Returns false when the caller must block. A wait for
+ * one PID finds that child through the PID table, and a wait for any child's
+ * exit looks only at the zombies: neither costs more with more living children.
  */
 export function tryWait(a: NamespaceActor, p: Proc, w: Waiter): boolean {
   const o = w.options;
   let any = false;
   if (p.children) {
-    for (const stub of p.children.values()) {
-      if (!matches(a, p, stub, w.pid)) continue;
-      any = true;
-      const pid = nrIn(stub.ref, a.id, a.level);
-      if (stub.zombie && o.exited !== false) {
-        const value: WaitResult = { pid, status: encodeStatus(stub.zombie), change: stub.zombie, code: childCode(stub.zombie) };
-        if (o.nowait) a.replyOk(w.id, value);
-        else reapChild(a, p, stub, { id: w.id, value }, false);
-        return true;
+    if (w.pid > 0) {
+      const entry = a.pids.get(w.pid);
+      const stub = entry && entry.committed ? p.children.get(entry.key) : undefined;
+      if (stub) {
+        any = true;
+        if (report(a, p, stub, w)) return true;
       }
-      if (stub.stopReport !== 0 && o.untraced) {
-        const change = { kind: 'stopped', signal: stub.stopReport } as const;
-        if (!o.nowait) stub.stopReport = 0;
-        a.replyOk(w.id, { pid, status: encodeStatus(change), change, code: childCode(change) });
-        return true;
-      }
-      if (stub.contReport && o.continued) {
-        const change = { kind: 'continued' } as const;
-        if (!o.nowait) stub.contReport = false;
-        a.replyOk(w.id, { pid, status: encodeStatus(change), change, code: childCode(change) });
-        return true;
+    } else if (w.pid === -1 && !o.untraced && !o.continued) {
+      any = p.children.size > 0;
+      const stub = p.zombies ? firstInOrder(p.zombies) : undefined;
+      if (stub && report(a, p, stub, w)) return true;
+    } else {
+      for (const stub of p.children.values()) {
+        if (!matches(a, p, stub, w.pid)) continue;
+        any = true;
+        if (report(a, p, stub, w)) return true;
       }
     }
   }
@@ -123,6 +157,7 @@ export function reapChild(
 ): void {
   parent.children!.delete(stub.key);
   if (parent.children!.size === 0) parent.children = null;
+  parent.zombies?.delete(stub);
   a.remoteChildren.delete(stub.key);
   if (a.events) a.emit({ type: 'reap', key: stub.key, nspid: stub.ref.nums, ns: stub.home, by: parent.key, auto });
   if (stub.home === a.id) releaseTask(a, a.procs.get(stub.key)!, reply);
