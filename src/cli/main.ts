@@ -11,6 +11,8 @@ commands:
                        (reads a script when stdin is not a terminal: pidsim shell < examples/demo.sh)
   run FILE [--backend inline|threads|linux] [--seed N] [--json]
                        run a scenario (JSON or YAML) and print what each step observed
+  bench [--quick] [--only SUITE,...] [--out DIR] [--no-linux] [--list]
+                       benchmarks against a real-Linux baseline: markdown on stdout, JSON and SVG in bench/results
   help                 this text
 `;
 
@@ -37,6 +39,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'run': {
       const { runScenarioCli } = await import('../scenario/index.js');
       return runScenarioCli(rest, { stdout: process.stdout, stderr: process.stderr });
+    }
+    case 'bench': {
+      const { runBenchCli } = await import('../bench/index.js');
+      return runBenchCli(rest, { stdout: process.stdout, stderr: process.stderr });
     }
     case 'help':
     case '--help':

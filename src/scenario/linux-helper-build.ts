@@ -1,16 +1,14 @@
-// Compiling the C helper at run time with the system compiler, into a cache
-// directory under os.tmpdir() keyed by the source's hash, and probing whether
+// Compiling the C helper at run time (../linux/compile-c.ts), and probing whether
 // this machine can run the linux backend at all (root, PID namespaces, a
 // procfs per namespace).
 
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { HELPER_SOURCE } from './linux-helper-source.js';
+import { compileC } from '../linux/compile-c.js';
 
 const run = promisify(execFile);
 
@@ -19,44 +17,11 @@ export type LinuxAvailability =
   | { readonly ok: true; readonly helper: string; readonly hostLevel: number | null }
   | { readonly ok: false; readonly reason: string };
 
-let built: Promise<string> | null = null;
 let probed: Promise<LinuxAvailability> | null = null;
 
-/** The compiler: $CC, else cc. */
-function compiler(): string {
-  return process.env['CC'] || 'cc';
-}
-
-/** The path of the compiled helper, compiling it once per source version. */
+/** The path of the compiled helper, compiled once per source version and compiler. */
 export function buildHelper(): Promise<string> {
-  built ??= (async () => {
-    const cc = compiler();
-    const hash = createHash('sha256').update(HELPER_SOURCE).update(cc).digest('hex').slice(0, 16);
-    const dir = join(tmpdir(), 'pidsim-linux-helper');
-    const binary = join(dir, `helper-${hash}`);
-    if (existsSync(binary)) return binary;
-    await mkdir(dir, { recursive: true });
-    // Parallel test workers may compile at once: build privately, then rename into place.
-    const work = await mkdtemp(join(dir, 'build-'));
-    try {
-      await writeFile(join(work, 'helper.c'), HELPER_SOURCE);
-      try {
-        await run(cc, ['-O1', '-Wall', '-o', join(work, 'helper'), join(work, 'helper.c')], { timeout: 60_000 });
-      } catch (e) {
-        const err = e as NodeJS.ErrnoException & { stderr?: string };
-        if (err.code === 'ENOENT') throw new Error(`no C compiler: ${cc} was not found (install gcc, or set CC)`);
-        throw new Error(`compiling the helper with ${cc} failed: ${(err.stderr ?? err.message).trim().split('\n').slice(0, 5).join(' | ')}`);
-      }
-      await rename(join(work, 'helper'), binary);
-    } finally {
-      await rm(work, { recursive: true, force: true });
-    }
-    return binary;
-  })();
-  built.catch(() => {
-    built = null;
-  });
-  return built;
+  return compileC({ name: 'helper', source: HELPER_SOURCE, optimize: '-O1' });
 }
 
 /**

@@ -1,0 +1,99 @@
+// `pidsim bench`: runs the selected suites one after another in this
+// process, prints the markdown table on stdout (progress on stderr), and
+// writes JSON, SVG and markdown into bench/results (or --out). A suite that
+// throws is reported as failed and the run goes on; the exit code is then 1.
+
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BENCH_USAGE, parseBenchArgs, type BenchOptions } from './bench-options.js';
+import { buildReport } from './bench-report.js';
+import { machineInfo } from './machine-info.js';
+import { renderMarkdown } from './markdown-table.js';
+import { reportStem, writeReportFiles } from './report-files.js';
+import { SUITES, loadSuite } from './suite-registry.js';
+import type { SuiteResult } from './suite-types.js';
+
+export interface BenchIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+}
+
+/** The directory of the `pidsim` package.json above this module (src/ or dist/ build alike). */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'pidsim') return dir;
+      } catch {
+        // not ours; keep climbing
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) return process.cwd();
+    dir = up;
+  }
+}
+
+/** `pidsim bench ARGS`: returns the exit code (0 ok, 1 a suite failed, 2 bad options). */
+export async function runBenchCli(args: readonly string[], io: BenchIo): Promise<number> {
+  let options: BenchOptions;
+  try {
+    options = parseBenchArgs(args);
+  } catch (e) {
+    io.stderr.write(`${(e as Error).message}\n${BENCH_USAGE}`);
+    return 2;
+  }
+  if (options.help) {
+    io.stdout.write(BENCH_USAGE);
+    return 0;
+  }
+  if (options.list) {
+    for (const s of SUITES) io.stdout.write(`${s.name.padEnd(22)}${s.about}\n`);
+    return 0;
+  }
+  const log = (line: string): void => void io.stderr.write(`${line}\n`);
+  const machine = machineInfo();
+  const started = new Date();
+  const results: SuiteResult[] = [];
+  let failed = false;
+  for (const entry of options.suites) {
+    log(`pidsim bench: ${entry.name}`);
+    const t0 = performance.now();
+    try {
+      const suite = await loadSuite(entry.name);
+      const r = await suite.run({ quick: options.quick, log });
+      results.push({ ...r, seconds: (performance.now() - t0) / 1000 });
+    } catch (e) {
+      failed = true;
+      const err = e as Error;
+      log(`pidsim bench: ${entry.name} failed: ${err.stack ?? err.message}`);
+      results.push({ suite: entry.name, title: entry.name, measurements: [], notes: [`FAILED: ${err.message}`], seconds: (performance.now() - t0) / 1000 });
+    }
+  }
+  const report = buildReport({ suites: results, machine, loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100), quick: options.quick, timestamp: started });
+  const dir = options.out === undefined ? join(packageRoot(), 'bench', 'results') : resolve(options.out);
+  const files = await writeReportFiles(report, dir, reportStem(options.only));
+  io.stdout.write(renderMarkdown(report));
+  log(`pidsim bench: wrote ${files.json}, ${files.svg} and ${files.markdown}`);
+  return failed ? 1 : 0;
+}
+
+/** Whether the module at `url` is the script node was started with (a suite run alone). */
+export function isMainModule(url: string): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return pathToFileURL(realpathSync(script)).href === url;
+  } catch {
+    return false;
+  }
+}
+
+/** `node dist/bench/<name>.bench.js [options]`: that suite alone (with what its ratios need), as `pidsim bench --only <name>`. */
+export async function runSuiteStandalone(name: string): Promise<void> {
+  process.exitCode = await runBenchCli(['--only', name, ...process.argv.slice(2)], { stdout: process.stdout, stderr: process.stderr });
+}

@@ -1,0 +1,29 @@
+// pidsim bench: the runner behind `pidsim bench` and the helpers the suites
+// under bench/ share (timing through tinybench, kernels per transport, the
+// real-Linux baseline).
+
+export { runBenchCli, runSuiteStandalone, isMainModule } from './bench-cli.js';
+export type { BenchIo } from './bench-cli.js';
+export { BENCH_USAGE, parseBenchArgs } from './bench-options.js';
+export type { BenchOptions } from './bench-options.js';
+export { SUITES, selectSuites, suiteNames, loadSuite } from './suite-registry.js';
+export type { SuiteEntry } from './suite-registry.js';
+export type { Measurement, SuiteModule, SuiteOptions, SuiteResult, Unit } from './suite-types.js';
+export { buildReport } from './bench-report.js';
+export type { BenchReport, ReportRow } from './bench-report.js';
+export { judgeTargets, PERF_TARGETS } from './perf-targets.js';
+export type { PerfTarget, TargetCheck, TargetVerdict } from './perf-targets.js';
+export { renderMarkdown } from './markdown-table.js';
+export { renderSvg } from './svg-chart.js';
+export { writeReportFiles, reportStem } from './report-files.js';
+export { machineInfo } from './machine-info.js';
+export type { MachineInfo } from './machine-info.js';
+export { median } from './median.js';
+export { sampleRates, forWindow } from './rate-sampler.js';
+export type { Batch, RateSpec, Rates } from './rate-sampler.js';
+export { forceGc } from './force-gc.js';
+export { TRANSPORTS, PID_MAX_LIMIT, kernelOptions, nestNamespaces, transportTitle, warmUp, warmUpMs, withKernel } from './kernel-setup.js';
+export type { TransportLabel } from './kernel-setup.js';
+export { baselineAvailability, buildBaseline, runBaseline } from './linux-baseline-build.js';
+export type { BaselineAvailability } from './linux-baseline-build.js';
+export { formatFigure, formatRatio } from './number-format.js';

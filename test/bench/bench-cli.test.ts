@@ -1,0 +1,132 @@
+// `pidsim bench --quick` end to end: every suite runs, the JSON, SVG and
+// markdown carry the expected structure. Structure only: no figure is ever
+// asserted (a test never asserts a timing).
+
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SUITES, baselineAvailability, runBenchCli, type BenchReport } from '../../src/bench/index.js';
+
+function capture(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
+}
+
+describe('pidsim bench --quick', () => {
+  let dir: string;
+  let code: number;
+  let stdout: string;
+  let stderr: string;
+  let report: BenchReport;
+  let svg: string;
+  let linux: boolean;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pidsim-bench-test-'));
+    linux = (await baselineAvailability()).ok;
+    const out = capture();
+    const err = capture();
+    code = await runBenchCli(['--quick', '--out', dir], { stdout: out.stream, stderr: err.stream });
+    stdout = out.text();
+    stderr = err.text();
+    report = JSON.parse(await readFile(join(dir, 'bench.json'), 'utf8')) as BenchReport;
+    svg = await readFile(join(dir, 'bench.svg'), 'utf8');
+  }, 120_000);
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs every suite and exits 0', () => {
+    expect(stderr).not.toMatch(/failed/);
+    expect(code).toBe(0);
+    expect(report.suites.map((s) => s.suite)).toEqual(SUITES.map((s) => s.name));
+  });
+
+  it('writes JSON with every sample, medians, machine info and a timestamp', () => {
+    expect(report.tool).toBe('pidsim bench');
+    expect(report.quick).toBe(true);
+    expect(Number.isNaN(Date.parse(report.timestamp))).toBe(false);
+    expect(report.machine).toMatchObject({ cpus: expect.any(Number), node: process.version, kernel: expect.any(String), totalMemoryBytes: expect.any(Number) });
+    for (const s of report.suites) {
+      expect(s.seconds).toBeGreaterThanOrEqual(0);
+      for (const r of s.rows) {
+        expect(r.id.startsWith(`${s.suite.replace('linux-baseline', 'linux')}/`)).toBe(true);
+        expect(r.samples.length).toBeGreaterThanOrEqual(1);
+        expect(r.median).toBeGreaterThan(0);
+        expect(Number.isFinite(r.median)).toBe(true);
+      }
+    }
+    expect(report.targets.map((t) => t.id)).toEqual([
+      'inline-depth-0',
+      'inline-depth-31',
+      'threads-vs-inline',
+      'workers-scale',
+      'vs-linux',
+      'teardown',
+      'memory-per-process',
+      'memory-10m',
+    ]);
+  });
+
+  it('measures fork+exit+reap for every transport, depth, drive and in-flight count, with ratios', () => {
+    const rows = report.suites.find((s) => s.suite === 'fork-cycle')!.rows;
+    expect(rows).toHaveLength(3 * 4 * 2 * 2);
+    for (const t of ['inline', 'threads-w1', 'threads-w2']) {
+      for (const d of [0, 1, 3, 31]) {
+        for (const k of [1, 256]) {
+          for (const drive of ['client', 'program']) {
+            const row = rows.find((r) => r.id === `fork-cycle/${t}/d${d}/k${k}/${drive}`);
+            expect(row, `fork-cycle/${t}/d${d}/k${k}/${drive}`).toBeDefined();
+            if (t !== 'inline') expect(row!.versus).toBe('inline');
+            else if (linux) expect(row!.versus).toBe('Linux');
+            if (row!.versus) expect(row!.ratio).toBeGreaterThan(0);
+          }
+        }
+      }
+    }
+  });
+
+  it('has the Linux rows when this machine allows them, and says why not otherwise', () => {
+    const s = report.suites.find((x) => x.suite === 'linux-baseline')!;
+    if (linux) expect(s.rows.map((r) => r.id)).toEqual(['linux/fork-cycle/d0', 'linux/fork-cycle/d1', 'linux/fork-cycle/d3', 'linux/fork-cycle/d31', 'linux/ns-cycle', 'linux/teardown/n10', 'linux/teardown/n100']);
+    else expect(s.notes.join(' ')).toMatch(/Linux rows skipped: /);
+  });
+
+  it('prints a markdown table with the expected rows and the PERF.md targets', () => {
+    expect(stdout).toContain('| measurement | median | unit | ratio | vs | PERF.md target |');
+    for (const line of [
+      '| fork+exit+reap, client-driven, inline, depth 0, 256 in flight |',
+      '| fork+exit+reap, program-driven, threads W=2, depth 31, 1 in flight |',
+      '| teardown of 2,000 processes (flat: children of its init), inline (',
+      '| kill(-1, SIGUSR1) by 16 senders, 500 catching processes, threads W=2 |',
+      '| kill(pid, SIGUSR1) to a catching process at depth 3, threads W=1, 256 in flight |',
+      '| namespace created+destroyed, program-driven, inline, 256 in flight |',
+      '| heap per live process at depth 0 (inline), 10,000 live',
+      '| worker round trip of 256 items as one Int32Array',
+      '| 2 sibling namespaces cycling, client-driven, threads W=2, 128 in flight each |',
+      '## PERF.md targets',
+    ]) {
+      expect(stdout).toContain(line);
+    }
+    expect(stdout).toMatch(/\| inline transport: fork\+exit\+reap at depth 0 with many in flight at least 1 M cycles\/s \| (met|\*\*not met\*\*) \|/);
+    expect(stdout).toMatch(/≥ 1 M cycles\/s: (met|\*\*not met\*\*)/);
+  });
+
+  it('writes the same markdown next to the JSON', async () => {
+    expect(await readFile(join(dir, 'bench.md'), 'utf8')).toBe(stdout);
+  });
+
+  it('draws an SVG chart with one bar per rate measurement', () => {
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    const rates = report.suites.flatMap((s) => s.rows).filter((r) => r.unit.endsWith('/s'));
+    const bars = svg.match(/<rect x="\d+" y="[\d.]+" width="[\d.]+" height="\d+" fill="#[0-9a-f]{6}"><title>/g) ?? [];
+    expect(bars).toHaveLength(rates.length);
+    for (const r of rates) expect(svg).toContain(`<title>${r.id}: `);
+  });
+});
