@@ -6,7 +6,7 @@ import type { NamespaceActor } from './namespace-actor.js';
 
 export function snapshotActor(a: NamespaceActor): ActorSnapshot {
   const table: PidTableRow[] = [];
-  for (const [nr, e] of a.pids) table.push({ nr, key: e.key, task: e.task, committed: e.committed });
+  for (const [nr, e] of a.table.entries()) table.push({ nr, key: e.key, task: e.task, committed: e.committed });
   table.sort((x, y) => x.nr - y.nr);
   const procs: ProcSnapshot[] = [];
   for (const p of a.procs.values()) {
@@ -49,9 +49,9 @@ export function snapshotActor(a: NamespaceActor): ActorSnapshot {
       inode: a.ref.inode,
       state: a.state,
       init: a.initKey,
-      pidMax: a.alloc.pidMax,
-      lastPid: a.alloc.lastPid,
-      allocated: a.alloc.used,
+      pidMax: a.table.pidMax,
+      lastPid: a.table.lastPid,
+      allocated: a.table.used,
     },
     table,
     procs,

@@ -22,7 +22,7 @@ export interface RootInit {
 
 export function bootRootInit(a: NamespaceActor, init: RootInit): Proc {
   if (a.level !== 0 || a.initKey !== null) throw new Error('boot: the root namespace already has an init');
-  const nr = a.alloc.allocCyclic();
+  const nr = a.table.allocCyclic();
   if (nr !== 1) throw new Error(`boot: the global init got PID ${nr}, not 1`);
   const ref = { key: init.key, chain: a.chain, nums: [1] };
   const p: Proc = {
@@ -59,7 +59,7 @@ export function bootRootInit(a: NamespaceActor, init: RootInit): Proc {
     timer: 0,
     timerDue: false,
   };
-  a.pids.set(1, { key: init.key, home: a.id, task: true, committed: true });
+  a.table.holdCommitted(1, init.key, a.id);
   a.procs.set(init.key, p);
   a.initKey = init.key;
   a.state = 'active';

@@ -7,7 +7,6 @@
 // reparent, ns-teardown, pgrp-session, ns-ops, proc-view.
 
 import {
-  PidAllocator,
   fail,
   ok,
   type ActorMsg,
@@ -24,7 +23,8 @@ import {
   type Result,
 } from '@pidsim/core';
 import type { ActorHost } from './actor-host.js';
-import type { Group, PidEntry, Proc } from './process-record.js';
+import type { Group, Proc } from './process-record.js';
+import { LocalPidTable, type PidTable } from './pid-table.js';
 import { dispatchCall } from './syscalls.js';
 import { onForkAbort, onForkAdopt, onForkAttach, onForkCommit, onForkJoined, onForkReserve } from './task-fork.js';
 import { onRelease, onReap } from './task-wait.js';
@@ -55,7 +55,24 @@ export interface Gather {
   delivered: number;
 }
 
-export class NamespaceActor {
+/**
+ * One level of a namespace chain, as the steps of a chain (fork's reserve
+ * and commit, a reap's release) need it: an actor's own namespace, or the
+ * root level, whose table is shared (shared-pid-table.ts).
+ */
+export interface Level {
+  readonly id: NsId;
+  readonly level: number;
+  readonly chain: readonly NsId[];
+  readonly ref: NsRef;
+  readonly table: PidTable;
+  /** Whether processes may be added (PIDNS_ADDING). */
+  readonly adding: boolean;
+  /** The child reaper, if the namespace has had one. */
+  readonly initKey: ProcKey | null;
+}
+
+export class NamespaceActor implements Level {
   readonly id: NsId;
   readonly level: number;
   readonly parentId: NsId | null;
@@ -63,10 +80,8 @@ export class NamespaceActor {
   readonly ref: NsRef;
   readonly chain: readonly NsId[];
   readonly host: ActorHost;
-  /** The PID allocator of this level. */
-  readonly alloc: PidAllocator;
-  /** The PID table of this level: every number taken here, by whom. */
-  readonly pids = new Map<number, PidEntry>();
+  /** This level's PID allocator and table: every number taken here, by whom. */
+  readonly table: PidTable;
   /** Processes whose active namespace this is (live, stopped, exiting init, zombie). */
   readonly procs = new Map<ProcKey, Proc>();
   /** Groups and sessions whose PID was allocated here. */
@@ -93,14 +108,15 @@ export class NamespaceActor {
   readonly #local: ActorMsg[] = [];
   #busy = false;
 
-  constructor(host: ActorHost, init: NsInit) {
+  /** `table`: the root namespace's shared table; other namespaces get a local one. */
+  constructor(host: ActorHost, init: NsInit, table?: PidTable) {
     this.host = host;
     this.ref = init.ns;
     this.id = init.ns.id;
     this.level = init.ns.level;
     this.chain = init.ns.chain;
     this.parentId = this.level === 0 ? null : init.parent;
-    this.alloc = new PidAllocator(init.pidMax);
+    this.table = table ?? new LocalPidTable(init.pidMax);
   }
 
   /** The only entry point: run one message, then whatever this actor sent itself. */
@@ -181,7 +197,7 @@ export class NamespaceActor {
    */
   maybeRetire(): void {
     if (this.retired || this.level === 0) return;
-    if (this.refs > 0 || this.childNamespaces > 0 || this.procs.size > 0 || this.alloc.used > 0) return;
+    if (this.refs > 0 || this.childNamespaces > 0 || this.procs.size > 0 || this.table.used > 0) return;
     if (this.state === 'dead' || this.state === 'no-init') {
       this.retired = true;
       // put_pid_ns() -> destroy_pid_namespace(): the inode and the count go back.
@@ -200,11 +216,11 @@ export class NamespaceActor {
     // Hot messages first: V8 compares string cases in order.
     switch (msg.type) {
       case 'fork-reserve':
-        return onForkReserve(this, msg);
+        return onForkReserve(this, msg, this);
       case 'fork-commit':
-        return onForkCommit(this, msg);
+        return onForkCommit(this, msg, this);
       case 'release':
-        return onRelease(this, msg.job, msg);
+        return onRelease(this, msg.job, this, msg);
       case 'call':
         return dispatchCall(this, msg as CallMsg);
       case 'fork-attach':
@@ -230,7 +246,7 @@ export class NamespaceActor {
       case 'fork-adopt':
         return onForkAdopt(this, msg.job);
       case 'fork-abort':
-        return onForkAbort(this, msg);
+        return onForkAbort(this, msg, this);
       case 'child-updated':
         return onChildUpdated(this, msg.child, msg.update);
       case 'parent-groups':

@@ -119,7 +119,7 @@ export function onNsRef(a: NamespaceActor, delta: number, reply?: { readonly id:
 
 /** A clone(CLONE_NEWPID) failed before its namespace got a process. */
 export function onNsDiscard(a: NamespaceActor): void {
-  if (a.procs.size === 0 && a.alloc.used === 0) a.state = 'dead';
+  if (a.procs.size === 0 && a.table.used === 0) a.state = 'dead';
   a.maybeRetire();
 }
 
@@ -131,21 +131,21 @@ export function onNsDiscard(a: NamespaceActor): void {
 export function sysSysctl(a: NamespaceActor, call: CallMsg, p: Proc, name: SysctlName, value: number | undefined): void {
   if (name === 'max_pid_namespaces') return userSysctl(a, call, p, value);
   const path = `/proc/sys/kernel/${name}`;
-  if (value === undefined) return a.replyOk(call.id, name === 'ns_last_pid' ? a.alloc.lastPid : a.alloc.pidMax);
+  if (value === undefined) return a.replyOk(call.id, name === 'ns_last_pid' ? a.table.lastPid : a.table.pidMax);
   if (name === 'ns_last_pid') {
     // pid_ns_ctl_handler(): checkpoint_restore_ns_capable(), then proc_dointvec_minmax(0, pid_max) (1.7).
     if (!hasCap(p.caps, a.ref.userNs)) return a.replyFail(call.id, 'EPERM', 'write', path);
-    if (!Number.isInteger(value) || value < 0 || value > a.alloc.pidMax) {
-      return a.replyFail(call.id, 'EINVAL', 'write', path, `${value} is outside [0, ${a.alloc.pidMax}]`);
+    if (!Number.isInteger(value) || value < 0 || value > a.table.pidMax) {
+      return a.replyFail(call.id, 'EINVAL', 'write', path, `${value} is outside [0, ${a.table.pidMax}]`);
     }
-    a.alloc.lastPid = value;
+    a.table.lastPid = value;
   } else {
     // pid_table_root_permissions(): read-only without CAP_SYS_ADMIN, so opening for write fails.
     if (!hasCap(p.caps, a.ref.userNs)) return a.replyFail(call.id, 'EACCES', 'open', path);
     if (!Number.isInteger(value) || value < PID_MAX_MIN || value > PID_MAX_LIMIT) {
       return a.replyFail(call.id, 'EINVAL', 'write', path, `${value} is outside [${PID_MAX_MIN}, ${PID_MAX_LIMIT}]`);
     }
-    a.alloc.pidMax = value;
+    a.table.pidMax = value;
   }
   a.replyOk(call.id, 0);
 }

@@ -25,7 +25,7 @@ export function beginTeardown(a: NamespaceActor, init: Proc): void {
   for (const stub of zombiesInOrder(init)) if (init.zombies?.has(stub)) reapChild(a, init, stub, null, true);
   const remote = new Map<NsId, ProcKey[]>();
   const local: Proc[] = [];
-  for (const entry of a.pids.values()) {
+  for (const [, entry] of a.table.entries()) {
     if (!entry.task || !entry.committed || entry.key === init.key) continue;
     if (entry.home === a.id) {
       const p = a.procs.get(entry.key);
@@ -56,8 +56,8 @@ export function finishInit(a: NamespaceActor, init: Proc): void {
 export function afterFree(a: NamespaceActor): void {
   if (a.state !== 'exiting') return;
   const init = a.init();
-  if (init && init.state === 'exiting' && a.alloc.used === 1) finishInit(a, init);
-  if (a.alloc.used === 0) {
+  if (init && init.state === 'exiting' && a.table.used === 1) finishInit(a, init);
+  if (a.table.used === 0) {
     a.state = 'dead';
     if (a.events) a.emit({ type: 'ns-destroyed', ns: a.id, level: a.level });
     a.maybeRetire();

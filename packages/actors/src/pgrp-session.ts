@@ -57,7 +57,8 @@ export function bootGroups(a: NamespaceActor, init: Proc): void {
  */
 export function joinGroupsOnFork(a: NamespaceActor, job: ForkJob): number {
   let pending = 0;
-  const root = job.target.chain[0]!;
+  // Fork returns from the actor that ends its commit chain: the root's, or a level-1 actor (which does the root's step).
+  const root = job.target.chain[Math.min(1, job.target.level)]!;
   for (const kind of GROUP_KINDS) {
     const ref = kind === 'pgrp' ? job.init.pgrp : job.init.session;
     const owner = ownerNs(ref);
@@ -116,7 +117,7 @@ export function onGroupLeave(a: NamespaceActor, group: ProcKey, member: ProcKey,
   if (g.members.size > 0 || g.sessionRefs > 0) return;
   a.groups.delete(group);
   // The PID outlived its task as a group/session id; now nothing uses it (free_pid()).
-  if (!a.procs.has(group)) onRelease(a, { ref: g.ref, mode: 'free', reply: null });
+  if (!a.procs.has(group)) onRelease(a, { ref: g.ref, mode: 'free', reply: null }, a);
 }
 
 /** release_task(): the reaped process no longer holds its group or session. */
@@ -333,7 +334,7 @@ export function sysSetpgid(a: NamespaceActor, call: CallMsg, p: Proc, pidArg: nu
     currentPgrp = p.pgrp.key;
     if (p.session.key === p.key) return a.replyFail(call.id, 'EPERM', S, pid, 'a session leader cannot change its group');
   } else {
-    const entry = a.pids.get(pid);
+    const entry = a.table.get(pid);
     const stub = entry && entry.task && entry.committed ? p.children?.get(entry.key) : undefined;
     if (!entry || !stub) return a.replyFail(call.id, 'ESRCH', S, pid);
     if (stub.session !== p.session.key) return a.replyFail(call.id, 'EPERM', S, pid, 'the child is in another session');
@@ -349,7 +350,7 @@ export function sysSetpgid(a: NamespaceActor, call: CallMsg, p: Proc, pidArg: nu
     a.send(targetNs, { type: 'setpgid-join', id: call.id, target, targetNs, group: target, session: null });
     return;
   }
-  const g = a.pids.get(pgid);
+  const g = a.table.get(pgid);
   if (!g || !g.committed) return a.replyFail(call.id, 'EPERM', S, pgid, 'no such process group in the caller\u2019s session');
   if (currentPgrp === g.key) return a.replyOk(call.id, 0);
   a.send(g.home, { type: 'setpgid-join', id: call.id, target, targetNs, group: g.key, session: p.session.key });
@@ -404,7 +405,7 @@ export function sysGetsid(a: NamespaceActor, call: CallMsg, p: Proc, pid: number
 
 function queryGroupId(a: NamespaceActor, call: CallMsg, p: Proc, pid: number, q: 'pgid' | 'sid', syscall: string): void {
   if (pid === 0) return a.replyOk(call.id, groupIdFor(p, q, a.ref));
-  const entry = a.pids.get(pid);
+  const entry = a.table.get(pid);
   if (!entry || !entry.task || !entry.committed) return a.replyFail(call.id, 'ESRCH', syscall, pid);
   if (entry.home === a.id) return a.replyOk(call.id, groupIdFor(a.procs.get(entry.key)!, q, a.ref));
   a.send(entry.home, { type: 'remote-call', id: call.id, viewer: a.ref, target: entry.key, query: { q, syscall } });

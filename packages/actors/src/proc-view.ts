@@ -28,7 +28,7 @@ export function procCall(a: NamespaceActor, call: CallMsg, op: ProcOp): void {
   const pid = op.pid as number;
   const path = op.op === 'proc-status' ? `/proc/${pid}/status` : `/proc/${pid}/ns/${op.which}`;
   const syscall = op.op === 'proc-status' ? 'open' : 'readlink';
-  const entry = a.pids.get(pid);
+  const entry = a.table.get(pid);
   if (!entry || !entry.task || !entry.committed) return a.replyFail(call.id, 'ENOENT', syscall, path);
   const query: RemoteQuery = op.op === 'proc-status' ? { q: 'status' } : { q: 'ns', which: op.which };
   if (entry.home === a.id) return onRemoteCall(a, call.id, a.ref, entry.key, query);
@@ -39,7 +39,7 @@ export function procCall(a: NamespaceActor, call: CallMsg, op: ProcOp): void {
 function procList(a: NamespaceActor, id: CallId): void {
   const local: ProcEntry[] = [];
   const remote = new Map<NsId, ProcKey[]>();
-  for (const entry of a.pids.values()) {
+  for (const [, entry] of a.table.entries()) {
     if (!entry.task || !entry.committed) continue;
     if (entry.home === a.id) {
       const p = a.procs.get(entry.key);

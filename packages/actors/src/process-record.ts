@@ -1,6 +1,6 @@
 // The records a namespace actor keeps: processes whose home this namespace
-// is, the mirror of each child a local parent has, the PID table of this
-// level, and the process groups/sessions whose PID was allocated here.
+// is, the mirror of each child a local parent has, and the process
+// groups/sessions whose PID was allocated here. (The PID table: pid-table.ts.)
 
 import type {
   CallId,
@@ -19,17 +19,6 @@ import type {
   UserNsId,
   WaitOptions,
 } from '@pidsim/core';
-
-/** One number of this level's PID table. */
-export interface PidEntry {
-  readonly key: ProcKey;
-  /** The namespace whose actor holds the process record. */
-  readonly home: NsId;
-  /** A process (live or zombie) still holds the PID; false once only a group/session does. */
-  task: boolean;
-  /** False while a fork holds the number only as a reservation (invisible, as alloc_pid's NULL idr slot). */
-  committed: boolean;
-}
 
 /** A blocked wait(), re-examined whenever one of the parent's children changes. */
 export interface Waiter {

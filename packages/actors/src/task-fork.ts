@@ -28,7 +28,7 @@ import {
   type Failure,
   type UserNsId,
 } from '@pidsim/core';
-import type { NamespaceActor } from './namespace-actor.js';
+import type { Level, NamespaceActor } from './namespace-actor.js';
 import type { ChildStub, Proc } from './process-record.js';
 import { hasCap, isAlive, parentLinkOf } from './process-queries.js';
 import { joinGroupsOnFork } from './pgrp-session.js';
@@ -137,12 +137,13 @@ type ChainMsg<T extends ActorMsg['type']> = Extract<ActorMsg, { type: T }>;
 /**
  * One level of alloc_pid(): take this level's number, then pass the job
  * outward. A chain has one message in flight, so each hop passes the same
- * message object on (a transport between threads copies it anyway).
+ * message object on (a transport between threads copies it anyway). `L` is
+ * the level worked on: the actor's own, or, run by a level-1 actor, the root's.
  */
-export function onForkReserve(a: NamespaceActor, msg: ChainMsg<'fork-reserve'>): void {
+export function onForkReserve(a: NamespaceActor, msg: ChainMsg<'fork-reserve'>, L: Level): void {
   const job = msg.job;
-  const level = a.level;
-  if (level === job.target.level && !a.adding) {
+  const level = L.level;
+  if (level === job.target.level && !L.adding) {
     // "ENOMEM ... is documented behavior for pid namespaces": checked after every
     // level has its number, so the cursors advance as on Linux (SEMANTICS 2.5).
     job.enomem = true;
@@ -151,18 +152,18 @@ export function onForkReserve(a: NamespaceActor, msg: ChainMsg<'fork-reserve'>):
   let nr: number | ErrnoCode;
   if (depth < job.setTid.length) {
     const tid = job.setTid[depth]!;
-    if (!Number.isInteger(tid) || tid < 1 || tid >= a.alloc.pidMax) nr = 'EINVAL';
+    if (!Number.isInteger(tid) || tid < 1 || tid >= L.table.pidMax) nr = 'EINVAL';
     // "Also fail if a PID != 1 is requested and no PID 1 exists."
-    else if (tid !== 1 && a.initKey === null) nr = 'EINVAL';
-    else if (!hasCapIn(job, a.ref.userNs)) nr = 'EPERM';
-    else nr = a.alloc.allocExact(tid);
+    else if (tid !== 1 && L.initKey === null) nr = 'EINVAL';
+    else if (!hasCapIn(job, L.ref.userNs)) nr = 'EPERM';
+    else nr = L.table.allocExact(tid);
   } else {
-    nr = a.alloc.allocCyclic();
+    nr = L.table.allocCyclic();
   }
   if (typeof nr !== 'number') {
     const detail =
       nr === 'EAGAIN'
-        ? `no free PID below pid_max ${a.alloc.pidMax} at level ${level}`
+        ? `no free PID below pid_max ${L.table.pidMax} at level ${level}`
         : nr === 'EEXIST'
           ? `PID ${job.setTid[depth]} is taken at level ${level}`
           : nr === 'EPERM'
@@ -171,8 +172,9 @@ export function onForkReserve(a: NamespaceActor, msg: ChainMsg<'fork-reserve'>):
     return abortFork(a, job, fail(nr, SYSCALL, undefined, detail), level + 1);
   }
   job.nums[level] = nr;
-  a.pids.set(nr, { key: job.key, home: job.target.id, task: true, committed: false });
-  if (level > 0) a.send(a.chain[level - 1]!, msg);
+  L.table.hold(nr, job.key, job.target.id);
+  if (level > 1) a.send(L.chain[level - 1]!, msg);
+  else if (level === 1) onForkReserve(a, msg, a.host.root);
   else a.tail(job.callerNs.id, { type: 'fork-attach', job });
 }
 
@@ -242,20 +244,22 @@ function attachToParent(a: NamespaceActor, parent: Proc, job: ForkJob): void {
  * the process record is created and its program starts, after the commit has
  * been passed on, so nothing the child does can overtake it (per-link FIFO).
  */
-export function onForkCommit(a: NamespaceActor, msg: ChainMsg<'fork-commit'>): void {
+export function onForkCommit(a: NamespaceActor, msg: ChainMsg<'fork-commit'>, L: Level): void {
   const job = msg.job;
-  const level = a.level;
+  const level = L.level;
   const nr = job.nums[level]!;
-  const entry = a.pids.get(nr);
+  const entry = L.table.get(nr);
   if (!entry || entry.key !== job.key) throw new Error(`fork-commit: level ${level} lost the reservation of PID ${nr}`);
-  entry.committed = true;
+  L.table.commit(nr);
+  // The target level is always the actor's own (a fork into the root namespace runs in the root's actor).
   const isTarget = level === job.target.level;
   let child: Proc | undefined;
   if (isTarget) child = createChild(a, job);
   // A namespace that began exiting after its number was reserved SIGKILLs the
   // newcomer, as zap_pid_ns_processes() would have had it been there (6.2).
-  const killHere = !a.adding && a.initKey !== job.key;
-  if (level > 0) a.send(a.chain[level - 1]!, msg);
+  const killHere = !L.adding && L.initKey !== job.key;
+  if (level > 1) a.send(L.chain[level - 1]!, msg);
+  else if (level === 1) onForkCommit(a, msg, a.host.root);
   // The caller already knows its own namespace: name it only when the child lives elsewhere.
   else forkReturns(a, job.id, job.target.id === job.callerNs.id ? { key: job.key, nums: job.nums } : { key: job.key, nums: job.nums, ns: job.target }, job.pendingJoins);
   if (killHere) {
@@ -354,23 +358,25 @@ function abortFork(a: NamespaceActor, job: ForkJob, failure: Failure, lowest: nu
   a.tail(job.target.id, { type: 'fork-abort', job, failure });
 }
 
-export function onForkAbort(a: NamespaceActor, msg: ChainMsg<'fork-abort'>): void {
+export function onForkAbort(a: NamespaceActor, msg: ChainMsg<'fork-abort'>, L: Level): void {
   const { job, failure } = msg;
-  const level = a.level;
+  const level = L.level;
   const lowest = job.lowest;
   const nr = job.nums[level]!;
-  const entry = a.pids.get(nr);
-  if (entry && entry.key === job.key) {
-    a.pids.delete(nr);
-    a.alloc.free(nr);
-  }
-  if (level === job.target.level) {
+  const entry = L.table.get(nr);
+  if (entry && entry.key === job.key) L.table.release(nr);
+  const own = L === a;
+  if (own && level === job.target.level) {
     // "On failure to allocate the first pid, reset the state": idr_set_cursor(&ns->idr, 0).
-    if (a.alloc.used === 0 && a.adding) a.alloc.lastPid = -1;
+    if (a.table.used === 0 && a.adding) a.table.lastPid = -1;
     if (job.newNs) a.state = 'dead';
   }
-  afterFree(a);
-  if (level > lowest) a.send(a.chain[level - 1]!, msg);
-  else a.reply(job.id, failure);
-  if (level === job.target.level && job.newNs) a.maybeRetire();
+  if (own) afterFree(a);
+  if (level > lowest) {
+    if (level > 1) a.send(L.chain[level - 1]!, msg);
+    else onForkAbort(a, msg, a.host.root);
+  } else {
+    a.reply(job.id, failure);
+  }
+  if (own && level === job.target.level && job.newNs) a.maybeRetire();
 }

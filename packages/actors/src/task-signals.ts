@@ -57,7 +57,7 @@ export function sysKill(a: NamespaceActor, call: CallMsg, p: Proc, pid: number, 
   const S = value === undefined ? 'kill' : 'rt_sigqueueinfo';
   const sender: SignalSender = { kind: 'process', key: p.key, chain: a.chain, pid: p.ref.nums[a.level]!, ...(value === undefined ? {} : { value }) };
   if (pid > 0) {
-    const entry = a.pids.get(pid);
+    const entry = a.table.get(pid);
     if (!entry || !entry.task || !entry.committed) return a.replyFail(call.id, 'ESRCH', S, pid);
     if (!validSignal(sig)) return a.replyFail(call.id, 'EINVAL', S, pid, `signal ${sig}`);
     if (sig === 0) return a.replyOk(call.id, 0);
@@ -68,7 +68,7 @@ export function sysKill(a: NamespaceActor, call: CallMsg, p: Proc, pid: number, 
     // "if (task_pid_vnr(p) > 1 && !same_thread_group(p, current))" (4.6), in
     // for_each_process() order: creation order, as this table's is.
     const targets: { home: NsId; key: ProcKey }[] = [];
-    for (const [nr, entry] of a.pids) {
+    for (const [nr, entry] of a.table.entries()) {
       if (nr <= 1 || !entry.task || !entry.committed || entry.key === p.key) continue;
       targets.push({ home: entry.home, key: entry.key });
     }
@@ -78,7 +78,7 @@ export function sysKill(a: NamespaceActor, call: CallMsg, p: Proc, pid: number, 
     return fanOut(a, call.id, batchesInOrder(targets, sender), sig);
   }
   if (pid === INT_MIN) return a.replyFail(call.id, 'ESRCH', S, pid);
-  const entry = a.pids.get(-pid);
+  const entry = a.table.get(-pid);
   if (!entry || !entry.committed) return a.replyFail(call.id, 'ESRCH', S, pid);
   groupKill(a, call, entry.key, entry.home, sig, sender);
 }

@@ -16,7 +16,7 @@ import {
   type WaitResult,
   type ProcKey,
 } from '@pidsim/core';
-import type { NamespaceActor } from './namespace-actor.js';
+import type { Level, NamespaceActor } from './namespace-actor.js';
 import type { ChildStub, Proc, Waiter } from './process-record.js';
 import { leaveGroupsOnRelease } from './pgrp-session.js';
 import { afterFree } from './ns-teardown.js';
@@ -37,7 +37,7 @@ function matches(a: NamespaceActor, p: Proc, stub: ChildStub, pid: number): bool
   if (pid > 0) return nrIn(stub.ref, a.id, a.level) === pid;
   if (pid === -1) return true;
   if (pid === 0) return stub.pgrp.key === p.pgrp.key;
-  const entry = a.pids.get(-pid);
+  const entry = a.table.get(-pid);
   return entry !== undefined && entry.committed && stub.pgrp.key === entry.key;
 }
 
@@ -90,7 +90,7 @@ export function tryWait(a: NamespaceActor, p: Proc, w: Waiter): boolean {
   let any = false;
   if (p.children) {
     if (w.pid > 0) {
-      const entry = a.pids.get(w.pid);
+      const entry = a.table.get(w.pid);
       const stub = entry && entry.committed ? p.children.get(entry.key) : undefined;
       if (stub) {
         any = true;
@@ -178,21 +178,23 @@ function releaseTask(a: NamespaceActor, p: Proc, reply: ReleaseJob['reply']): vo
   const g = a.groups.get(p.key);
   const keep = g !== undefined && (g.members.size > 0 || g.sessionRefs > 0);
   if (g && !keep) a.groups.delete(p.key);
-  onRelease(a, { ref: p.ref, mode: keep ? 'detach' : 'free', reply });
+  onRelease(a, { ref: p.ref, mode: keep ? 'detach' : 'free', reply }, a);
 }
 
-/** One level of the release chain; the last (root) level replies. The one message travels the chain. */
-export function onRelease(a: NamespaceActor, job: ReleaseJob, msg: ActorMsg = { type: 'release', job }): void {
-  const nr = job.ref.nums[a.level]!;
-  const entry = a.pids.get(nr);
-  if (!entry || entry.key !== job.ref.key) throw new Error(`release: PID ${nr} at level ${a.level} is not ${job.ref.key}`);
-  if (job.mode === 'free') {
-    a.pids.delete(nr);
-    a.alloc.free(nr);
-  } else {
-    entry.task = false;
-  }
-  if (a.level > 0) a.send(job.ref.chain[a.level - 1]!, msg);
+/**
+ * One level of the release chain; the last (root) level replies. The one
+ * message travels the chain; a level-1 actor does the root's step itself,
+ * on the shared root table.
+ */
+export function onRelease(a: NamespaceActor, job: ReleaseJob, L: Level, msg: ActorMsg = { type: 'release', job }): void {
+  const level = L.level;
+  const nr = job.ref.nums[level]!;
+  const entry = L.table.get(nr);
+  if (!entry || entry.key !== job.ref.key) throw new Error(`release: PID ${nr} at level ${level} is not ${job.ref.key}`);
+  if (job.mode === 'free') L.table.release(nr);
+  else L.table.detach(nr);
+  if (level > 1) a.send(job.ref.chain[level - 1]!, msg);
+  else if (level === 1) onRelease(a, job, a.host.root, msg);
   else if (job.reply) a.replyOk(job.reply.id, job.reply.value);
-  if (job.mode === 'free') afterFree(a);
+  if (job.mode === 'free' && L === a) afterFree(a);
 }

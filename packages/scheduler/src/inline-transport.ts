@@ -19,7 +19,17 @@ import {
   type ProgramSpec,
   type Result,
 } from '@pidsim/core';
-import { KernelTables, NamespaceActor, bootRootInit, callerGone, type ActorHost } from '@pidsim/actors';
+import {
+  KernelTables,
+  NamespaceActor,
+  SharedPidTable,
+  bootRootInit,
+  callerGone,
+  rootLevel,
+  type ActorHost,
+  type Level,
+  type PidTable,
+} from '@pidsim/actors';
 import { Prng } from './prng.js';
 import { VirtualClock } from './virtual-clock.js';
 import type { Transport, TransportSink } from './transport.js';
@@ -60,6 +70,8 @@ export class InlineTransport implements Transport {
   readonly kind = 'inline' as const;
   readonly rootNs: NsId;
   readonly rootInit: { readonly key: ProcKey; readonly ns: NsRef };
+  /** The root level, with its shared PID table (see ActorHost.root). */
+  readonly root: Level;
   readonly #sink: TransportSink;
   readonly #rng: Prng;
   readonly #clock = new VirtualClock();
@@ -95,9 +107,12 @@ export class InlineTransport implements Transport {
     this.#chaos = options.chaos ?? Infinity;
     const id = this.nextNsId();
     const ns: NsRef = { id, level: 0, chain: [id], inode: ROOT_PID_NS_INODE, userNs: [INIT_USER_NS] };
-    const root = this.#spawn({ ns, parent: id, pidMax: options.pidMax });
+    // The same shared root table as on threads, here unshared: one semantics for both.
+    const rootTable = new SharedPidTable({ pidMax: options.pidMax });
+    const root = this.#spawn({ ns, parent: id, pidMax: options.pidMax }, rootTable);
     this.rootNs = id;
     const key = this.nextProcKey();
+    this.root = rootLevel(ns, rootTable, key);
     bootRootInit(root, { key, program: options.initProgram, name: options.initName, argv: options.initArgv });
     this.rootInit = { key, ns };
   }
@@ -120,8 +135,8 @@ export class InlineTransport implements Transport {
     return this.#sink;
   }
 
-  #spawn(init: NsInit): NamespaceActor {
-    const actor = new NamespaceActor(new InlineHost(this, init.ns.id), init);
+  #spawn(init: NsInit, table?: PidTable): NamespaceActor {
+    const actor = new NamespaceActor(new InlineHost(this, init.ns.id), init, table);
     this.#actors.set(init.ns.id, actor);
     return actor;
   }
@@ -331,6 +346,9 @@ class InlineHost implements ActorHost {
   }
   get tables(): KernelTables {
     return this.#t.tables;
+  }
+  get root(): Level {
+    return this.#t.root;
   }
   nextToken(): number {
     return this.#t.nextToken();

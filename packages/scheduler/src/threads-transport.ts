@@ -25,6 +25,7 @@ import {
 import {
   KernelTables,
   MAX_WORKERS,
+  SharedPidTable,
   makeLocalId,
   makeNsId,
   nodeEndpoint,
@@ -96,6 +97,7 @@ export class ThreadsTransport implements Transport {
     this.rootNs = rootId;
     this.rootInit = { key: makeLocalId(1, 0) as ProcKey, ns };
     const entry = workerEntryPath();
+    const rootTable = new SharedPidTable({ pidMax: options.pidMax });
     // One MessageChannel per pair of workers: worker-to-worker traffic never hops through here.
     const peers: (MessagePort | null)[][] = Array.from({ length: count }, () => new Array<MessagePort | null>(count).fill(null));
     for (let i = 0; i < count; i++) {
@@ -113,6 +115,7 @@ export class ThreadsTransport implements Transport {
         placement: options.placement,
         wire: this.#numeric ? 'numeric' : 'objects',
         tables: this.tables.buffer,
+        root: { ns, initKey: this.rootInit.key, table: rootTable.buffers },
         ...(i === 0
           ? {
               boot: {

@@ -22,7 +22,9 @@ import {
   encodeReply,
 } from '@pidsim/core';
 import type { ActorHost } from '../actor-host.js';
-import { NamespaceActor } from '../namespace-actor.js';
+import { NamespaceActor, type Level } from '../namespace-actor.js';
+import { SharedPidTable, rootLevel, type SharedPidTableBuffers } from '../shared-pid-table.js';
+import type { PidTable } from '../pid-table.js';
 import { KernelTables } from '../kernel-tables.js';
 import { bootRootInit } from '../boot.js';
 import { callerGone } from '../syscalls.js';
@@ -40,6 +42,8 @@ export interface WorkerConfig {
   /** Plain replies to the main thread as numeric records (wire-codec.ts), or all as objects. */
   readonly wire: 'numeric' | 'objects';
   readonly tables: SharedArrayBuffer;
+  /** The root namespace and its shared PID table, which every worker's level-1 actors use. */
+  readonly root: { readonly ns: NsRef; readonly initKey: ProcKey; readonly table: SharedPidTableBuffers };
   /** Worker 0 boots the root namespace and its init with these ids. */
   readonly boot?: {
     readonly ns: NsRef;
@@ -65,6 +69,8 @@ export class WorkerHost {
   readonly workers: number;
   readonly placement: Placement;
   readonly tables: KernelTables;
+  /** The root level, over the shared root PID table. */
+  readonly root: Level;
   readonly #actors = new Map<NsId, NamespaceActor>();
   /** Retired actors, dropped when the main thread has seen the whole kernel quiet. */
   #retiring: NsId[] = [];
@@ -98,12 +104,14 @@ export class WorkerHost {
     this.placement = config.placement;
     this.#numeric = config.wire === 'numeric';
     this.tables = new KernelTables(config.tables);
+    const rootTable = new SharedPidTable(config.root.table);
+    this.root = rootLevel(config.root.ns, rootTable, config.root.initKey);
     this.#main = main;
     this.#peers = peers;
     this.#out = Array.from({ length: config.workers + 1 }, () => []);
     if (config.boot) {
       const b = config.boot;
-      const root = this.#create({ ns: b.ns, parent: b.ns.id, pidMax: b.pidMax });
+      const root = this.#create({ ns: b.ns, parent: b.ns.id, pidMax: b.pidMax }, rootTable);
       this.#seq = 2; // the init key was (1, worker 0)
       this.#nsSeq = 2; // the root namespace id was (1, worker 0, worker 0)
       bootRootInit(root, { key: b.initKey, program: b.program, name: b.name, argv: b.argv });
@@ -156,8 +164,8 @@ export class WorkerHost {
     this.#queue = [];
   }
 
-  #create(init: NsInit): NamespaceActor {
-    const actor = new NamespaceActor(new HostedActor(this, init.ns.level), init);
+  #create(init: NsInit, table?: PidTable): NamespaceActor {
+    const actor = new NamespaceActor(new HostedActor(this, init.ns.level), init, table);
     this.#actors.set(init.ns.id, actor);
     const early = this.#early.get(init.ns.id);
     if (early) {
@@ -310,5 +318,8 @@ class HostedActor implements ActorHost {
   }
   get tables(): KernelTables {
     return this.#host.tables;
+  }
+  get root(): Level {
+    return this.#host.root;
   }
 }
