@@ -5,13 +5,15 @@
 import { createKernel, type Kernel, type KernelOptions, type Process } from '../index.js';
 
 /** The transports a row is measured on, as the tables name them. */
-export type TransportLabel = 'inline' | 'threads-w1' | 'threads-w2';
+export type TransportLabel = 'inline' | 'threads-w1' | 'threads-w2' | 'threads-w2-spread';
 
 export const TRANSPORTS: readonly TransportLabel[] = ['inline', 'threads-w1', 'threads-w2'];
 
 /** How a table spells a transport: 'inline', 'threads W=1'. */
 export function transportTitle(t: TransportLabel): string {
-  return t === 'inline' ? 'inline' : `threads W=${t === 'threads-w1' ? 1 : 2}`;
+  if (t === 'inline') return 'inline';
+  if (t === 'threads-w2-spread') return 'threads W=2 spread';
+  return `threads W=${t === 'threads-w1' ? 1 : 2}`;
 }
 
 /** The largest pid_max Linux allows: a million live processes need it. */
@@ -26,6 +28,7 @@ export function warmUpMs(quick: boolean): number {
 export function kernelOptions(t: TransportLabel, extra: Omit<KernelOptions, 'transport' | 'workers'> = {}): KernelOptions {
   const base: KernelOptions = { init: { program: 'idle' }, seed: 1, ...extra };
   if (t === 'inline') return { ...base, transport: 'inline' };
+  if (t === 'threads-w2-spread') return { ...base, transport: 'threads', workers: 2, placement: 'spread' };
   return { ...base, transport: 'threads', workers: t === 'threads-w1' ? 1 : 2 };
 }
 

@@ -17,6 +17,7 @@ const COLORS: Readonly<Record<string, string>> = {
   inline: '#1f77b4',
   'threads-w1': '#ff7f0e',
   'threads-w2': '#d62728',
+  'threads-w2-spread': '#9467bd',
   other: '#2ca02c',
 };
 
