@@ -11,6 +11,7 @@ commands:
                        (reads a script when stdin is not a terminal: pidsim shell < examples/demo.sh)
   run FILE [--backend inline|threads|linux] [--seed N] [--json]
                        run a scenario (JSON or YAML) and print what each step observed
+  stress [options]     seeded stress run: races, invariants, replay, shrinking (pidsim stress --help)
   bench [--quick] [--only SUITE,...] [--out DIR] [--no-linux] [--list]
                        benchmarks against a real-Linux baseline: markdown on stdout, JSON and SVG in bench/results
   help                 this text
@@ -39,6 +40,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'run': {
       const { runScenarioCli } = await import('../scenario/index.js');
       return runScenarioCli(rest, { stdout: process.stdout, stderr: process.stderr });
+    }
+    case 'stress': {
+      const { runStressCli } = await import('../stress/index.js');
+      return runStressCli(rest, { stdout: process.stdout, stderr: process.stderr });
     }
     case 'bench': {
       const { runBenchCli } = await import('../bench/index.js');

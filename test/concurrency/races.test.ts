@@ -4,6 +4,7 @@
 
 import { expect, it } from 'vitest';
 import { forEachBackend, errnoOf } from '../support/backends.js';
+import { createKernel } from '../../src/index.js';
 import type { Kernel, Process, TimedEvent } from '../../src/index.js';
 
 /** Settles every promise; returns 'ok' or the errno each ended with. */
@@ -148,4 +149,22 @@ forEachBackend('races', (backend) => {
     await k.settled();
     expect(await k.checkInvariants()).toEqual([]);
   });
+});
+
+it("7.1 a child that dies at once keeps its process group consistent, whatever the order of its join and leave (200 seeds)", async () => {
+  // Found by pidsim stress: a fork's group join came from the caller's actor
+  // and the child's leave at reap from its own, on different links, so the
+  // leave could arrive first and leave a dead member behind.
+  const bad: string[] = [];
+  for (let seed = 1; seed <= 200; seed++) {
+    const k = createKernel({ seed });
+    // n1 reaps each child the moment it exits, while the child's group join may still be travelling.
+    const n1 = await k.init.fork({ newPid: true, program: 'reaper', name: 'n1' });
+    await Promise.all(Array.from({ length: 4 }, () => n1.fork({ newPid: true, program: { name: 'exit', code: 0 } })));
+    await k.settled();
+    const v = await k.checkInvariants();
+    if (v.length > 0) bad.push(`seed ${seed}: ${v.map((x) => x.message).join('; ')}`);
+    await k.close();
+  }
+  expect(bad).toEqual([]);
 });

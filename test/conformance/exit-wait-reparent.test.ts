@@ -370,6 +370,24 @@ forEachBackend('exit, zombies, wait, reparenting', (backend) => {
     expect(await k.checkInvariants()).toEqual([]);
   });
 
+  it('5.6 orphans adopted by an init that reaps at once all arrive: a zombie among them loses none of the others', async () => {
+    // Found by pidsim stress: reaping an adopted zombie at once used to drop
+    // the reaper's emptied children list while later orphans were still being moved.
+    const k = backend.create();
+    const u = await k.init.fork({ program: 'reaper', name: 'u' });
+    await u.unshare({ newPid: true });
+    const init = await u.fork({ program: 'reaper', name: 'init' });
+    const c = await u.fork({ program: 'idle', name: 'c' });
+    await c.fork({ program: { name: 'exit', code: 0 }, name: 'zombie' });
+    const b = await c.fork({ program: 'idle', name: 'b' });
+    await k.settled();
+    await c.exit(0);
+    await k.settled();
+    const row = (await init.procfs().list()).find((e) => e.key === b.key);
+    expect(row?.ppid).toBe(1);
+    expect(await k.checkInvariants()).toEqual([]);
+  });
+
   it('5.7 a subreaper that is the init of the parent namespace does not adopt from a nested namespace either', async () => {
     const k = backend.create();
     const i = await k.init.fork({ newPid: true, program: 'idle', name: 'I' });

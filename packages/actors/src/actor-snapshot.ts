@@ -38,7 +38,7 @@ export function snapshotActor(a: NamespaceActor): ActorSnapshot {
   }
   const groups: GroupSnapshot[] = [];
   for (const g of a.groups.values()) {
-    groups.push({ key: g.ref.key, pgrpMembers: [...g.members.keys()], sessionMembers: g.sessionRefs });
+    groups.push({ key: g.ref.key, pgrpMembers: [...g.members.keys()], sessionMembers: g.sessionRefs, holds: g.holds });
   }
   return {
     ns: {

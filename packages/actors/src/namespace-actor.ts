@@ -31,6 +31,7 @@ import { onRelease, onReap } from './task-wait.js';
 import { onJobStop, onSignalMsg, onSignalAck, onTimerFired } from './task-signals.js';
 import { onChildChanged, onChildUpdated, onParentGroups, onSetParent } from './reparent.js';
 import {
+  onGroupHold,
   onGroupJoin,
   onGroupLeave,
   onGroupSignal,
@@ -236,7 +237,9 @@ export class NamespaceActor implements Level {
       case 'fork-joined':
         return onForkJoined(this, msg.id);
       case 'group-join':
-        return onGroupJoin(this, msg.group, msg.member, msg.home, msg.kind, msg.stopped, msg.ack);
+        return onGroupJoin(this, msg.group, msg.member, msg.home, msg.kind, msg.stopped, msg.held, msg.ack);
+      case 'group-hold':
+        return onGroupHold(this, msg.group);
       case 'group-leave':
         return onGroupLeave(this, msg.group, msg.member, msg.kind);
       case 'set-parent':

@@ -36,7 +36,7 @@ type GroupKind = (typeof GROUP_KINDS)[number];
 function ensureGroup(a: NamespaceActor, ref: PidRef, session: ProcKey): Group {
   let g = a.groups.get(ref.key);
   if (!g) {
-    g = { ref, members: new Map(), stopped: new Set(), sessionRefs: 0, session, checks: null };
+    g = { ref, members: new Map(), stopped: new Set(), sessionRefs: 0, holds: 0, session, checks: null };
     a.groups.set(ref.key, g);
   }
   return g;
@@ -50,27 +50,45 @@ export function bootGroups(a: NamespaceActor, init: Proc): void {
 }
 
 /**
- * At fork's attach step, in the caller's actor: the child joins the
- * caller's group and session. Sending from here keeps the join ahead of any
- * later leave by the caller (per-link FIFO), and the caller pins the group
- * meanwhile. Returns how many remote group joins fork must wait for.
+ * At fork's attach step, in the caller's actor: the child will join the
+ * caller's group and session, so each gets a hold first. A hold travels
+ * ahead of any later leave by the caller (same link), so the group cannot be
+ * freed before the child joins. Returns how many group joins at another
+ * actor fork must wait for (only the process group's: kill(-pgid) must reach
+ * the child once fork returns).
  */
-export function joinGroupsOnFork(a: NamespaceActor, job: ForkJob): number {
-  let pending = 0;
+export function holdGroupsOnFork(a: NamespaceActor, job: ForkJob): number {
+  for (const ref of [job.init.pgrp, job.init.session]) {
+    const owner = ownerNs(ref);
+    if (owner === a.id) onGroupHold(a, ref.key);
+    else a.send(owner, { type: 'group-hold', group: ref.key });
+  }
+  return ownerNs(job.init.pgrp) === job.target.id ? 0 : 1;
+}
+
+export function onGroupHold(a: NamespaceActor, group: ProcKey): void {
+  const g = a.groups.get(group);
+  if (!g) throw new Error(`group-hold: group ${group} does not exist in namespace ${a.id}`);
+  g.holds++;
+}
+
+/**
+ * At the child's actor, when it is created: it joins its group and session.
+ * Sending from here keeps the join ahead of the child's own leave when it is
+ * reaped (same link); the hold its fork put keeps the group meanwhile.
+ */
+export function joinGroupsOnCommit(a: NamespaceActor, job: ForkJob): void {
   // Fork returns from the actor that ends its commit chain: the root's, or a level-1 actor (which does the root's step).
-  const root = job.target.chain[Math.min(1, job.target.level)]!;
+  const end = job.target.chain[Math.min(1, job.target.level)]!;
   for (const kind of GROUP_KINDS) {
     const ref = kind === 'pgrp' ? job.init.pgrp : job.init.session;
     const owner = ownerNs(ref);
-    if (owner === a.id) {
-      onGroupJoin(a, ref.key, job.key, job.target.id, kind, false, null);
-    } else {
-      const ack = kind === 'pgrp' ? { root, id: job.id } : null;
-      if (ack) pending++;
-      a.send(owner, { type: 'group-join', group: ref.key, member: job.key, home: job.target.id, kind, stopped: false, ack });
+    if (owner === a.id) onGroupJoin(a, ref.key, job.key, a.id, kind, false, true, null);
+    else {
+      const ack = kind === 'pgrp' ? { root: end, id: job.id } : null;
+      a.send(owner, { type: 'group-join', group: ref.key, member: job.key, home: a.id, kind, stopped: false, held: true, ack });
     }
   }
-  return pending;
 }
 
 export function onGroupJoin(
@@ -80,10 +98,12 @@ export function onGroupJoin(
   home: NsId,
   kind: GroupKind,
   stopped: boolean,
+  held: boolean,
   ack: { readonly root: NsId; readonly id: CallId } | null,
 ): void {
   const g = a.groups.get(group);
   if (!g) throw new Error(`group-join: group ${group} does not exist in namespace ${a.id}`);
+  if (held) g.holds--;
   if (kind === 'pgrp') {
     g.members.set(member, home);
     if (stopped) g.stopped.add(member);
@@ -95,8 +115,8 @@ export function onGroupJoin(
 
 function joinGroup(a: NamespaceActor, ref: PidRef, member: ProcKey, kind: GroupKind, stopped: boolean): void {
   const owner = ownerNs(ref);
-  if (owner === a.id) onGroupJoin(a, ref.key, member, a.id, kind, stopped, null);
-  else a.send(owner, { type: 'group-join', group: ref.key, member, home: a.id, kind, stopped, ack: null });
+  if (owner === a.id) onGroupJoin(a, ref.key, member, a.id, kind, stopped, false, null);
+  else a.send(owner, { type: 'group-join', group: ref.key, member, home: a.id, kind, stopped, held: false, ack: null });
 }
 
 function leaveGroup(a: NamespaceActor, ref: PidRef, member: ProcKey, kind: GroupKind): void {
@@ -114,7 +134,7 @@ export function onGroupLeave(a: NamespaceActor, group: ProcKey, member: ProcKey,
   } else {
     g.sessionRefs--;
   }
-  if (g.members.size > 0 || g.sessionRefs > 0) return;
+  if (g.members.size > 0 || g.sessionRefs > 0 || g.holds !== 0) return;
   a.groups.delete(group);
   // The PID outlived its task as a group/session id; now nothing uses it (free_pid()).
   if (!a.procs.has(group)) onRelease(a, { ref: g.ref, mode: 'free', reply: null }, a);

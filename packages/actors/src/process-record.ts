@@ -107,6 +107,11 @@ export interface Group {
   readonly stopped: Set<ProcKey>;
   /** How many processes have this as their session. */
   sessionRefs: number;
+  /**
+   * Joins promised by forks in flight: the caller's actor adds one at attach,
+   * the child's join takes it back. While any is owed the group stays.
+   */
+  holds: number;
   /** The session of the group's members (a group never spans sessions). */
   session: ProcKey;
   /**

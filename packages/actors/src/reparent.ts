@@ -57,11 +57,11 @@ export function reparentChildren(a: NamespaceActor, father: Proc): void {
   if (!children || children.size === 0) return;
   const reaper = findNewReaper(a, father);
   const link = parentLinkOf(a, reaper);
-  const adopted = (reaper.children ??= new Map());
   for (const stub of children.values()) {
     // forget_original_parent(): "list_splice_tail_init(&father->children, &reaper->children)".
+    // The map is looked up each time: reaping an adopted zombie at once can drop an emptied one.
     stub.order = ++reaper.childSeq;
-    adopted.set(stub.key, stub);
+    (reaper.children ??= new Map()).set(stub.key, stub);
     if (stub.home === a.id) {
       const child = a.procs.get(stub.key);
       if (child) child.parent = link;

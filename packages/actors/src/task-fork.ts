@@ -31,7 +31,7 @@ import {
 import type { Level, NamespaceActor } from './namespace-actor.js';
 import type { ChildStub, Proc } from './process-record.js';
 import { hasCap, isAlive, parentLinkOf } from './process-queries.js';
-import { joinGroupsOnFork } from './pgrp-session.js';
+import { holdGroupsOnFork, joinGroupsOnCommit } from './pgrp-session.js';
 import { deliverSignal } from './task-signals.js';
 import { startProgram } from './programs.js';
 import { createNamespace } from './ns-ops.js';
@@ -197,7 +197,7 @@ export function onForkAttach(a: NamespaceActor, job: ForkJob): void {
     return abortFork(a, job, fail('ENOMEM', SYSCALL, undefined, "the target PID namespace's init has exited"), 0);
   }
   if (job.nums[job.target.level] === 1 && caller.pidForChildren.id === job.target.id) caller.pfcHasInit = true;
-  job.pendingJoins = joinGroupsOnFork(a, job);
+  job.pendingJoins = holdGroupsOnFork(a, job);
   if (!job.clonePar || caller.parentHome === a.id) {
     const parent = job.clonePar ? a.procs.get(caller.parent!.ref.key)! : caller;
     return attachToParent(a, parent, job);
@@ -308,6 +308,7 @@ function createChild(a: NamespaceActor, job: ForkJob): Proc {
     timerDue: false,
   };
   a.procs.set(job.key, child);
+  joinGroupsOnCommit(a, job);
   if (nums[a.level] === 1 && a.initKey === null) {
     // copy_process(): "if (is_child_reaper(pid)) { ns->child_reaper = p; p->signal->flags |= SIGNAL_UNKILLABLE; }" (8.7)
     a.initKey = job.key;

@@ -176,7 +176,7 @@ function releaseTask(a: NamespaceActor, p: Proc, reply: ReleaseJob['reply']): vo
   leaveGroupsOnRelease(a, p);
   a.procs.delete(p.key);
   const g = a.groups.get(p.key);
-  const keep = g !== undefined && (g.members.size > 0 || g.sessionRefs > 0);
+  const keep = g !== undefined && (g.members.size > 0 || g.sessionRefs > 0 || g.holds !== 0);
   if (g && !keep) a.groups.delete(p.key);
   onRelease(a, { ref: p.ref, mode: keep ? 'detach' : 'free', reply }, a);
 }

@@ -36,6 +36,7 @@ export function checkInvariants(snap: KernelSnapshot): InvariantViolation[] {
   const procs = new Map<ProcKey, ProcSnapshot>();
   const groupMembers = new Map<ProcKey, Set<ProcKey>>();
   const sessionCounts = new Map<ProcKey, number>();
+  const holds = new Map<ProcKey, number>();
   for (const a of snap.namespaces) {
     nsById.set(a.ns.id, a.ns);
     const t = new Map<number, { key: ProcKey; task: boolean; committed: boolean }>();
@@ -45,7 +46,21 @@ export function checkInvariants(snap: KernelSnapshot): InvariantViolation[] {
     for (const g of a.groups) {
       groupMembers.set(g.key, new Set(g.pgrpMembers));
       sessionCounts.set(g.key, g.sessionMembers);
+      if (g.holds !== 0) holds.set(g.key, g.holds);
     }
+  }
+  // Every process under each namespace of its chain, and each parent's children by key: one pass each.
+  const under = new Map<NsId, ProcSnapshot[]>();
+  const childrenOf = new Map<ProcKey, Map<ProcKey, { zombie: boolean }>>();
+  const sessionMembers = new Map<ProcKey, number>();
+  for (const p of procs.values()) {
+    for (const ns of p.chain) {
+      let list = under.get(ns);
+      if (!list) under.set(ns, (list = []));
+      list.push(p);
+    }
+    childrenOf.set(p.key, new Map(p.children.map((c) => [c.key, c])));
+    sessionMembers.set(p.session, (sessionMembers.get(p.session) ?? 0) + 1);
   }
 
   // 1 and 2: one PID per level, unique, visible exactly along the chain.
@@ -73,8 +88,7 @@ export function checkInvariants(snap: KernelSnapshot): InvariantViolation[] {
   // 3: nothing alive under an init that has exited.
   for (const ns of nsById.values()) {
     if (ns.state !== 'exiting' && ns.state !== 'dead') continue;
-    for (const p of procs.values()) {
-      if (p.chain[ns.level] !== ns.id) continue;
+    for (const p of under.get(ns.id) ?? []) {
       if (p.state === 'running' || p.state === 'stopped') {
         bad(3, `is ${p.state} in namespace ${ns.id} (level ${ns.level}) whose init has exited`, [p]);
       }
@@ -87,14 +101,14 @@ export function checkInvariants(snap: KernelSnapshot): InvariantViolation[] {
     const parent = p.parent === null ? undefined : procs.get(p.parent);
     if (!parent) bad(4, `is a zombie whose parent ${p.parent} does not exist`, [p]);
     else if (parent.state !== 'running' && parent.state !== 'stopped') bad(4, `is a zombie whose parent is ${parent.state}`, [p, parent]);
-    else if (!parent.children.some((c) => c.key === p.key && c.zombie)) bad(4, 'is a zombie its parent does not know as one', [p, parent]);
+    else if (!childrenOf.get(parent.key)?.get(p.key)?.zombie) bad(4, 'is a zombie its parent does not know as one', [p, parent]);
   }
 
   // 5: an init goes last.
   for (const ns of nsById.values()) {
     if (ns.init === null) continue;
     const init = procs.get(ns.init);
-    const others = [...procs.values()].filter((p) => p.key !== ns.init && p.chain[ns.level] === ns.id);
+    const others = (under.get(ns.id) ?? []).filter((p) => p.key !== ns.init);
     if (!init && others.length > 0) bad(5, `namespace ${ns.id}'s init was reaped while processes remain in it`, others);
     if (!init && ns.level > 0 && ns.state !== 'dead') bad(5, `namespace ${ns.id}'s init was reaped but the namespace is ${ns.state}`);
     if (init && init.state === 'zombie' && others.length > 0) bad(5, `namespace ${ns.id}'s init is a zombie while processes remain in it`, [init, ...others]);
@@ -130,7 +144,7 @@ export function checkInvariants(snap: KernelSnapshot): InvariantViolation[] {
       const parent = procs.get(p.parent);
       if (!parent) bad(7, `has parent ${p.parent}, which does not exist`, [p]);
       else {
-        if (!parent.children.some((c) => c.key === p.key)) bad(7, "is not among its parent's children", [p, parent]);
+        if (!childrenOf.get(parent.key)?.has(p.key)) bad(7, "is not among its parent's children", [p, parent]);
         if (p.parentNums?.join(' ') !== parent.nums.join(' ')) bad(7, "holds stale PIDs of its parent", [p, parent]);
       }
     }
@@ -146,10 +160,11 @@ export function checkInvariants(snap: KernelSnapshot): InvariantViolation[] {
       const p = procs.get(m);
       if (!p || p.pgrp !== group) bad(7, `group ${group} lists member ${m}, which is not in it`, [p]);
     }
-    const sessionMembers = [...procs.values()].filter((p) => p.session === group).length;
-    if (sessionMembers !== (sessionCounts.get(group) ?? 0)) {
-      bad(7, `session ${group} counts ${sessionCounts.get(group)} members but ${sessionMembers} processes have it`);
+    const inSession = sessionMembers.get(group) ?? 0;
+    if (inSession !== (sessionCounts.get(group) ?? 0)) {
+      bad(7, `session ${group} counts ${sessionCounts.get(group)} members but ${inSession} processes have it`);
     }
   }
+  for (const [group, n] of holds) bad(7, `group ${group} still expects ${n} join(s) from forks at quiescence`);
   return out;
 }

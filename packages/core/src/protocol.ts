@@ -275,9 +275,13 @@ export type ActorMsg =
       readonly home: NsId;
       readonly kind: 'pgrp' | 'session';
       readonly stopped: boolean;
-      /** A fork waits for this join: acknowledge to the root actor. */
+      /** A fork's child joining: it takes back the hold its fork put at attach. */
+      readonly held: boolean;
+      /** A fork waits for this join: acknowledge to the actor that ends its commit chain. */
       readonly ack: { readonly root: NsId; readonly id: CallId } | null;
     }
+  /** A fork will add a member: the group must stay until that join arrives (sent from the caller's actor). */
+  | { readonly type: 'group-hold'; readonly group: ProcKey }
   | { readonly type: 'group-leave'; readonly group: ProcKey; readonly member: ProcKey; readonly kind: 'pgrp' | 'session' }
   | { readonly type: 'group-stopped'; readonly group: ProcKey; readonly member: ProcKey; readonly stopped: boolean }
   | {

@@ -68,6 +68,8 @@ export interface GroupSnapshot {
   readonly key: ProcKey;
   readonly pgrpMembers: readonly ProcKey[];
   readonly sessionMembers: number;
+  /** Joins still owed by forks (0 at quiescence). */
+  readonly holds: number;
 }
 
 export interface ActorSnapshot {

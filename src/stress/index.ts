@@ -1,0 +1,24 @@
+// pidsim stress: seeded workloads that hammer a kernel with concurrent
+// forks, cascades and signal storms, check every invariant, and shrink a
+// failure to a replayable reproducer. The CLI entry and the library pieces
+// its tests use.
+
+export { runStressCli } from './stress-cli.js';
+export type { StressIo } from './stress-cli.js';
+export { parseStressArgs, StressUsageError, STRESS_DEFAULTS, STRESS_USAGE } from './stress-options.js';
+export type { StressCliOptions } from './stress-options.js';
+export { runStress } from './stress-run.js';
+export type { RunProgress, StressResult, StressRunOptions } from './stress-run.js';
+export { generateWorkload, namespaceBudget, roundSize } from './workload-generator.js';
+export type { Workload, WorkloadShape } from './workload-generator.js';
+export { describeOp, forksOf, OP_KINDS } from './workload-ops.js';
+export type { ChildProgram, Slot, StressOp, StressOpKind } from './workload-ops.js';
+export { shrinkFailure } from './shrinker.js';
+export type { ShrinkOptions, ShrinkResult } from './shrinker.js';
+export { runSeedFarm } from './seed-farm.js';
+export type { FarmOptions, FarmProgress, FarmResult } from './seed-farm.js';
+export { formatFailure, sameFailure } from './stress-failure.js';
+export type { FailureKind, PendingCall, StressFailure, Violation } from './stress-failure.js';
+export { formatOpList, parseOpList, replayCommand } from './replay-command.js';
+export { farmReport, runReport, REPORT_VERSION } from './stress-report.js';
+export { summarize, quantile } from './latency-histogram.js';

@@ -1,0 +1,185 @@
+// This file implements `pidsim stress --seeds N`: N independent seeds run
+// in parallel on a piscina pool, each as one task holding one inline kernel
+// (a seed is the unit of distribution: ARCHITECTURE.md). It adds their
+// figures up, collects the failing seeds, and can shrink the first failure
+// on the same pool. Each running task beats on a MessagePort; one silent for
+// `watchdogMs` is aborted (piscina terminates its worker) and reported as a
+// hang.
+
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { LedgerCounts } from './event-ledger.js';
+import { mergeCounters, newCounters, sampleMemory, type RunCounters } from './run-stats.js';
+import { seedTaskPath } from './seed-task-path.js';
+import type { SeedBeat, SeedTask } from './seed-task.js';
+import type { ShrinkResult } from './shrinker.js';
+import { makeFailure, type StressFailure } from './stress-failure.js';
+import type { RunProgress, StressResult } from './stress-run.js';
+import type { WorkloadShape } from './workload-generator.js';
+
+export interface FarmOptions {
+  readonly firstSeed: number;
+  readonly seeds: number;
+  readonly shape: WorkloadShape;
+  /** Pool threads. */
+  readonly threads: number;
+  readonly watchdogMs: number;
+  /** Shrink the first failing seed within this budget (omit: do not shrink). */
+  readonly shrinkBudgetMs?: number | undefined;
+  readonly onProgress?: ((p: FarmProgress) => void) | undefined;
+  /** Told when shrinking starts (the seed) and after each trial. */
+  readonly onShrink?: ((seed: number, trials: number, ops: number) => void) | undefined;
+}
+
+export interface FarmProgress {
+  readonly done: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly running: number;
+  readonly seeds: number;
+  /** Forks and syscalls so far, over every seed (finished and running). */
+  readonly forks: number;
+  readonly calls: number;
+  readonly elapsedMs: number;
+}
+
+export interface FarmResult {
+  readonly results: StressResult[];
+  /** Seeds whose task never answered: its worker died, or the watchdog stopped it. */
+  readonly lost: { readonly seed: number; readonly failure: StressFailure }[];
+  readonly totals: RunCounters;
+  readonly events: LedgerCounts;
+  readonly wallMs: number;
+  readonly mainPeakRssBytes: number;
+  readonly shrunk: { readonly seed: number; readonly result: ShrinkResult } | null;
+}
+
+const WATCH_EVERY_MS = 250;
+
+/** A task as the farm builds it; the port is added when it is sent. */
+type SeedTaskInput = SeedTask extends infer T ? (T extends SeedTask ? Omit<T, 'port'> : never) : never;
+
+function addEvents(into: LedgerCounts, from: LedgerCounts): void {
+  for (const key of Object.keys(into) as (keyof LedgerCounts)[]) {
+    if (key === 'peakLiveProcesses' || key === 'peakLiveNamespaces' || key === 'deepestLevel') into[key] = Math.max(into[key], from[key]);
+    else into[key] += from[key];
+  }
+}
+
+function emptyEvents(): LedgerCounts {
+  return {
+    events: 0,
+    processesCreated: 0,
+    processesExited: 0,
+    processesReaped: 0,
+    peakLiveProcesses: 0,
+    namespacesCreated: 0,
+    namespacesDestroyed: 0,
+    peakLiveNamespaces: 0,
+    deepestLevel: 0,
+    signalsDelivered: 0,
+    signalsIgnored: 0,
+    reparents: 0,
+  };
+}
+
+export async function runSeedFarm(o: FarmOptions): Promise<FarmResult> {
+  const started = performance.now();
+  const pool = new Piscina({ filename: seedTaskPath(), minThreads: o.threads, maxThreads: o.threads, idleTimeout: 1000 });
+  const results: StressResult[] = [];
+  const lost: { seed: number; failure: StressFailure }[] = [];
+  const totals = newCounters();
+  const events = emptyEvents();
+  /** Progress of the seeds running now. */
+  const live = new Map<number, RunProgress>();
+  const running = new Set<number>();
+  let peakRss = 0;
+
+  const report = (): void => {
+    const m = process.memoryUsage().rss;
+    if (m > peakRss) peakRss = m;
+    if (!o.onProgress) return;
+    let forks = totals.forksSucceeded;
+    let calls = 0;
+    for (const s of Object.values(totals.syscalls)) calls += s.calls;
+    for (const p of live.values()) {
+      forks += p.forksDone;
+      calls += p.calls;
+    }
+    const failed = results.filter((r) => !r.passed).length + lost.length;
+    o.onProgress({ done: results.length + lost.length, passed: results.length + lost.length - failed, failed, running: running.size, seeds: o.seeds, forks, calls, elapsedMs: performance.now() - started });
+  };
+
+  /** Runs one task with a heartbeat watchdog; resolves its answer, or a failure when it never answers. */
+  const runTask = async <R>(task: SeedTaskInput, onBeat: (b: SeedBeat) => void): Promise<R | StressFailure> => {
+    const { port1, port2 } = new MessageChannel();
+    const abort = new AbortController();
+    let lastBeat = 0;
+    port1.on('message', (b: SeedBeat) => {
+      lastBeat = performance.now();
+      onBeat(b);
+    });
+    const watch = setInterval(() => {
+      if (lastBeat > 0 && performance.now() - lastBeat > o.watchdogMs) abort.abort(new Error('watchdog'));
+    }, WATCH_EVERY_MS);
+    try {
+      return (await pool.run({ ...task, port: port2 } as SeedTask, { transferList: [port2], signal: abort.signal })) as R;
+    } catch (e) {
+      const silent = abort.signal.aborted;
+      const message = silent
+        ? `seed ${task.seed}: no progress for ${Math.round(o.watchdogMs / 1000)} s; the task was stopped (an engine stuck in a loop?)`
+        : `seed ${task.seed}: the task failed: ${e instanceof Error ? e.message : String(e)}`;
+      return makeFailure(silent ? 'hang' : 'crash', silent ? 'watchdog' : 'exception', -1, [{ invariant: silent ? 6 : null, message, processes: [] }]);
+    } finally {
+      clearInterval(watch);
+      port1.close();
+    }
+  };
+
+  const isFailure = (x: unknown): x is StressFailure => typeof x === 'object' && x !== null && 'detectedBy' in x;
+
+  try {
+    const ticker = setInterval(report, 200);
+    try {
+      const seeds = Array.from({ length: o.seeds }, (_, i) => (o.firstSeed + i) >>> 0);
+      await Promise.all(
+        seeds.map(async (seed) => {
+          const answer = await runTask<StressResult>({ mode: 'run', seed, shape: o.shape }, (b) => {
+            if (b.type === 'start') running.add(seed);
+            else if (b.type === 'progress') live.set(seed, b.progress);
+          });
+          running.delete(seed);
+          live.delete(seed);
+          if (isFailure(answer)) lost.push({ seed, failure: answer });
+          else {
+            results.push(answer);
+            mergeCounters(totals, answer.counters);
+            addEvents(events, answer.events);
+          }
+          report();
+        }),
+      );
+    } finally {
+      clearInterval(ticker);
+    }
+    results.sort((a, b) => a.seed - b.seed);
+    const wallMs = performance.now() - started;
+    sampleMemory(totals);
+
+    let shrunk: FarmResult['shrunk'] = null;
+    const first = results.find((r) => !r.passed && r.failure && r.failure.round >= 0);
+    if (first && o.shrinkBudgetMs !== undefined && o.shrinkBudgetMs > 0) {
+      o.onShrink?.(first.seed, 0, 0);
+      const answer = await runTask<ShrinkResult>(
+        { mode: 'shrink', seed: first.seed, shape: o.shape, failure: first.failure!, budgetMs: o.shrinkBudgetMs },
+        (b) => {
+          if (b.type === 'trial') o.onShrink?.(first.seed, b.trials, b.ops);
+        },
+      );
+      if (!isFailure(answer)) shrunk = { seed: first.seed, result: answer };
+    }
+    return { results, lost, totals, events, wallMs, mainPeakRssBytes: peakRss, shrunk };
+  } finally {
+    await pool.destroy();
+  }
+}

@@ -1,0 +1,55 @@
+// The seed farm's piscina task: one seed run on an inline kernel, or the
+// shrinking of one failing seed. It runs in a pool worker thread (as built
+// JavaScript, see seed-task-path.ts) and answers with plain data. Progress
+// goes back on a MessagePort, which is also the farm's heartbeat: a task that
+// stops beating (an engine stuck in a loop) is stopped by the farm's watchdog.
+
+import type { MessagePort } from 'node:worker_threads';
+import { runStress, type RunProgress, type StressResult } from './stress-run.js';
+import { shrinkFailure, type ShrinkResult } from './shrinker.js';
+import type { StressFailure } from './stress-failure.js';
+import type { WorkloadShape } from './workload-generator.js';
+
+export type SeedTask =
+  | { readonly mode: 'run'; readonly seed: number; readonly shape: WorkloadShape; readonly port: MessagePort }
+  | {
+      readonly mode: 'shrink';
+      readonly seed: number;
+      readonly shape: WorkloadShape;
+      readonly failure: StressFailure;
+      readonly budgetMs: number;
+      readonly port: MessagePort;
+    };
+
+/** What a task posts on its port. */
+export type SeedBeat =
+  | { readonly type: 'start'; readonly seed: number }
+  | { readonly type: 'progress'; readonly seed: number; readonly progress: RunProgress }
+  | { readonly type: 'trial'; readonly seed: number; readonly trials: number; readonly ops: number };
+
+export default async function seedTask(task: SeedTask): Promise<StressResult | ShrinkResult> {
+  const beat = (b: SeedBeat): void => task.port.postMessage(b);
+  beat({ type: 'start', seed: task.seed });
+  try {
+    if (task.mode === 'run') {
+      return await runStress({
+        ...task.shape,
+        seed: task.seed,
+        transport: 'inline',
+        catchUncaught: true,
+        progressEveryMs: 250,
+        onProgress: (progress) => beat({ type: 'progress', seed: task.seed, progress }),
+      });
+    }
+    return await shrinkFailure({
+      seed: task.seed,
+      shape: task.shape,
+      failure: task.failure,
+      budgetMs: task.budgetMs,
+      catchUncaught: true,
+      onTrial: (t) => beat({ type: 'trial', seed: task.seed, trials: t.trials, ops: t.ops }),
+    });
+  } finally {
+    task.port.close();
+  }
+}

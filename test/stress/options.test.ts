@@ -1,0 +1,61 @@
+// `pidsim stress` options are validated at the edge: a bad one exits 2 with a
+// message naming the flag and echoing the value, and nothing runs.
+
+import { describe, expect, it } from 'vitest';
+import { parseStressArgs, runStressCli, STRESS_DEFAULTS } from '../../src/stress/index.js';
+import { capturedIo } from './captured-io.js';
+
+async function rejected(args: string[]): Promise<string> {
+  const io = capturedIo();
+  expect(await runStressCli(args, io)).toBe(2);
+  expect(io.out()).toBe('');
+  return io.err();
+}
+
+describe('pidsim stress options', () => {
+  it('defaults: inline, depth 4, fan-out 4, 20,000 processes, 256 in flight, a random seed', () => {
+    const o = parseStressArgs([], () => 1234);
+    expect(o).toMatchObject({ transport: 'inline', depth: 4, fanout: 4, processes: 20_000, concurrency: 256, seed: 1234, seedGiven: false });
+    expect(STRESS_DEFAULTS.processes).toBe(20_000);
+    expect(parseStressArgs(['--seed', '7', '--depth=32', '--fanout', '1']).depth).toBe(32);
+  });
+
+  it.each([
+    [['--depth', '40'], '--depth must be an integer from 0 to 32, received "40"'],
+    [['--depth', '-1'], '--depth must be an integer from 0 to 32, received "-1"'],
+    [['--fanout', '0'], '--fanout must be an integer from 1 to 64, received "0"'],
+    [['--processes', '1e4'], '--processes must be an integer from 1 to 10000000, received "1e4"'],
+    [['--concurrency', 'lots'], '--concurrency must be an integer from 1 to 100000, received "lots"'],
+    [['--seed', '4294967296'], '--seed must be an integer from 0 to 4294967295, received "4294967296"'],
+    [['--transport', 'udp'], '--transport must be inline or threads, received "udp"'],
+    [['--placement', 'spread'], '--placement applies to --transport threads'],
+    [['--seeds', '4', '--transport', 'threads'], '--seeds runs each seed on an inline kernel'],
+    [['--seeds', '4', '--ops', '1-3'], '--ops replays one seed; it cannot be combined with --seeds'],
+    [['--transport', 'threads', '--chaos', '3'], '--chaos limits the inline transport'],
+    [['--seeds', '2', '--chaos', '3'], '--chaos replays one seed; it cannot be combined with --seeds'],
+    [['--workers', '2'], '--workers applies to --transport threads (kernel workers) or --seeds (pool threads), received "2" for one inline run'],
+    [['--ops', '5-2'], '--ops must list operation indices like 0-2,17, received "5-2": the range "5-2" runs backwards'],
+    [['--watchdog', '0'], '--watchdog must be a number of seconds from 0.1 to 3600, received "0"'],
+    [['--depth'], '--depth needs a value'],
+    [['--frobnicate'], 'unknown option --frobnicate'],
+    [['--depth', '2', '--depth', '3'], '--depth is given twice'],
+    [['--no-shrink=yes'], '--no-shrink takes no value, received "yes"'],
+    [['--report', '/no/such/dir/r.json'], '--report: the directory /no/such/dir does not exist'],
+  ])('%j is refused: %s', async (args, message) => {
+    const err = await rejected(args);
+    expect(err).toContain(`pidsim stress: ${message}`);
+    expect(err).toContain('pidsim stress --help');
+  });
+
+  it('--ops must name operations the workload has', async () => {
+    const err = await rejected(['--seed', '1', '--processes', '20', '--ops', '0,99999']);
+    expect(err).toMatch(/--ops names operation 99999, but the workload of seed 1 has \d+ \(0\.\.\d+\)/);
+  });
+
+  it('--help prints the options and exits 0', async () => {
+    const io = capturedIo();
+    expect(await runStressCli(['--help'], io)).toBe(0);
+    expect(io.out()).toContain('usage: pidsim stress [options]');
+    expect(io.out()).toContain('--seeds N');
+  });
+});
