@@ -14,6 +14,7 @@ import { errnoOf, strerror } from '../strerror.js';
 import type { NsHandle } from '../../index.js';
 import type { MountNamespace } from '../mount-namespace.js';
 import type { Task } from '../task.js';
+import { commonUtilLinuxOption } from './util-linux-options.js';
 
 const OPTIONS: readonly OptionSpec[] = [
   { id: 'all', short: 'a', long: 'all' },
@@ -61,7 +62,8 @@ Options (those pidsim emulates):
 export const nsenterTool: Tool = {
   name: 'nsenter',
   path: '/usr/bin/nsenter',
-  async main({ argv, task, host, err, out }) {
+  async main(ctx) {
+    const { argv, task, host, err, out } = ctx;
     const parsed = getopt('nsenter', argv, OPTIONS, { order: 'stop' });
     if (!parsed.ok) {
       err(`${parsed.message}\nTry 'nsenter --help' for more information.\n`);
@@ -74,18 +76,8 @@ export const nsenterTool: Tool = {
     let enterMount = false;
     let noFork = false;
     for (const o of parsed.options) {
-      if (o.id === 'help') {
-        out(HELP);
-        return 0;
-      }
-      if (o.id === 'version') {
-        out('nsenter from util-linux 2.38.1\n');
-        return 0;
-      }
-      if (o.id.startsWith('x:')) {
-        err(`nsenter: ${o.id.slice(2)} is not emulated by pidsim (only --target, --pid, --mount, --all and --no-fork are)\n`);
-        return 1;
-      }
+      const common = commonUtilLinuxOption(ctx, 'nsenter', o.id, HELP, '--target, --pid, --mount, --all and --no-fork');
+      if (common !== undefined) return common;
       if (o.id === 'target') {
         if (!/^\d+$/.test(o.value!)) {
           err(`nsenter: failed to parse pid: '${o.value}'\n`);

@@ -18,6 +18,7 @@
 import { getopt, type OptionSpec } from '../getopt.js';
 import { execve, forkTask, startProgram, DEFAULT_SHELL, type Tool, type ToolContext } from '../program-exec.js';
 import { errnoOf, strerror } from '../strerror.js';
+import { commonUtilLinuxOption } from './util-linux-options.js';
 import type { Task } from '../task.js';
 
 const SIGKILL = 9;
@@ -94,18 +95,8 @@ export const unshareTool: Tool = {
     let newMount = false;
     let procDir: string | undefined;
     for (const o of parsed.options) {
-      if (o.id === 'help') {
-        out(HELP);
-        return 0;
-      }
-      if (o.id === 'version') {
-        out('unshare from util-linux 2.38.1\n');
-        return 0;
-      }
-      if (o.id.startsWith('x:')) {
-        err(`unshare: ${o.id.slice(2)} is not emulated by pidsim (only --pid, --mount, --mount-proc and --fork are)\n`);
-        return 1;
-      }
+      const common = commonUtilLinuxOption(ctx, 'unshare', o.id, HELP, '--pid, --mount, --mount-proc and --fork');
+      if (common !== undefined) return common;
       if ((o.id === 'pid' || o.id === 'mount') && o.value !== undefined) {
         err(`unshare: --${o.id}=${o.value}: persistent namespaces (bind mounts of ns files) are not emulated by pidsim\n`);
         return 1;
