@@ -102,7 +102,7 @@ export class NamespaceActor implements Level {
   childNamespaces = 0;
   /** Retired: freed, kept only so late messages find someone until the host drops it at quiescence. */
   retired = false;
-  /** At the root: forks whose commit is done or whose group joins are acknowledged, not both yet. */
+  /** Where a fork's commit chain ends (the root, or a level-1 actor): forks whose commit is done or whose group join is acknowledged, not both yet. */
   readonly forkBarriers = new Map<CallId, { acks: number; expected: number; value: unknown }>();
   #gatherSeq = 0;
   /** Messages this actor sent to itself, run after the current one (never re-entrantly). */
