@@ -106,7 +106,7 @@ function explainIssue(issue: z.core.$ZodIssue, input: unknown): string {
     return `${field}: unknown field${issue.keys.length > 1 ? 's' : ''} ${list}${allowed ? ` (${article} ${op} step takes ${allowed.join(', ')})` : ''}`;
   }
   let message = issue.message.replace(/^Invalid input: /, '');
-  if (value === undefined) return `${field}: missing (expected ${message.replace(/, received undefined$/, '')})`;
+  if (value === undefined) return `${field}: missing (expected ${message.replace(/, received undefined$/, '').replace(/^expected /, '')})`;
   return `${field}: ${message}; received ${describe(value)}`;
 }
 

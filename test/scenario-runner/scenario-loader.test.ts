@@ -56,6 +56,7 @@ describe('loading scenario files', () => {
   it('names missing fields', () => {
     expect(problems('semantics: ["1.1"]\nsteps:\n  - { by: init, op: getpid }\n')).toEqual([expect.stringMatching(/^name: missing/)]);
     expect(problems(`${HEAD}  - { op: getpid }\n`)).toEqual([expect.stringMatching(/^steps\[0\]\.by: missing \(expected a name/)]);
+    expect(problems('name: x\nsteps:\n  - { by: init, op: getpid }\n')).toEqual(['semantics: missing (expected array)']);
   });
 
   it('names an unknown op and lists the known ones', () => {
