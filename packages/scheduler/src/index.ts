@@ -1,7 +1,11 @@
 // @pidsim/scheduler: transports, routing, the virtual clock, and the Kernel API.
 
-export { Kernel, Process, ProcFs, NsHandle, toProgram } from './kernel.js';
-export type { ForkOptions, ForkResult, ProgramLike, SignalLike } from './kernel.js';
+export { Kernel } from './kernel.js';
+export { Process } from './process.js';
+export type { ForkOptions, ForkResult } from './process.js';
+export { ProcFs, NsHandle } from './procfs.js';
+export { toProgram } from './args.js';
+export type { ProgramLike, SignalLike } from './args.js';
 export { resolveOptions } from './options.js';
 export type { KernelOptions, ResolvedOptions } from './options.js';
 export { InlineTransport } from './inline-transport.js';

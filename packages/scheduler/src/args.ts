@@ -1,0 +1,81 @@
+// Argument checks shared by the process and procfs handles: bad input throws
+// a TypeError that names the call and the value, before anything is sent.
+
+import { PROGRAM_NAMES, parseSignal, type ProgramSpec } from '@pidsim/core';
+
+/** A signal as a number or a name kill(1) accepts: 9, 'KILL', 'SIGKILL', 'RTMIN+1'. */
+export type SignalLike = number | string;
+
+/** What a new process runs: a program, or just its name for those without arguments. */
+export type ProgramLike = ProgramSpec | 'idle' | 'reaper';
+
+export function toSignal(sig: SignalLike, where: string): number {
+  if (typeof sig === 'number') {
+    if (!Number.isInteger(sig)) throw new TypeError(`${where}: signal must be an integer or a name, received ${sig}`);
+    return sig;
+  }
+  if (typeof sig !== 'string') throw new TypeError(`${where}: signal must be an integer or a name, received ${JSON.stringify(sig)}`);
+  const n = parseSignal(sig);
+  if (n === undefined) throw new TypeError(`${where}: unknown signal name ${JSON.stringify(sig)}`);
+  return n;
+}
+
+export function toPid(pid: unknown, where: string): number {
+  if (typeof pid !== 'number' || !Number.isInteger(pid) || pid < -2147483648 || pid > 2147483647) {
+    throw new TypeError(`${where}: a PID must be a 32-bit integer, received ${JSON.stringify(pid)}`);
+  }
+  return pid;
+}
+
+export function toProgram(program: unknown, where: string): ProgramSpec {
+  if (program === 'idle' || program === 'reaper') return { name: program };
+  if (program && typeof program === 'object' && 'name' in program) {
+    const p = program as { name: unknown; seconds?: unknown; code?: unknown };
+    if (p.name === 'idle' || p.name === 'reaper') return { name: p.name };
+    if (p.name === 'sleep') {
+      if (typeof p.seconds !== 'number' || !(p.seconds >= 0) || !Number.isFinite(p.seconds)) {
+        throw new TypeError(`${where}: program 'sleep' needs \`seconds\` >= 0, received ${JSON.stringify(p.seconds)}`);
+      }
+      return { name: 'sleep', seconds: p.seconds };
+    }
+    if (p.name === 'exit') {
+      if (typeof p.code !== 'number' || !Number.isInteger(p.code)) {
+        throw new TypeError(`${where}: program 'exit' needs an integer \`code\`, received ${JSON.stringify(p.code)}`);
+      }
+      return { name: 'exit', code: p.code };
+    }
+  }
+  throw new TypeError(`${where}: program must be one of ${PROGRAM_NAMES.join(', ')} (as {name: ...}), received ${JSON.stringify(program)}`);
+}
+
+export function checkKeys(o: object, allowed: readonly string[], where: string): void {
+  if (o === null || typeof o !== 'object') throw new TypeError(`${where}: options must be an object, received ${JSON.stringify(o)}`);
+  for (const k in o) {
+    if (!allowed.includes(k)) throw new TypeError(`${where}: unknown option \`${k}\` (expected one of ${allowed.join(', ')})`);
+  }
+}
+
+export function checkSetTid(setTid: unknown): readonly number[] {
+  if (!Array.isArray(setTid) || !setTid.every((n) => Number.isInteger(n))) {
+    throw new TypeError(`fork: setTid must be an array of integers, received ${JSON.stringify(setTid)}`);
+  }
+  return setTid;
+}
+
+export function checkName(name: unknown, where: string): string {
+  if (typeof name !== 'string' || name.length === 0) throw new TypeError(`${where}: name must be a non-empty string, received ${JSON.stringify(name)}`);
+  return name;
+}
+
+export function checkArgv(argv: unknown, where: string): readonly string[] {
+  if (!Array.isArray(argv) || argv.length === 0 || !argv.every((s) => typeof s === 'string')) {
+    throw new TypeError(`${where}: argv must be a non-empty array of strings, received ${JSON.stringify(argv)}`);
+  }
+  return argv;
+}
+
+export function checkSysctl(name: unknown): void {
+  if (name !== 'ns_last_pid' && name !== 'pid_max' && name !== 'max_pid_namespaces') {
+    throw new TypeError(`sysctl: name must be 'ns_last_pid', 'pid_max' or 'max_pid_namespaces', received ${JSON.stringify(name)}`);
+  }
+}

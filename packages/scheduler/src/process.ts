@@ -1,0 +1,254 @@
+// A process handle: its methods are the syscalls, made on behalf of that
+// process with PIDs as it sees them.
+
+import {
+  type NsRef,
+  type Op,
+  type ProcKey,
+  type ProcessInfo,
+  type RebootCommand,
+  type SigAction,
+  type SysctlName,
+  type WaitOptions,
+  type WaitResult,
+} from '@pidsim/core';
+import { checkArgv, checkKeys, checkName, checkSetTid, checkSysctl, toPid, toProgram, toSignal, type ProgramLike, type SignalLike } from './args.js';
+import type { Kernel } from './kernel.js';
+import { NsHandle, type ProcFs } from './procfs.js';
+
+export interface ForkOptions {
+  /** CLONE_NEWPID: the child is PID 1 of a new namespace. */
+  readonly newPid?: boolean;
+  /** CLONE_NEWUSER: the child gets a user namespace where it holds every capability. */
+  readonly newUser?: boolean;
+  /** CLONE_PARENT: the child's parent is the caller's parent. */
+  readonly parent?: boolean;
+  /** CLONE_THREAD: only its EINVAL rules are emulated. */
+  readonly thread?: boolean;
+  /** clone3 set_tid: PIDs innermost first. */
+  readonly setTid?: readonly number[];
+  /** What the child runs (default: what the caller runs). */
+  readonly program?: ProgramLike;
+  /** The child's name (comm). */
+  readonly name?: string;
+  /** The child's command line. */
+  readonly argv?: readonly string[];
+}
+
+export interface ForkResult {
+  readonly key: ProcKey;
+  readonly nums: readonly number[];
+  /** The child's namespace; absent when it is the caller's own. */
+  readonly ns?: NsRef;
+}
+
+/**
+ * A process. Its methods are syscalls made by it; PIDs in arguments and
+ * results are as its own namespace shows them.
+ */
+export class Process {
+  readonly kernel: Kernel;
+  readonly key: ProcKey;
+  /** The process's PID namespace (its active one; it never changes). */
+  readonly ns: NsRef;
+  /** Its PID at every level, root first (NSpid as the root's /proc shows it). */
+  readonly nspid: readonly number[];
+
+  constructor(kernel: Kernel, key: ProcKey, ns: NsRef, nspid: readonly number[]) {
+    this.kernel = kernel;
+    this.key = key;
+    this.ns = ns;
+    this.nspid = nspid;
+  }
+
+  /** getpid() without a syscall: the PID in its own namespace. */
+  get pid(): number {
+    return this.nspid[this.ns.level]!;
+  }
+
+  /** This process's PID as namespace `ns` shows it, 0 if invisible there. */
+  pidIn(ns: NsRef): number {
+    return ns.level < this.ns.chain.length && this.ns.chain[ns.level] === ns.id ? this.nspid[ns.level]! : 0;
+  }
+
+  #call<T>(op: Op): Promise<T> {
+    return this.kernel.call<T>(this.key, this.ns.id, op);
+  }
+
+  /** fork()/clone(): the child, as a handle. */
+  fork(options?: ForkOptions): Promise<Process> {
+    let op: Op = PLAIN_FORK;
+    if (options !== undefined) {
+      checkKeys(options, FORK_KEYS, 'fork');
+      const o: { -readonly [K in keyof ForkArgsOp]?: ForkArgsOp[K] } = { op: 'fork' };
+      if (options.newPid) o.newPid = true;
+      if (options.newUser) o.newUser = true;
+      if (options.parent) o.parent = true;
+      if (options.thread) o.thread = true;
+      if (options.setTid !== undefined) o.setTid = checkSetTid(options.setTid);
+      if (options.program !== undefined) o.program = toProgram(options.program, 'fork');
+      if (options.name !== undefined) o.name = checkName(options.name, 'fork');
+      if (options.argv !== undefined) o.argv = checkArgv(options.argv, 'fork');
+      op = o as Op;
+    }
+    return this.#call<ForkResult>(op).then((r) => new Process(this.kernel, r.key, r.ns ?? this.ns, r.nums));
+  }
+
+  /** clone() is fork() with flags. */
+  clone(options: ForkOptions = {}): Promise<Process> {
+    return this.fork(options);
+  }
+
+  /** unshare(CLONE_NEWPID [| CLONE_NEWUSER]). */
+  unshare(options: { newPid?: boolean; newUser?: boolean }): Promise<void> {
+    checkKeys(options, ['newPid', 'newUser'], 'unshare');
+    return this.#call({ op: 'unshare', newPid: options.newPid === true, newUser: options.newUser === true });
+  }
+
+  /** setns(fd, CLONE_NEWPID) with a handle from openNs(). */
+  setns(ns: NsHandle): Promise<void> {
+    if (!(ns instanceof NsHandle)) throw new TypeError('setns: expected an NsHandle from openNs()');
+    if (!ns.open) throw new TypeError(`setns: the handle of ${ns} is closed`);
+    return this.#call({ op: 'setns', ns: ns.ref });
+  }
+
+  /** exit(2). Resolves once the process has exited. */
+  exit(code = 0): Promise<void> {
+    if (!Number.isInteger(code)) throw new TypeError(`exit: code must be an integer, received ${code}`);
+    return this.#call({ op: 'exit', code });
+  }
+
+  /** execve(): run another program. */
+  exec(program: ProgramLike, options: { name?: string; argv?: readonly string[] } = {}): Promise<void> {
+    return this.#call({
+      op: 'exec',
+      program: toProgram(program, 'exec'),
+      ...(options.name !== undefined ? { name: checkName(options.name, 'exec') } : {}),
+      ...(options.argv !== undefined ? { argv: checkArgv(options.argv, 'exec') } : {}),
+    });
+  }
+
+  /** kill(2): pid > 0, 0 (own group), -1 (all), < -1 (a group). Resolves 0. */
+  kill(pid: number, sig: SignalLike = 15): Promise<number> {
+    return this.#call({ op: 'kill', pid: toPid(pid, 'kill'), sig: toSignal(sig, 'kill') });
+  }
+
+  /** sigqueue(3): a signal with a value (real-time signals queue). */
+  sigqueue(pid: number, sig: SignalLike, value: number): Promise<number> {
+    return this.#call({ op: 'kill', pid: toPid(pid, 'sigqueue'), sig: toSignal(sig, 'sigqueue'), value });
+  }
+
+  /** waitpid(2)/waitid(2): pid -1 any child, > 0 one, 0 own group, < -1 a group. */
+  wait(pid = -1, options: WaitOptions = NO_WAIT_OPTIONS): Promise<WaitResult> {
+    if (options !== NO_WAIT_OPTIONS) checkKeys(options, ['nohang', 'untraced', 'continued', 'exited', 'nowait'], 'wait');
+    return this.#call({ op: 'wait', pid: toPid(pid, 'wait'), options });
+  }
+
+  /** sigaction(2): sets (if given) and returns the old action. */
+  sigaction(sig: SignalLike, action?: SigAction | 'default' | 'ignore' | 'catch'): Promise<SigAction> {
+    const a = typeof action === 'string' ? { handler: action } : action;
+    if (a !== undefined) {
+      checkKeys(a, ['handler', 'restart', 'noCldStop', 'noCldWait', 'resetHand'], 'sigaction');
+      if (!['default', 'ignore', 'catch'].includes(a.handler)) {
+        throw new TypeError(`sigaction: handler must be 'default', 'ignore' or 'catch', received ${JSON.stringify(a.handler)}`);
+      }
+    }
+    return this.#call({ op: 'sigaction', sig: toSignal(sig, 'sigaction'), ...(a ? { action: a } : {}) });
+  }
+
+  /** sigprocmask(2): returns the old mask. */
+  sigprocmask(how: 'block' | 'unblock' | 'setmask', sigs?: readonly SignalLike[]): Promise<number[]> {
+    if (!['block', 'unblock', 'setmask'].includes(how)) throw new TypeError(`sigprocmask: how must be block, unblock or setmask, received ${JSON.stringify(how)}`);
+    return this.#call({ op: 'sigprocmask', how, ...(sigs ? { set: sigs.map((s) => toSignal(s, 'sigprocmask')) } : {}) });
+  }
+
+  /** sigpending(2): signals pending and blocked. */
+  sigpending(): Promise<number[]> {
+    return this.#call({ op: 'sigpending' });
+  }
+
+  /** prctl(PR_SET_CHILD_SUBREAPER). */
+  setChildSubreaper(on: boolean): Promise<void> {
+    return this.#call({ op: 'prctl-subreaper', value: on === true });
+  }
+
+  /** prctl(PR_GET_CHILD_SUBREAPER). */
+  async isChildSubreaper(): Promise<boolean> {
+    return (await this.#call<number>({ op: 'prctl-subreaper' })) === 1;
+  }
+
+  setpgid(pid = 0, pgid = 0): Promise<number> {
+    return this.#call({ op: 'setpgid', pid: toPid(pid, 'setpgid'), pgid: toPid(pgid, 'setpgid') });
+  }
+
+  getpgid(pid = 0): Promise<number> {
+    return this.#call({ op: 'getpgid', pid: toPid(pid, 'getpgid') });
+  }
+
+  getpgrp(): Promise<number> {
+    return this.getpgid(0);
+  }
+
+  setsid(): Promise<number> {
+    return this.#call({ op: 'setsid' });
+  }
+
+  getsid(pid = 0): Promise<number> {
+    return this.#call({ op: 'getsid', pid: toPid(pid, 'getsid') });
+  }
+
+  getpid(): Promise<number> {
+    return this.#call({ op: 'getpid' });
+  }
+
+  getppid(): Promise<number> {
+    return this.#call({ op: 'getppid' });
+  }
+
+  /** Reads /proc/sys/kernel/{ns_last_pid,pid_max} of this process's PID namespace, or user/max_pid_namespaces of its user namespace. */
+  readSysctl(name: SysctlName): Promise<number> {
+    checkSysctl(name);
+    return this.#call({ op: 'sysctl', name });
+  }
+
+  /** Writes /proc/sys/kernel/{ns_last_pid,pid_max} of this process's PID namespace, or user/max_pid_namespaces of its user namespace. */
+  async writeSysctl(name: SysctlName, value: number): Promise<void> {
+    checkSysctl(name);
+    if (typeof value !== 'number') throw new TypeError(`writeSysctl: value must be a number, received ${JSON.stringify(value)}`);
+    await this.#call({ op: 'sysctl', name, value });
+  }
+
+  /** reboot(2) inside a PID namespace. */
+  reboot(cmd: RebootCommand): Promise<void> {
+    return this.#call({ op: 'reboot', cmd });
+  }
+
+  /** Become an unprivileged user (setuid(65534)): no capabilities anywhere. */
+  dropPrivileges(): Promise<void> {
+    return this.#call({ op: 'drop-privileges' });
+  }
+
+  /** What this process is, as its own namespace shows it. */
+  info(): Promise<ProcessInfo> {
+    return this.#call({ op: 'info' });
+  }
+
+  /** The procfs of this process's namespace, as if /proc were mounted for it. */
+  procfs(): ProcFs {
+    return this.kernel.procfs(this.ns, this);
+  }
+
+  /** open("/proc/PID/ns/pid") through this process's procfs. */
+  openNs(pid: number | 'self' = 'self', which: 'pid' | 'pid_for_children' = 'pid'): Promise<NsHandle> {
+    return this.procfs().openNs(pid, which);
+  }
+
+  toString(): string {
+    return `Process(pid ${this.pid}, NSpid ${this.nspid.join(' ')})`;
+  }
+}
+
+type ForkArgsOp = Extract<Op, { op: 'fork' }>;
+const NO_WAIT_OPTIONS: WaitOptions = Object.freeze({});
+const PLAIN_FORK: Op = Object.freeze({ op: 'fork' });
+const FORK_KEYS = ['newPid', 'newUser', 'parent', 'thread', 'setTid', 'program', 'name', 'argv'] as const;

@@ -1,0 +1,130 @@
+// /proc as a namespace's procfs shows it, and open /proc/PID/ns/pid handles.
+
+import {
+  KernelError,
+  renderPs,
+  renderPsEf,
+  renderPstree,
+  renderStatus,
+  type NsRef,
+  type ProcEntry,
+  type ProcKey,
+  type ProcOp,
+  type PsOptions,
+  type PstreeOptions,
+} from '@pidsim/core';
+import { toPid } from './args.js';
+import type { Kernel } from './kernel.js';
+import type { Process } from './process.js';
+
+/** An open /proc/PID/ns/pid (or pid_for_children): setns() takes it; it keeps the namespace alive. */
+export class NsHandle {
+  readonly #kernel: Kernel;
+  readonly ref: NsRef;
+  #open = true;
+
+  constructor(kernel: Kernel, ref: NsRef) {
+    this.#kernel = kernel;
+    this.ref = ref;
+  }
+
+  get inode(): number {
+    return this.ref.inode;
+  }
+
+  /** What readlink(2) shows: `pid:[4026531836]`. */
+  toString(): string {
+    return `pid:[${this.ref.inode}]`;
+  }
+
+  get open(): boolean {
+    return this.#open;
+  }
+
+  /** close(2): the namespace may go once nothing else refers to it. */
+  close(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    this.#kernel.transport.post(this.ref.id, { type: 'ns-ref', delta: -1 });
+  }
+}
+
+/** A procfs mounted for one namespace: what `ls /proc`, `cat /proc/PID/status`, ps and pstree see. */
+export class ProcFs {
+  readonly #kernel: Kernel;
+  readonly ns: NsRef;
+  readonly #reader: Process | undefined;
+
+  constructor(kernel: Kernel, ns: NsRef, reader?: Process) {
+    this.#kernel = kernel;
+    this.ns = ns;
+    this.#reader = reader;
+  }
+
+  #resolve(pid: number | 'self', path: string): number {
+    if (pid !== 'self') return toPid(pid, path);
+    if (!this.#reader) throw new TypeError(`${path}: 'self' needs a reader process`);
+    return this.#reader.pidIn(this.ns);
+  }
+
+  #call<T>(op: ProcOp): Promise<T> {
+    return this.#kernel.call<T>(this.#reader?.key ?? (0 as ProcKey), this.ns.id, op);
+  }
+
+  /** Every process visible here, by PID. */
+  list(): Promise<ProcEntry[]> {
+    return this.#call({ op: 'proc-list' });
+  }
+
+  /** The numbers `ls /proc` shows. */
+  async pids(): Promise<number[]> {
+    return (await this.list()).map((e) => e.pid);
+  }
+
+  /** readlink /proc/self: the reader's PID here; ENOENT when it has none (SEMANTICS 3.6). */
+  async self(): Promise<number> {
+    const pid = this.#resolve('self', 'readlink /proc/self');
+    if (pid === 0) throw new KernelError({ ok: false, code: 'ENOENT', syscall: 'readlink', subject: '/proc/self' });
+    return pid;
+  }
+
+  /** /proc/PID/status as data. */
+  status(pid: number | 'self'): Promise<ProcEntry> {
+    const nr = this.#resolve(pid, 'status');
+    if (nr === 0) return Promise.reject(new KernelError({ ok: false, code: 'ENOENT', syscall: 'open', subject: '/proc/self/status' }));
+    return this.#call({ op: 'proc-status', pid: nr });
+  }
+
+  /** /proc/PID/status as text. */
+  async statusText(pid: number | 'self'): Promise<string> {
+    return renderStatus(await this.status(pid));
+  }
+
+  /** open("/proc/PID/ns/pid" or ".../pid_for_children"): a handle setns() accepts. */
+  async openNs(pid: number | 'self', which: 'pid' | 'pid_for_children' = 'pid'): Promise<NsHandle> {
+    const nr = this.#resolve(pid, `/proc/${pid}/ns/${which}`);
+    if (nr === 0) throw new KernelError({ ok: false, code: 'ENOENT', syscall: 'open', subject: `/proc/self/ns/${which}` });
+    const ref = await this.#call<NsRef>({ op: 'proc-ns', pid: nr, which });
+    return new NsHandle(this.#kernel, ref);
+  }
+
+  /** readlink("/proc/PID/ns/pid"): `pid:[inode]`. */
+  async readNsLink(pid: number | 'self', which: 'pid' | 'pid_for_children' = 'pid'): Promise<string> {
+    const h = await this.openNs(pid, which);
+    const text = h.toString();
+    h.close();
+    return text;
+  }
+
+  async psEf(options?: PsOptions): Promise<string> {
+    return renderPsEf(await this.list(), options);
+  }
+
+  async ps(options?: PsOptions): Promise<string> {
+    return renderPs(await this.list(), options);
+  }
+
+  async pstree(options?: PstreeOptions): Promise<string> {
+    return renderPstree(await this.list(), options);
+  }
+}
