@@ -4,8 +4,6 @@
 // can act on, and the Linux rows are skipped, never invented.
 
 import { execFile } from 'node:child_process';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BASELINE_SOURCE } from './linux-baseline-source.js';
 import { compileC } from '../linux/compile-c.js';

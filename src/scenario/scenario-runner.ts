@@ -84,7 +84,6 @@ export async function runScenario(scenario: Scenario, factory: BackendFactory): 
 
 /** The state of one run: handles held, failed forks, blocked calls. */
 class Run {
-  readonly #scenario: Scenario;
   readonly #backend: ScenarioBackend;
   /** Namespace handles each process holds (opened, or inherited when forked). */
   readonly #handles = new Map<string, Set<string>>();
@@ -94,7 +93,6 @@ class Run {
   readonly #blocked = new Map<string, { step: number; call: string }>();
 
   constructor(scenario: Scenario, backend: ScenarioBackend) {
-    this.#scenario = scenario;
     this.#backend = backend;
     this.#handles.set(scenario.root, new Set());
   }

@@ -4,7 +4,6 @@
 // setns_teardown.c and enomem.c (5.10, 5.11).
 
 import { expect, it } from 'vitest';
-import type { Kernel, Process } from '../../src/index.js';
 import { errnoOf, forEachBackend } from '../support/backends.js';
 import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, NOTHING, SIGCHLD, exited, killed } from '../support/linux-values.js';
 import { exists, hostPpid } from '../support/observe.js';

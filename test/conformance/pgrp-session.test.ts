@@ -6,7 +6,7 @@
 import { expect, it } from 'vitest';
 import type { Kernel, Process } from '../../src/index.js';
 import { errnoOf, forEachBackend } from '../support/backends.js';
-import { CLD_KILLED, CLD_STOPPED, NOTHING, SIGCONT, SIGHUP, SIGTERM, SIGUSR1, killed } from '../support/linux-values.js';
+import { CLD_STOPPED, NOTHING, SIGCONT, SIGHUP, SIGTERM, SIGUSR1, killed } from '../support/linux-values.js';
 
 /** H: PID 100 of the root namespace, leader of its own session and group. */
 async function sessionLeader(k: Kernel): Promise<Process> {

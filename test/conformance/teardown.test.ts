@@ -5,9 +5,9 @@
 // cascade.c, deadns.c, reboot_ns.c, proc_view.sh.
 
 import { expect, it } from 'vitest';
-import type { Kernel, NsRef, Process } from '../../src/index.js';
+import type { Kernel, Process } from '../../src/index.js';
 import { errnoOf, forEachBackend } from '../support/backends.js';
-import { CLD_EXITED, CLD_KILLED, NOTHING, SIGHUP, SIGINT, SIGKILL, SIGTERM, exited, killed } from '../support/linux-values.js';
+import { NOTHING, SIGHUP, SIGINT, SIGKILL, SIGTERM, exited, killed } from '../support/linux-values.js';
 import { exists, nsState } from '../support/observe.js';
 
 /** `p`'s state as the root namespace's /proc shows it. */

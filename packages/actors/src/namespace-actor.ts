@@ -28,7 +28,8 @@ import { LocalPidTable, type PidTable } from './pid-table.js';
 import { dispatchCall } from './syscalls.js';
 import { onForkAbort, onForkAdopt, onForkAttach, onForkCommit, onForkJoined, onForkReserve } from './task-fork.js';
 import { onRelease, onReap } from './task-wait.js';
-import { onJobStop, onSignalMsg, onSignalAck, onTimerFired } from './task-signals.js';
+import { onJobStop, onTimerFired } from './task-signals.js';
+import { onSignalMsg, onSignalAck } from './task-kill.js';
 import { onChildChanged, onChildUpdated, onParentGroups, onSetParent } from './reparent.js';
 import {
   onGroupHold,
@@ -36,13 +37,10 @@ import {
   onGroupLeave,
   onGroupSignal,
   onGroupStopped,
-  onOrphanCheck,
-  onOrphanQuery,
-  onOrphanProbe,
-  onOrphanProbeReply,
   onSetpgidApply,
   onSetpgidJoin,
 } from './pgrp-session.js';
+import { onOrphanCheck, onOrphanProbe, onOrphanProbeReply, onOrphanQuery } from './orphaned-pgrp.js';
 import { onProcAnswer, onProcQuery, onRemoteCall } from './proc-view.js';
 import { onNsDiscard, onNsRef } from './ns-ops.js';
 import { snapshotActor } from './actor-snapshot.js';

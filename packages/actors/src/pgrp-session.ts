@@ -1,16 +1,13 @@
 // This file implements process groups and sessions (SEMANTICS 3.4, 4.7, 7.1-7.5):
 // setpgid/setsid/getpgid/getsid, the membership a group's owner keeps (the
-// actor where the group's PID was allocated), kill of a whole group, and the
-// orphaned-process-group rule (kill_orphaned_pgrp(): SIGHUP then SIGCONT to a
-// group that an exit leaves with no link to its session and stopped members).
+// actor where the group's PID was allocated) and kill of a whole group. The
+// orphaned-process-group rule is orphaned-pgrp.ts.
 //
 // A group's PID is a struct pid like any other: it stays allocated while a
 // process holds it as its own PID, process group or session (kernel/pid.c
 // free_pid() only when no task uses it for any type).
 
 import {
-  SIGCONT,
-  SIGHUP,
   nrIn,
   ownerNs,
   type CallId,
@@ -26,7 +23,7 @@ import {
 import type { NamespaceActor } from './namespace-actor.js';
 import type { Group, Proc } from './process-record.js';
 import { isAlive } from './process-queries.js';
-import { batchesInOrder, fanOut } from './task-signals.js';
+import { batchesInOrder, fanOut } from './task-kill.js';
 import { onRelease } from './task-wait.js';
 import { applyChildUpdate } from './reparent.js';
 
@@ -113,12 +110,6 @@ export function onGroupJoin(
   if (ack) a.send(ack.root, { type: 'fork-joined', id: ack.id });
 }
 
-function joinGroup(a: NamespaceActor, ref: PidRef, member: ProcKey, kind: GroupKind, stopped: boolean): void {
-  const owner = ownerNs(ref);
-  if (owner === a.id) onGroupJoin(a, ref.key, member, a.id, kind, stopped, false, null);
-  else a.send(owner, { type: 'group-join', group: ref.key, member, home: a.id, kind, stopped, held: false, ack: null });
-}
-
 function leaveGroup(a: NamespaceActor, ref: PidRef, member: ProcKey, kind: GroupKind): void {
   const owner = ownerNs(ref);
   if (owner === a.id) onGroupLeave(a, ref.key, member, kind);
@@ -176,114 +167,6 @@ export function onGroupSignal(a: NamespaceActor, group: ProcKey, sig: number, se
   const batches = batchesInOrder(members, sender);
   if (ack.kind === 'reply') return fanOut(a, ack.id, batches, sig);
   for (const b of batches) a.send(b.home, { type: 'signal', targets: b.targets, sig, sender: b.sender, ack: { kind: 'none' } });
-}
-
-// --- orphaned process groups (7.4) --------------------------------------------------
-
-/**
- * kill_orphaned_pgrp() at exit: `p` had its parent in another group of the
- * same session, so its group may have lost its last link.
- */
-export function orphanCheckOnExit(a: NamespaceActor, p: Proc): void {
-  const parent = p.parent;
-  if (!parent || parent.globalInit) return;
-  if (parent.pgrp !== p.pgrp.key && parent.session === p.session.key) orphanCheck(a, p.pgrp, p.key);
-}
-
-export function orphanCheck(a: NamespaceActor, group: PidRef, ignore: ProcKey | null): void {
-  const owner = ownerNs(group);
-  if (owner === a.id) onOrphanCheck(a, group.key, ignore);
-  else a.send(owner, { type: 'orphan-check', group: group.key, ignore });
-}
-
-/** will_become_orphaned_pgrp() && has_stopped_jobs(): ask every member's actor for links. */
-export function onOrphanCheck(a: NamespaceActor, group: ProcKey, ignore: ProcKey | null): void {
-  const g = a.groups.get(group);
-  if (!g || g.stopped.size === 0) return;
-  probeLinks(a, g, ignore, null);
-}
-
-/**
- * A member of this group took a job-control stop signal (SIGTSTP, SIGTTIN,
- * SIGTTOU) with the default action: it stops only if the group is not
- * orphaned (get_signal(): "The job control signals do nothing in an orphaned pgrp").
- */
-export function onOrphanQuery(a: NamespaceActor, group: ProcKey, proc: ProcKey, home: NsId, sig: number): void {
-  const g = a.groups.get(group);
-  if (!g) return a.tail(home, { type: 'job-stop', proc, sig, orphaned: false });
-  probeLinks(a, g, null, { proc, home, sig });
-}
-
-function probeLinks(a: NamespaceActor, g: Group, ignore: ProcKey | null, stop: { proc: ProcKey; home: NsId; sig: number } | null): void {
-  const group = g.ref.key;
-  const byHome = new Map<NsId, ProcKey[]>();
-  for (const [member, home] of g.members) {
-    let list = byHome.get(home);
-    if (!list) byHome.set(home, (list = []));
-    list.push(member);
-  }
-  const check = a.nextSeq();
-  (g.checks ??= new Map()).set(check, { links: 0, missing: byHome.size, stop });
-  for (const [home, members] of byHome) {
-    a.send(home, { type: 'orphan-probe', group, check, owner: a.id, members, ignore });
-  }
-}
-
-/** Counts the members here whose parent is in another group of the same session. */
-export function onOrphanProbe(
-  a: NamespaceActor,
-  msg: { readonly group: ProcKey; readonly check: number; readonly owner: NsId; readonly members: readonly ProcKey[]; readonly ignore: ProcKey | null },
-): void {
-  let links = 0;
-  for (const key of msg.members) {
-    const m = a.procs.get(key);
-    if (m && key !== msg.ignore && linksGroup(m, msg.group)) links++;
-  }
-  a.send(msg.owner, { type: 'orphan-probe-reply', group: msg.group, check: msg.check, links, answered: 1 });
-}
-
-/**
- * will_become_orphaned_pgrp()'s test for one member: it is alive and its
- * parent is in another group of the same session. "is_global_init(p->real_parent)"
- * does not count; a namespace init does (7.4).
- */
-function linksGroup(m: Proc, group: ProcKey): boolean {
-  if (!isAlive(m) || !m.parent || m.parent.globalInit) return false;
-  return m.parent.pgrp !== group && m.parent.session === m.session.key;
-}
-
-/**
- * is_current_pgrp_orphaned() when the whole group lives in this actor;
- * undefined when members (or the group's owner) are elsewhere.
- */
-export function groupOrphanedHere(a: NamespaceActor, p: Proc): boolean | undefined {
-  if (ownerNs(p.pgrp) !== a.id) return undefined;
-  const g = a.groups.get(p.pgrp.key);
-  if (!g) return undefined;
-  for (const home of g.members.values()) if (home !== a.id) return undefined;
-  for (const key of g.members.keys()) {
-    const m = a.procs.get(key);
-    if (m && linksGroup(m, g.ref.key)) return false;
-  }
-  return true;
-}
-
-export function onOrphanProbeReply(a: NamespaceActor, group: ProcKey, check: number, links: number, answered: number): void {
-  const g = a.groups.get(group);
-  const c = g?.checks?.get(check);
-  if (!g || !c) return;
-  c.links += links;
-  c.missing -= answered;
-  if (c.missing > 0) return;
-  g.checks!.delete(check);
-  if (c.stop) {
-    a.tail(c.stop.home, { type: 'job-stop', proc: c.stop.proc, sig: c.stop.sig, orphaned: c.links === 0 });
-    return;
-  }
-  if (c.links === 0 && g.stopped.size > 0) {
-    onGroupSignal(a, group, SIGHUP, { kind: 'kernel' }, { kind: 'none' });
-    onGroupSignal(a, group, SIGCONT, { kind: 'kernel' }, { kind: 'none' });
-  }
 }
 
 // --- the syscalls ----------------------------------------------------------------------

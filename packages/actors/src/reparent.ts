@@ -25,7 +25,7 @@ import type { ChildStub, Proc } from './process-record.js';
 import { isAlive, parentLinkOf } from './process-queries.js';
 import { deliverSignal } from './task-signals.js';
 import { reapChild, wakeWaiters } from './task-wait.js';
-import { orphanCheck } from './pgrp-session.js';
+import { orphanCheck } from './orphaned-pgrp.js';
 import { programChildChanged } from './programs.js';
 
 /**

@@ -63,7 +63,7 @@ export const nsenterTool: Tool = {
   name: 'nsenter',
   path: '/usr/bin/nsenter',
   async main(ctx) {
-    const { argv, task, host, err, out } = ctx;
+    const { argv, task, host, err } = ctx;
     const parsed = getopt('nsenter', argv, OPTIONS, { order: 'stop' });
     if (!parsed.ok) {
       err(`${parsed.message}\nTry 'nsenter --help' for more information.\n`);

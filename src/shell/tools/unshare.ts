@@ -84,7 +84,7 @@ export const unshareTool: Tool = {
   name: 'unshare',
   path: '/usr/bin/unshare',
   async main(ctx) {
-    const { argv, task, host, err, out } = ctx;
+    const { argv, task, host, err } = ctx;
     const parsed = getopt('unshare', argv, OPTIONS, { order: 'stop' });
     if (!parsed.ok) {
       err(`${parsed.message}\nTry 'unshare --help' for more information.\n`);
