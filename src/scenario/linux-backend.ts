@@ -27,10 +27,17 @@ import type { Observation } from './observation.js';
 import { LineChannel, type Hello } from './linux-channel.js';
 import { decodeReply, encodeCommand } from './linux-commands.js';
 import { linuxAvailability } from './linux-helper-build.js';
+import { hostFingerprint } from './kernel-fingerprint.js';
 import { currentSyscall, lifeOf, readStat, waitForQuiescence, type HostProcess } from './linux-quiescence.js';
 
 export function linuxBackend(): BackendFactory {
-  return { name: 'linux', open: (rootName) => LinuxBackend.open(rootName) };
+  const factory: BackendFactory = {
+    name: 'linux',
+    open: (rootName) => LinuxBackend.open(rootName),
+    // The host's kernel build, probed once per boot with this same backend.
+    variant: () => hostFingerprint(factory).then((f) => f.variant),
+  };
+  return factory;
 }
 
 interface RealProc extends HostProcess {

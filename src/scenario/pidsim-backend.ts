@@ -11,7 +11,10 @@
 
 import {
   createKernel,
+  describeVariant,
   KernelError,
+  UPSTREAM_VARIANT,
+  type KernelVariant,
   type Kernel,
   type NsHandle,
   type Process,
@@ -45,20 +48,44 @@ export interface PidsimBackendOptions {
   readonly rootLevel?: number;
 }
 
-export const inlineKernel: KernelFactory = (seed) => createKernel({ transport: 'inline', seed });
-export const threadsKernel: KernelFactory = (seed) => {
-  try {
-    return createKernel({ transport: 'threads', seed });
-  } catch (e) {
-    throw new Error(`the threads transport is not available yet: createKernel({ transport: 'threads' }) refused: ${(e as Error).message}`);
-  }
-};
+/** How pidsim is set up for a scenario run, beyond transport and seed. */
+export interface PidsimSetup {
+  /** The absolute level of the scenario's root namespace (default 1, as on a Linux host). */
+  readonly rootLevel?: number;
+  /** Which kernel build to behave like where builds differ (default upstream). */
+  readonly variant?: KernelVariant;
+  /** threads: how many workers, and where namespaces go. */
+  readonly workers?: number;
+  readonly placement?: 'co-locate' | 'spread';
+}
 
 /** A backend factory for pidsim on `transport`. */
-export function pidsimBackend(transport: 'inline' | 'threads', seed: number, rootLevel = 1): BackendFactory {
-  const name = `${transport} seed ${seed}`;
-  const kernel = transport === 'inline' ? inlineKernel : threadsKernel;
-  return { name, open: (rootName) => PidsimBackend.open({ name, kernel, seed, rootLevel }, rootName) };
+export function pidsimBackend(transport: 'inline' | 'threads', seed: number, setup: PidsimSetup = {}): BackendFactory {
+  const variant = setup.variant ?? UPSTREAM_VARIANT;
+  const shown = [
+    `${transport} seed ${seed}`,
+    transport === 'threads' && setup.workers !== undefined ? `W=${setup.workers}` : '',
+    transport === 'threads' && setup.placement !== undefined ? setup.placement : '',
+    describeVariant(variant) === 'upstream' ? '' : `(${describeVariant(variant)})`,
+  ];
+  const name = shown.filter(Boolean).join(' ');
+  const kernel: KernelFactory = (s) => {
+    try {
+      return createKernel({
+        transport,
+        seed: s,
+        variant,
+        ...(transport === 'threads' ? { workers: setup.workers, placement: setup.placement } : {}),
+      });
+    } catch (e) {
+      throw new Error(`createKernel({ transport: '${transport}' }) refused: ${(e as Error).message}`);
+    }
+  };
+  return {
+    name,
+    open: (rootName) => PidsimBackend.open({ name, kernel, seed, rootLevel: setup.rootLevel ?? 1 }, rootName),
+    variant: () => Promise.resolve(variant),
+  };
 }
 
 interface Pending {

@@ -1,10 +1,12 @@
-// `pidsim run FILE... [--backend inline|threads|linux] [--seed N] [--json]`:
+// `pidsim run FILE... [--backend inline|threads|linux] [--seed N] [--json] ...`:
 // runs scenario files and prints what each step observed. Exit status:
 // 0 every expectation held; 1 an expectation failed or a scenario could not
 // go on; 2 bad usage, a malformed file, or a backend that cannot run here;
 // 3 nothing failed but a scenario was skipped (so a skip never reads as a pass).
 
+import { parseVariantChoice, variantOf, type KernelVariant } from '../index.js';
 import { BackendUnavailableError, type BackendFactory } from './scenario-backend.js';
+import { describeHost, hostFingerprint } from './kernel-fingerprint.js';
 import { linuxBackend } from './linux-backend.js';
 import { pidsimBackend } from './pidsim-backend.js';
 import { loadScenario, ScenarioError } from './scenario-loader.js';
@@ -12,14 +14,22 @@ import { renderJsonLines, renderTable } from './scenario-report.js';
 import { runScenario } from './scenario-runner.js';
 
 export const RUN_USAGE = `usage: pidsim run FILE... [--backend inline|threads|linux] [--seed N] [--json]
+                       [--workers N] [--placement co-locate|spread] [--variant NAME=VALUE]...
 
 Runs scenario files (JSON or YAML, see docs/scenarios.md) and prints each step's
-observation: a table, or JSON lines with --json.
-  --backend  inline (default): the emulator, one thread, seeded interleavings
-             threads: the emulator on worker threads
-             linux: real processes on this kernel (needs root)
-  --seed N   the inline/threads seed (default 1); ignored by linux
-  --json     one JSON object per step, then a summary line
+observation: a table, or JSON lines with --json; after several files, a total.
+  --backend    inline (default): the emulator, one thread, seeded interleavings
+               threads: the emulator on worker threads
+               linux: real processes on this kernel (needs root); says which
+               kernel variant the host has
+  --seed N     the inline/threads seed (default 1); ignored by linux
+  --workers N  threads: how many worker threads (default: the CPUs)
+  --placement  threads: co-locate (default: a namespace with its parent) or spread
+  --variant NAME=VALUE
+               pidsim: behave like a kernel build where builds differ, e.g.
+               orphanedPgrpSighup=stopped-members (docs/deviations.md); or
+               --variant host: like this machine's kernel (probed, needs root)
+  --json       one JSON object per step, then a summary line
 Exit status: 0 passed, 1 an expectation failed, 2 usage/file/backend error, 3 skipped.
 `;
 
@@ -33,6 +43,10 @@ interface CliOptions {
   readonly backend: 'inline' | 'threads' | 'linux';
   readonly seed: number;
   readonly json: boolean;
+  readonly workers: number | undefined;
+  readonly placement: 'co-locate' | 'spread' | undefined;
+  /** The kernel variant choices given, or 'host' (probe this machine's kernel). */
+  readonly variant: Partial<KernelVariant> | 'host';
 }
 
 class UsageError extends Error {}
@@ -42,6 +56,9 @@ function parseArgs(args: readonly string[]): CliOptions | 'help' {
   let backend: CliOptions['backend'] = 'inline';
   let seed = 1;
   let json = false;
+  let workers: number | undefined;
+  let placement: CliOptions['placement'];
+  let variant: CliOptions['variant'] = {};
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -71,17 +88,44 @@ function parseArgs(args: readonly string[]): CliOptions | 'help' {
         seed = Number(v);
         break;
       }
+      case '--workers': {
+        const v = value();
+        if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 256) throw new UsageError(`--workers must be an integer 1..256; received ${JSON.stringify(v)}`);
+        workers = Number(v);
+        break;
+      }
+      case '--placement': {
+        const v = value();
+        if (v !== 'co-locate' && v !== 'spread') throw new UsageError(`--placement must be co-locate or spread; received ${JSON.stringify(v)}`);
+        placement = v;
+        break;
+      }
+      case '--variant': {
+        const v = value();
+        if (v === 'host') variant = 'host';
+        else if (variant === 'host') throw new UsageError('--variant host cannot be combined with NAME=VALUE choices');
+        else {
+          try {
+            variant = { ...variant, ...parseVariantChoice(v) };
+          } catch (e) {
+            throw new UsageError(`--variant: ${(e as Error).message}`);
+          }
+        }
+        break;
+      }
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
         files.push(arg);
     }
   }
   if (files.length === 0) throw new UsageError('no scenario file given');
-  return { files, backend, seed, json };
-}
-
-function factoryFor(o: CliOptions): BackendFactory {
-  return o.backend === 'linux' ? linuxBackend() : pidsimBackend(o.backend, o.seed);
+  if (backend !== 'threads' && (workers !== undefined || placement !== undefined)) {
+    throw new UsageError(`--workers and --placement are for --backend threads; received --backend ${backend}`);
+  }
+  if (backend === 'linux' && (variant === 'host' || Object.keys(variant).length > 0)) {
+    throw new UsageError('--variant sets up pidsim; the linux backend has the host kernel\u2019s own');
+  }
+  return { files, backend, seed, json, workers, placement, variant };
 }
 
 /** Runs `pidsim run` with `args` (what follows `run` on the command line); resolves to the exit status. */
@@ -106,7 +150,14 @@ export async function runScenarioCli(args: string[], io: CliIo): Promise<number>
     const rank = (x: number): number => [0, 3, 1, 2].indexOf(x);
     if (rank(s) > rank(status)) status = s;
   };
-  const factory = factoryFor(options);
+  let factory: BackendFactory;
+  try {
+    factory = await factoryFor(options, say);
+  } catch (e) {
+    say((e as Error).message);
+    return 2;
+  }
+  const totals = { passed: 0, failed: 0, error: 0, skipped: 0 };
   for (const file of options.files) {
     let scenario;
     try {
@@ -129,7 +180,39 @@ export async function runScenarioCli(args: string[], io: CliIo): Promise<number>
     if (run.status === 'failed') for (const f of run.failures) say(`${file}: ${f}`);
     if (run.status === 'error') say(`${file}: ${run.reason}`);
     if (run.status === 'skipped') say(`${file}: SKIPPED, not passed: ${run.reason}`);
+    totals[run.status]++;
     worse(run.status === 'passed' ? 0 : run.status === 'skipped' ? 3 : 1);
   }
+  if (options.files.length > 1) {
+    const line = `${totals.passed} passed, ${totals.failed + totals.error} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''} (${options.files.length} files on ${factory.name})`;
+    io.stdout.write(options.json ? `${JSON.stringify({ total: { ...totals, files: options.files.length, backend: factory.name } })}\n` : `${line}\n`);
+  }
   return status;
+}
+
+/**
+ * The backend the options ask for. The linux backend says which kernel
+ * variant the host has (on stderr, so JSON output stays clean); `--variant
+ * host` probes it to set pidsim up the same way.
+ */
+async function factoryFor(o: CliOptions, say: (text: string) => void): Promise<BackendFactory> {
+  if (o.backend === 'linux') {
+    const linux = linuxBackend();
+    try {
+      say(`host kernel ${describeHost(await hostFingerprint(linux))}`);
+    } catch (e) {
+      // Unavailable: the run says so itself. Anything else: the runs go on, their variant steps will tell.
+      if (!(e instanceof BackendUnavailableError)) say(`the host kernel's variant is unknown: ${(e as Error).message}`);
+    }
+    return linux;
+  }
+  let variant: KernelVariant;
+  if (o.variant === 'host') {
+    const host = await hostFingerprint(linuxBackend());
+    say(`host kernel ${describeHost(host)}: pidsim set up the same way`);
+    variant = host.variant;
+  } else {
+    variant = variantOf(o.variant);
+  }
+  return pidsimBackend(o.backend, o.seed, { variant, workers: o.workers, placement: o.placement });
 }

@@ -3,6 +3,7 @@
 // turned process names into PIDs as the caller sees them; a backend only
 // performs the call, waits until its effects have settled, and reports.
 
+import type { KernelVariant } from '../index.js';
 import type { Observation } from './scenario-schema.js';
 
 /** Where a process lives, relative to the scenario's root namespace (level 0). */
@@ -83,6 +84,12 @@ export interface ScenarioBackend {
 export interface BackendFactory {
   readonly name: string;
   open(rootName: string): Promise<ScenarioBackend>;
+  /**
+   * Whose behaviour the backend has where kernel builds differ: pidsim's is
+   * configured, Linux's is probed on the host (kernel-fingerprint.ts).
+   * Asked only by scenarios with variant-specific expectations.
+   */
+  variant(): Promise<KernelVariant>;
 }
 
 /** A backend that cannot run here (not root, no namespaces, transport not built yet). */

@@ -7,6 +7,7 @@ import { basename, extname, join } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { scenarioSchema, stepSchema, type Scenario, type Step } from './scenario-schema.js';
+import { VARIANT_NAMES, VARIANT_VALUES, type VariantName } from '../index.js';
 
 /** A scenario file that cannot be used; `message` names the file, the field and the value. */
 export class ScenarioError extends Error {
@@ -99,8 +100,14 @@ function explainIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const value = valueAt(input, issue.path);
   if (issue.code === 'unrecognized_keys') {
     const owner = valueAt(input, issue.path) as Record<string, unknown>;
-    const allowed = issue.path[0] === 'steps' && issue.path.length === 2 ? allowedFields(owner?.['op']) : undefined;
     const list = issue.keys.map((k) => JSON.stringify(k)).join(', ');
+    // variants: { NAME: { VALUE: ... } }: name the kernel variants, or the values of one.
+    if (issue.path[issue.path.length - 1] === 'variants') return `${field}: unknown kernel variant${issue.keys.length > 1 ? 's' : ''} ${list} (known: ${VARIANT_NAMES.join(', ')})`;
+    const variant = issue.path[issue.path.length - 2] === 'variants' ? String(issue.path[issue.path.length - 1]) : undefined;
+    if (variant !== undefined && variant in VARIANT_VALUES) {
+      return `${field}: ${list} is not a value of kernel variant ${variant} (one of ${VARIANT_VALUES[variant as VariantName].join(', ')})`;
+    }
+    const allowed = issue.path[0] === 'steps' && issue.path.length === 2 ? allowedFields(owner?.['op']) : undefined;
     const op = String(owner?.['op']);
     const article = /^[aeiou]/.test(op) ? 'an' : 'a';
     return `${field}: unknown field${issue.keys.length > 1 ? 's' : ''} ${list}${allowed ? ` (${article} ${op} step takes ${allowed.join(', ')})` : ''}`;

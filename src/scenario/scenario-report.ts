@@ -17,7 +17,7 @@ export function renderTable(run: ScenarioRun): string {
   const rows = run.steps.map((s) => [String(s.step), s.by ?? '', s.call, renderObservation(s.observed), check(s)]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  const out = [`scenario ${run.scenario} on ${run.backend}`, line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+  const out = [`scenario ${run.scenario} on ${run.backend}${run.variant ? `, kernel variant ${run.variant}` : ''}`, line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
   out.push(verdict(run));
   return `${out.join('\n')}\n`;
 }
@@ -55,6 +55,7 @@ export function renderJsonLines(run: ScenarioRun): string {
       scenario: run.scenario,
       source: run.source,
       backend: run.backend,
+      ...(run.variant ? { variant: run.variant } : {}),
       status: run.status,
       steps: run.steps.length,
       failures: run.failures,

@@ -3,7 +3,7 @@
 // observed, and checks the step's expectation. The same code drives every
 // backend, so two runs of one scenario can be compared step by step.
 
-import { parseSignal, signalName } from '../index.js';
+import { describeVariant, parseSignal, signalName, type KernelVariant } from '../index.js';
 import {
   ScenarioRunError,
   type BackendFactory,
@@ -42,6 +42,8 @@ export interface ScenarioRun {
   readonly failures: readonly string[];
   /** Why the run stopped (status 'error') or did not start (status 'skipped'). */
   readonly reason?: string;
+  /** The backend's kernel variant, when a step's expectation depended on it (`upstream` or `name=value,...`). */
+  readonly variant?: string;
 }
 
 /**
@@ -49,17 +51,19 @@ export interface ScenarioRun {
  * A backend that cannot run here rejects with BackendUnavailableError.
  */
 export async function runScenario(scenario: Scenario, factory: BackendFactory): Promise<ScenarioRun> {
+  // Only a scenario whose expectations depend on the kernel build asks which build the backend has.
+  const variant = scenario.steps.some((s) => s.variants !== undefined) ? await factory.variant() : null;
   const backend = await factory.open(scenario.root);
   const steps: StepRecord[] = [];
   const failures: string[] = [];
-  const base = { scenario: scenario.name, source: scenario.source, backend: backend.name };
+  const base = { scenario: scenario.name, source: scenario.source, backend: backend.name, ...(variant ? { variant: describeVariant(variant) } : {}) };
   try {
     const wanted = scenario.requires?.rootLevel;
     if (wanted !== undefined && backend.rootLevel !== wanted) {
       const have = backend.rootLevel === null ? 'cannot be known here (a container hides the levels above it)' : `is ${backend.rootLevel}`;
       return { ...base, status: 'skipped', steps, failures, reason: `the scenario needs its root namespace at level ${wanted}; on ${backend.name} it ${have}` };
     }
-    const run = new Run(scenario, backend);
+    const run = new Run(scenario, backend, variant);
     for (let i = 0; i < scenario.steps.length; i++) {
       const step = scenario.steps[i]!;
       let record: StepRecord;
@@ -91,14 +95,27 @@ class Run {
   readonly #failedForks = new Map<string, string>();
   /** Calls that have not returned, by process: for messages and join. */
   readonly #blocked = new Map<string, { step: number; call: string }>();
+  /** The backend's kernel variant; null when no step depends on it. */
+  readonly #variant: KernelVariant | null;
 
-  constructor(scenario: Scenario, backend: ScenarioBackend) {
+  constructor(scenario: Scenario, backend: ScenarioBackend, variant: KernelVariant | null) {
     this.#backend = backend;
+    this.#variant = variant;
     this.#handles.set(scenario.root, new Set());
   }
 
+  /** The step's expectation, or the one its `variants` give for this backend's kernel variant. */
+  #expected(step: Step): readonly Observation[] | undefined {
+    let chosen: { expect?: Observation | undefined; expectOneOf?: Observation[] | undefined } = step;
+    for (const [name, byValue] of Object.entries(step.variants ?? {})) {
+      const override = this.#variant && byValue ? byValue[this.#variant[name as keyof KernelVariant]] : undefined;
+      if (override) chosen = override;
+    }
+    return chosen.expect !== undefined ? [chosen.expect] : chosen.expectOneOf;
+  }
+
   async step(step: Step, n: number): Promise<StepRecord> {
-    const expected = step.expect !== undefined ? [step.expect] : step.expectOneOf;
+    const expected = this.#expected(step);
     const finish = (by: string | null, call: string, observed: Observation): StepRecord => ({
       step: n,
       by,

@@ -4,7 +4,7 @@
 // docs/scenarios.md describes the format for people.
 
 import { z } from 'zod';
-import { parseSignal } from '../index.js';
+import { VARIANT_VALUES, parseSignal } from '../index.js';
 
 /** A process or namespace-handle name: short, no spaces (it travels in the linux helper's command lines). */
 export const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]{0,30}$/;
@@ -40,13 +40,34 @@ const json: z.ZodType<Observation> = z.lazy(() =>
 /** What a step observed, as plain JSON: a return value, an errno name, 'blocked', 'dead', or a structured result. */
 export type Observation = null | boolean | number | string | Observation[] | { [key: string]: Observation };
 
-const common = {
-  /** Free text shown in the output. */
-  note: z.string().optional(),
+const expectation = {
   /** The observation this step must produce (mappings match when every given key matches). */
   expect: json.optional(),
   /** Several legal observations; any one of them passes. */
   expectOneOf: z.array(json).min(1).optional(),
+};
+
+/**
+ * Where kernel builds differ (docs/deviations.md, "Kernel variants"): for a
+ * variant's value, the expectation that replaces the step's own, e.g.
+ * `variants: { orphanedPgrpSighup: { stopped-members: { expect: { count: 0 } } } }`.
+ */
+const variants = z
+  .object(
+    Object.fromEntries(
+      Object.entries(VARIANT_VALUES).map(([name, values]) => [
+        name,
+        z.partialRecord(z.enum(values as [string, ...string[]]), z.object(expectation).strict()).optional(),
+      ]),
+    ),
+  )
+  .strict();
+
+const common = {
+  /** Free text shown in the output. */
+  note: z.string().optional(),
+  ...expectation,
+  variants: variants.optional(),
 };
 const byProc = { by: name, ...common };
 

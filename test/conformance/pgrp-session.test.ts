@@ -225,6 +225,33 @@ forEachBackend('process groups and sessions', (backend) => {
     expect(await k.checkInvariants()).toEqual([]);
   });
 
+  it('7.4 kernel variant stopped-members: the SIGHUP reaches only the stopped members, the SIGCONT every member', async () => {
+    const k = backend.create({ variant: { orphanedPgrpSighup: 'stopped-members' } });
+    const h = await sessionLeader(k);
+    const i = await h.fork({ newPid: true, program: 'idle', name: 'init' });
+    const m = await i.fork({ program: 'idle', name: 'M' });
+    await m.setsid();
+    const b = await m.fork({ program: 'idle', name: 'B' });
+    await b.setpgid(0, 0);
+    const stopped = await b.fork({ program: 'idle', name: 'S' });
+    const running = await b.fork({ program: 'idle', name: 'R' });
+    for (const p of [stopped, running]) {
+      await p.sigaction('HUP', 'catch');
+      await p.sigaction('CONT', 'catch');
+    }
+    await m.kill(b.pid, 'STOP');
+    await m.kill(stopped.pid, 'STOP');
+    await k.settled();
+    await m.exit(0);
+    await k.settled();
+    // The stopped members: b dies of SIGHUP (default action); S catches it, then SIGCONT.
+    expect(await i.wait(b.pid, { nohang: true })).toEqual(killed(b.pid, SIGHUP));
+    expect((await stopped.info()).handled).toEqual({ [SIGHUP]: 1, [SIGCONT]: 1 });
+    // The running member gets the SIGCONT only.
+    expect((await running.info()).handled).toEqual({ [SIGCONT]: 1 });
+    expect(await k.checkInvariants()).toEqual([]);
+  });
+
   it('7.4 on a bare system the global init does not count as a link: the adopted stopped group is orphaned', async () => {
     const k = backend.create();
     const sh = await k.init.fork({ program: 'reaper', name: 'sh' });

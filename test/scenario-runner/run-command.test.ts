@@ -88,11 +88,26 @@ describe('pidsim run', () => {
     expect(r.out).toBe('');
   });
 
-  it('runs every file given, and the worst outcome decides the status', async () => {
-    const r = await cli(await scenario('g2', GOOD), await scenario('b2', BAD));
+  it('runs every file given, the worst outcome decides the status, and a total line ends the output', async () => {
+    const r = await cli(await scenario('g2', GOOD), await scenario('b2', BAD), await scenario('g3', GOOD));
     expect(r.status).toBe(1);
     expect(r.out).toContain('scenario g2 on inline seed 1');
     expect(r.out).toContain('scenario b2 on inline seed 1');
+    expect(r.out.trim().split('\n').at(-1)).toBe('2 passed, 1 failed (3 files on inline seed 1)');
+    const json = await cli(await scenario('g4', GOOD), await scenario('b4', BAD), '--json');
+    expect(JSON.parse(json.out.trim().split('\n').at(-1)!)).toEqual({ total: { passed: 1, failed: 1, error: 0, skipped: 0, files: 2, backend: 'inline seed 1' } });
+  });
+
+  it('--variant sets pidsim up like a kernel build, and the output says which', async () => {
+    const orphaned = join(import.meta.dirname, '../scenarios/orphaned-group-sighup.yaml');
+    const upstream = await cli(orphaned);
+    expect([upstream.status, upstream.out.split('\n')[0]]).toEqual([0, 'scenario orphaned-group-sighup on inline seed 1, kernel variant upstream']);
+    const stopped = await cli(orphaned, '--variant', 'orphanedPgrpSighup=stopped-members');
+    expect([stopped.status, stopped.err]).toEqual([0, '']);
+    expect(stopped.out.split('\n')[0]).toBe(
+      'scenario orphaned-group-sighup on inline seed 1 (orphanedPgrpSighup=stopped-members), kernel variant orphanedPgrpSighup=stopped-members',
+    );
+    expect(stopped.out).toMatch(/caught\(SIGHUP\)\s+\{count: 0\}\s+ok/);
   });
 
   it('exits 3 when a scenario is skipped, so that a skip never reads as a pass', async () => {
@@ -102,7 +117,19 @@ describe('pidsim run', () => {
   });
 
   it('exits 2 on bad usage, with the usage text', async () => {
-    for (const args of [[], ['--backend', 'qemu', 'x.yaml'], ['--seed', '-1', 'x.yaml'], ['--frobnicate', 'x.yaml'], ['x.yaml', '--backend']]) {
+    for (const args of [
+      [],
+      ['--backend', 'qemu', 'x.yaml'],
+      ['--seed', '-1', 'x.yaml'],
+      ['--frobnicate', 'x.yaml'],
+      ['x.yaml', '--backend'],
+      ['x.yaml', '--workers', '2'],
+      ['x.yaml', '--backend', 'threads', '--workers', '0'],
+      ['x.yaml', '--backend', 'threads', '--placement', 'random'],
+      ['x.yaml', '--variant', 'orphanedPgrpSighup=sometimes'],
+      ['x.yaml', '--variant', 'frob=1'],
+      ['x.yaml', '--backend', 'linux', '--variant', 'orphanedPgrpSighup=stopped-members'],
+    ]) {
       const r = await cli(...args);
       expect(r.status).toBe(2);
       expect(r.err).toMatch(/^pidsim run: .*\nusage: pidsim run FILE\.\.\./);
@@ -112,15 +139,17 @@ describe('pidsim run', () => {
     expect(help.out).toMatch(/^usage: pidsim run FILE\.\.\. \[--backend inline\|threads\|linux\] \[--seed N\] \[--json\]/);
   });
 
-  it('runs on the threads backend, or refuses it clearly (exit 2) where the transport cannot start', async () => {
-    const r = await cli(await scenario('threads', GOOD), '--backend=threads');
-    if (r.status === 2) expect(r.err).toMatch(/^pidsim run: the threads seed 1 backend is unavailable: the threads transport is not available yet: /);
-    else expect([r.status, r.err, r.out.split('\n')[0]]).toEqual([0, '', 'scenario threads on threads seed 1']);
+  it('runs on the threads backend, with the workers and placement asked for', async () => {
+    const file = await scenario('threads', GOOD);
+    const r = await cli(file, '--backend=threads');
+    expect([r.status, r.err, r.out.split('\n')[0]]).toEqual([0, '', 'scenario threads on threads seed 1']);
+    const spread = await cli(file, '--backend', 'threads', '--workers', '2', '--placement', 'spread');
+    expect([spread.status, spread.err, spread.out.split('\n')[0]]).toEqual([0, '', 'scenario threads on threads seed 1 W=2 spread']);
   });
 
   it.skipIf(!linux.ok)('runs the same file on the real kernel with --backend linux', async () => {
     const r = await cli(await scenario('real', GOOD), '--backend', 'linux', '--json');
-    expect(r.err).toBe('');
+    expect(r.err).toMatch(/^pidsim run: host kernel \S+: kernel variant \S+\n$/);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.out.trim().split('\n').at(-1)!)).toMatchObject({ backend: 'linux', status: 'passed' });
   });

@@ -67,7 +67,7 @@ describe('loading scenario files', () => {
   it('names an unknown field and lists what the step takes', () => {
     expect(problems(`${HEAD}  - { by: init, op: kill, pid: 1, signal: TERM }\n`)).toEqual([
       expect.stringMatching(/^steps\[0\]\.sig: missing \(expected a signal/),
-      'steps[0]: unknown field "signal" (a kill step takes op, by, note, expect, expectOneOf, pid, group, sig)',
+      'steps[0]: unknown field "signal" (a kill step takes op, by, note, expect, expectOneOf, variants, pid, group, sig)',
     ]);
   });
 
@@ -97,6 +97,17 @@ describe('loading scenario files', () => {
     expect(problems(`${HEAD}  - { by: init, op: setns }\n`)).toEqual(['steps[0]: a setns step takes either `ns` (a handle) or `target` (a process), not neither']);
     expect(problems(`${HEAD}  - { by: init, op: setns, ns: h }\n`)).toEqual([
       'steps[0].ns: no namespace handle named "h" is opened (open_ns ... as) before this step',
+    ]);
+  });
+
+  it('names an unknown kernel variant, and a value a variant does not have', () => {
+    const step = (v: string): string => `${HEAD}  - { by: init, op: getpid, expect: 1, variants: ${v} }\n`;
+    expect(problems(step('{ frob: { x: { expect: 2 } } }'))).toEqual(['steps[0].variants: unknown kernel variant "frob" (known: orphanedPgrpSighup)']);
+    expect(problems(step('{ orphanedPgrpSighup: { sometimes: { expect: 2 } } }'))).toEqual([
+      'steps[0].variants.orphanedPgrpSighup: "sometimes" is not a value of kernel variant orphanedPgrpSighup (one of all-members, stopped-members)',
+    ]);
+    expect(problems(step('{ orphanedPgrpSighup: { stopped-members: { expect: 2, also: 3 } } }'))).toEqual([
+      'steps[0].variants.orphanedPgrpSighup.stopped-members: unknown field "also"',
     ]);
   });
 

@@ -137,6 +137,6 @@ describe('requirements', () => {
     const r = await runScenario(s, pidsimBackend('inline', 1));
     expect(r.status).toBe('skipped');
     expect(r.reason).toBe('the scenario needs its root namespace at level 2; on inline seed 1 it is 1');
-    expect((await runScenario(s, pidsimBackend('inline', 1, 2))).status).toBe('passed');
+    expect((await runScenario(s, pidsimBackend('inline', 1, { rootLevel: 2 }))).status).toBe('passed');
   });
 });

@@ -6,7 +6,7 @@
 // virtual time, whether events are reported. They live in a
 // SharedArrayBuffer updated with Atomics.
 
-import { FIRST_DYNAMIC_INODE, asUserNsId, type UserNsId } from '@pidsim/core';
+import { FIRST_DYNAMIC_INODE, UPSTREAM_VARIANT, asUserNsId, decodeVariant, encodeVariant, type KernelVariant, type UserNsId } from '@pidsim/core';
 
 /** How many namespace inodes may be in use at once. */
 const INODE_SLOTS = 1 << 22;
@@ -14,15 +14,16 @@ const INODE_SLOTS = 1 << 22;
 const USER_NS_SLOTS = 1 << 16;
 /** /proc/sys/user/max_pid_namespaces on the lab machine (SEMANTICS 2.12). */
 export const DEFAULT_MAX_PID_NAMESPACES = 96364;
-/** Int32 slots of the control block: in-flight messages, events flag, next user namespace. */
+/** Int32 slots of the control block: in-flight messages, events flag, next user namespace, kernel variant. */
 const INFLIGHT = 0;
 const EVENTS = 1;
 const NEXT_USER_NS = 2;
+const VARIANT = 3;
 const CONTROL_INTS = 4;
 
 export class KernelTables {
   readonly buffer: SharedArrayBuffer;
-  /** [in flight, events on, next user namespace id, -]. */
+  /** [in flight, events on, next user namespace id, kernel variant bits]. */
   readonly #control: Int32Array;
   /** Virtual time in ms, written only by the thread that owns the clock. */
   readonly #time: Float64Array;
@@ -32,6 +33,9 @@ export class KernelTables {
   readonly #count: Int32Array;
   /** max_pid_namespaces of each user namespace. */
   readonly #max: Int32Array;
+  /** The decoded variant, and the bits it was decoded from. */
+  #variant: KernelVariant = UPSTREAM_VARIANT;
+  #variantBits = encodeVariant(UPSTREAM_VARIANT);
 
   constructor(buffer?: SharedArrayBuffer) {
     const inodeWords = INODE_SLOTS / 32;
@@ -68,6 +72,20 @@ export class KernelTables {
     const left = Atomics.sub(this.#control, INFLIGHT, n) - n;
     if (left === 0) Atomics.notify(this.#control, INFLIGHT);
     return left;
+  }
+
+  /** Which kernel build's behaviour to follow where builds differ (kernel-variant.ts); set before any actor runs. */
+  get variant(): KernelVariant {
+    const bits = Atomics.load(this.#control, VARIANT);
+    if (bits !== this.#variantBits) {
+      this.#variantBits = bits;
+      this.#variant = decodeVariant(bits);
+    }
+    return this.#variant;
+  }
+
+  set variant(v: KernelVariant) {
+    Atomics.store(this.#control, VARIANT, encodeVariant(v));
   }
 
   get eventsEnabled(): boolean {

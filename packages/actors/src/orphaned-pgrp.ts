@@ -4,6 +4,8 @@
 // is in another group of the same session, and some member is stopped, the
 // group gets SIGHUP then SIGCONT. A group's members live on several actors, so
 // its owner asks each of them for links and decides once all have answered.
+// Who gets the SIGHUP differs between kernel builds: the kernel variant
+// `orphanedPgrpSighup` (kernel-variant.ts in core) picks one.
 
 import {
   SIGCONT,
@@ -119,7 +121,10 @@ export function onOrphanProbeReply(a: NamespaceActor, group: ProcKey, check: num
     return;
   }
   if (c.links === 0 && g.stopped.size > 0) {
-    onGroupSignal(a, group, SIGHUP, { kind: 'kernel' }, { kind: 'none' });
+    // Upstream: __kill_pgrp_info(SIGHUP, SEND_SIG_PRIV, pgrp), every member. Some
+    // builds send it to the stopped members only; SIGCONT still goes to all.
+    const hangup = a.host.tables.variant.orphanedPgrpSighup === 'stopped-members' ? 'stopped' : 'all';
+    onGroupSignal(a, group, SIGHUP, { kind: 'kernel' }, { kind: 'none' }, hangup);
     onGroupSignal(a, group, SIGCONT, { kind: 'kernel' }, { kind: 'none' });
   }
 }

@@ -151,8 +151,19 @@ export function onGroupStopped(a: NamespaceActor, group: ProcKey, member: ProcKe
   else g.stopped.delete(member);
 }
 
-/** __kill_pgrp_info(): every member, wherever it lives (4.7); ESRCH when the group is empty. */
-export function onGroupSignal(a: NamespaceActor, group: ProcKey, sig: number, sender: SignalSender, ack: SignalAck): void {
+/**
+ * __kill_pgrp_info(): every member, wherever it lives (4.7); ESRCH when the
+ * group is empty. `which: 'stopped'` reaches only the stopped members (the
+ * orphaned-group SIGHUP of the `stopped-members` kernel variant).
+ */
+export function onGroupSignal(
+  a: NamespaceActor,
+  group: ProcKey,
+  sig: number,
+  sender: SignalSender,
+  ack: SignalAck,
+  which: 'all' | 'stopped' = 'all',
+): void {
   const g = a.groups.get(group);
   if (!g || g.members.size === 0) {
     if (ack.kind === 'reply') a.replyFail(ack.id, 'ESRCH', 'kill');
@@ -163,7 +174,10 @@ export function onGroupSignal(a: NamespaceActor, group: ProcKey, sig: number, se
     return;
   }
   // do_each_pid_task(): members newest first (attach_pid() adds at the head).
-  const members = [...g.members].reverse().map(([key, home]) => ({ key, home }));
+  const members = [...g.members]
+    .reverse()
+    .filter(([key]) => which === 'all' || g.stopped.has(key))
+    .map(([key, home]) => ({ key, home }));
   const batches = batchesInOrder(members, sender);
   if (ack.kind === 'reply') return fanOut(a, ack.id, batches, sig);
   for (const b of batches) a.send(b.home, { type: 'signal', targets: b.targets, sig, sender: b.sender, ack: { kind: 'none' } });

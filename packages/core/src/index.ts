@@ -21,6 +21,17 @@ export {
   INIT_USER_NS,
 } from './ids.js';
 export type { CallId, NsId, Pid, ProcKey, UserNsId } from './ids.js';
+export {
+  UPSTREAM_VARIANT,
+  VARIANT_NAMES,
+  VARIANT_VALUES,
+  decodeVariant,
+  describeVariant,
+  encodeVariant,
+  parseVariantChoice,
+  variantOf,
+} from './kernel-variant.js';
+export type { KernelVariant, VariantName } from './kernel-variant.js';
 export { nrIn, onChain, ownerNs, levelOf } from './pid-ref.js';
 export type { PidRef } from './pid-ref.js';
 export { PidAllocator } from './pid-allocator.js';

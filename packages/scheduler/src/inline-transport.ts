@@ -16,6 +16,7 @@ import {
   type NsInit,
   type NsRef,
   type ProcKey,
+  type KernelVariant,
   type ProgramSpec,
   type Result,
 } from '@pidsim/core';
@@ -50,6 +51,8 @@ export interface Link {
 
 export interface BootOptions {
   readonly pidMax: number;
+  /** Where kernel builds differ, whose behaviour to follow (upstream's when absent). */
+  readonly variant?: KernelVariant | undefined;
   readonly initProgram: ProgramSpec;
   readonly initName: string;
   readonly initArgv: readonly string[];
@@ -105,6 +108,7 @@ export class InlineTransport implements Transport {
     this.#sink = options.sink;
     this.#rng = new Prng(options.seed);
     this.#chaos = options.chaos ?? Infinity;
+    if (options.variant) this.tables.variant = options.variant;
     const id = this.nextNsId();
     const ns: NsRef = { id, level: 0, chain: [id], inode: ROOT_PID_NS_INODE, userNs: [INIT_USER_NS] };
     // The same shared root table as on threads, here unshared: one semantics for both.

@@ -2,7 +2,7 @@
 // the option and echo what was received.
 
 import { z } from 'zod';
-import { PID_MAX_LIMIT, PID_MAX_MIN, PID_MAX_DEFAULT, type ProgramSpec } from '@pidsim/core';
+import { PID_MAX_LIMIT, PID_MAX_MIN, PID_MAX_DEFAULT, VARIANT_VALUES, variantOf, type KernelVariant, type ProgramSpec } from '@pidsim/core';
 
 const schema = z
   .object({
@@ -24,6 +24,13 @@ const schema = z
     placement: z.enum(['co-locate', 'spread']).default('co-locate'),
     wire: z.enum(['numeric', 'objects']).default('numeric'),
     maxInFlight: z.number().int().min(1).optional(),
+    /** Where kernel builds differ: which behaviour to follow (upstream's by default). */
+    variant: z
+      .object({
+        orphanedPgrpSighup: z.enum(VARIANT_VALUES.orphanedPgrpSighup).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -45,6 +52,8 @@ export interface ResolvedOptions {
   /** threads: hot calls and replies as numeric records, or all as objects. */
   readonly wire: 'numeric' | 'objects';
   readonly maxInFlight: number | undefined;
+  /** Which kernel build's behaviour to follow where builds differ (docs/deviations.md). */
+  readonly variant: KernelVariant;
 }
 
 /** Validates createKernel() options; throws a TypeError naming the option and the value received. */
@@ -74,5 +83,6 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     placement: o.placement,
     wire: o.wire,
     maxInFlight: o.maxInFlight,
+    variant: variantOf(o.variant as Partial<KernelVariant> | undefined),
   };
 }

@@ -92,6 +92,7 @@ export class ThreadsTransport implements Transport {
     this.#out = Array.from({ length: count }, () => []);
     this.#calls = Array.from({ length: count }, () => []);
     this.#numeric = (options.wire ?? 'numeric') === 'numeric';
+    if (options.variant) this.tables.variant = options.variant;
     const rootId = makeNsId(1, 0, 0);
     const ns: NsRef = { id: rootId, level: 0, chain: [rootId], inode: ROOT_PID_NS_INODE, userNs: [INIT_USER_NS] };
     this.rootNs = rootId;
