@@ -70,7 +70,7 @@ export async function run(options: SuiteOptions): Promise<Omit<SuiteResult, 'sec
     suite: 'parallel-namespaces',
     title: 'independent namespaces cycling at once',
     measurements,
-    notes: ['fork+exit+reap cycles in two sibling namespaces at depth 1 at once (client- and program-driven as in fork-cycle). threads W=1 is compared with inline, W=2 with W=1 (PERF.md: more workers never slower than one for independent namespaces).'],
+    notes: ['fork+exit+reap cycles in two sibling namespaces at depth 1 at once (client- and program-driven as in fork-cycle). threads W=1 is compared with inline, W=2 with W=1 (docs/performance.md: more workers never slower than one for independent namespaces).'],
   };
 }
 

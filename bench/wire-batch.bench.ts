@@ -1,4 +1,4 @@
-// What typed batches would buy on the worker hot path (issue 3, PERF.md:
+// What typed batches would buy on the worker hot path (issue 3, docs/performance.md:
 // "about 5x at 256 items"): a round trip to a worker thread and back of 1
 // or 256 items, each item four numbers (a tag, a call id, a caller, a
 // namespace), sent as an array of small objects, as one Int32Array or

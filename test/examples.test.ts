@@ -24,6 +24,6 @@ describe('examples', () => {
     expect(out).toContain('namespace 3: bash is PID 1 inside, NSpid 11 7 4 1');
     expect(out).toContain('pstree -p after the cascade: namespaces 2 and 3 are gone');
     expect(out).toContain('fork() -> ENOMEM');
-    expect(out).toContain('all 7 invariants of ARCHITECTURE.md hold');
+    expect(out).toContain('all 7 invariants of docs/architecture.md hold');
   });
 });

@@ -1,6 +1,6 @@
 // One run of `pidsim bench` as data: every suite's measurements, each row's
 // ratio against the baseline of its family (threads vs inline, pidsim vs
-// real Linux, typed arrays vs objects), and the PERF.md verdicts. The JSON,
+// real Linux, typed arrays vs objects), and the docs/performance.md verdicts. The JSON,
 // the markdown table and the chart are all drawn from this.
 
 import { transportTitle, type TransportLabel } from './kernel-setup.js';

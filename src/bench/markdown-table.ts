@@ -1,6 +1,6 @@
 // The report as markdown: per suite, one row per measurement (median, unit,
-// ratio against its family's baseline, PERF.md target and verdict), then
-// every PERF.md target with where pidsim stands. This is what `pidsim bench`
+// ratio against its family's baseline, docs/performance.md target and verdict), then
+// every docs/performance.md target with where pidsim stands. This is what `pidsim bench`
 // prints and what the README quotes.
 
 import type { BenchReport, ReportRow } from './bench-report.js';
@@ -32,7 +32,7 @@ export function renderMarkdown(report: BenchReport): string {
     out.push(`## ${s.title} (\`${s.suite}\`, ${s.seconds.toFixed(1)} s)`);
     out.push('');
     if (s.rows.length > 0) {
-      out.push('| measurement | median | unit | ratio | vs | PERF.md target |');
+      out.push('| measurement | median | unit | ratio | vs | docs/performance.md target |');
       out.push('| --- | ---: | --- | ---: | --- | --- |');
       for (const r of s.rows) {
         const label = r.note ? `${r.label} (${r.note})` : r.label;
@@ -42,7 +42,7 @@ export function renderMarkdown(report: BenchReport): string {
     for (const note of s.notes) out.push(`- ${note}`);
   }
   out.push('');
-  out.push('## PERF.md targets');
+  out.push('## docs/performance.md targets');
   out.push('');
   out.push('| target | status | figures |');
   out.push('| --- | --- | --- |');

@@ -1,4 +1,4 @@
-// The targets of PERF.md, each checked against the measurements of one run.
+// The targets of docs/performance.md, each checked against the measurements of one run.
 // A target names the rows it reads; a row it cannot find is "not measured",
 // never met by default.
 
@@ -18,7 +18,7 @@ export interface TargetCheck {
 
 export interface TargetVerdict {
   readonly id: string;
-  /** PERF.md's wording. */
+  /** docs/performance.md's wording. */
   readonly text: string;
   /** Short form for a table cell. */
   readonly short: string;

@@ -80,7 +80,7 @@ export async function runDemo(io: DemoIo): Promise<number> {
 
   heading('Invariants');
   const violations = await k.checkInvariants();
-  say(violations.length === 0 ? 'all 7 invariants of ARCHITECTURE.md hold' : violations.map((v) => `invariant ${v.invariant}: ${v.message}`).join('\n'));
+  say(violations.length === 0 ? 'all 7 invariants of docs/architecture.md hold' : violations.map((v) => `invariant ${v.invariant}: ${v.message}`).join('\n'));
   await k.close();
   return violations.length === 0 ? 0 : 1;
 }

@@ -1,6 +1,6 @@
 // This file implements `pidsim stress --seeds N`: N independent seeds run
 // in parallel on a piscina pool, each as one task holding one inline kernel
-// (a seed is the unit of distribution: ARCHITECTURE.md). It adds their
+// (a seed is the unit of distribution: docs/architecture.md). It adds their
 // figures up, collects the failing seeds, and can shrink the first failure
 // on the same pool. Each running task beats on a MessagePort; one silent for
 // `watchdogMs` is aborted (piscina terminates its worker) and reported as a

@@ -1,5 +1,5 @@
 // A failure found by a stress run, as plain data: which invariant of
-// ARCHITECTURE.md broke (or that a call hung, or the kernel threw), the
+// docs/architecture.md broke (or that a call hung, or the kernel threw), the
 // processes involved, and the calls still pending. Also how it reads on a
 // terminal, and when a shrinking trial counts as "the same failure".
 
@@ -36,7 +36,7 @@ export interface PendingCall {
 
 export interface StressFailure {
   readonly kind: FailureKind;
-  /** 1-7 (ARCHITECTURE.md "Invariants"); 6 for a hang; null for a crash. */
+  /** 1-7 (docs/architecture.md "Invariants"); 6 for a hang; null for a crash. */
   readonly invariant: number | null;
   /** The invariant's statement, or what went wrong. */
   readonly title: string;

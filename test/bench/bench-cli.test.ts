@@ -97,8 +97,8 @@ describe('pidsim bench --quick', () => {
     else expect(s.notes.join(' ')).toMatch(/Linux rows skipped: /);
   });
 
-  it('prints a markdown table with the expected rows and the PERF.md targets', () => {
-    expect(stdout).toContain('| measurement | median | unit | ratio | vs | PERF.md target |');
+  it('prints a markdown table with the expected rows and the docs/performance.md targets', () => {
+    expect(stdout).toContain('| measurement | median | unit | ratio | vs | docs/performance.md target |');
     for (const line of [
       '| fork+exit+reap, client-driven, inline, depth 0, 256 in flight |',
       '| fork+exit+reap, program-driven, threads W=2, depth 31, 1 in flight |',
@@ -109,7 +109,7 @@ describe('pidsim bench --quick', () => {
       '| heap per live process at depth 0 (inline), 10,000 live',
       '| worker round trip of 256 items as one Int32Array',
       '| 2 sibling namespaces cycling, client-driven, threads W=2, 128 in flight each |',
-      '## PERF.md targets',
+      '## docs/performance.md targets',
     ]) {
       expect(stdout).toContain(line);
     }

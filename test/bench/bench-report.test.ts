@@ -1,5 +1,5 @@
 // From measurements to the report: ratios against the baseline of each
-// family, PERF.md verdicts (met, not met, not measured), and how the table
+// family, docs/performance.md verdicts (met, not met, not measured), and how the table
 // and the chart show them. Synthetic figures: nothing here is timed.
 
 import { describe, expect, it } from 'vitest';
@@ -32,7 +32,7 @@ describe('the bench report', () => {
     expect(row.versus).toBeUndefined();
   });
 
-  it('judges the PERF.md targets: met, not met, partly measured, not measured', () => {
+  it('judges the docs/performance.md targets: met, not met, partly measured, not measured', () => {
     const program = m('fork-cycle/inline/d0/k256/program', 2_000_000, { params: { transport: 'inline' }, baseline: 'linux/fork-cycle/d0' });
     const status = (ms: Measurement[]) => Object.fromEntries(report(ms).targets.map((t) => [t.id, t.status]));
     expect(status([linux, inline, program])['inline-depth-0']).toBe('met');

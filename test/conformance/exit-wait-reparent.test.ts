@@ -1,7 +1,7 @@
 // Conformance: SEMANTICS group 5 — exit, zombies, wait(2), reparenting.
 // Thread items 5.4, 5.8 and 5.12 are out of scope (SEMANTICS "Scope").
-// Reference runs: linux-lab/waitsig.c (5.1-5.5), orphan.c (5.6, 5.7, 5.9),
-// setns_teardown.c and enomem.c (5.10, 5.11).
+// Expected values: the kernel's observations quoted for each item in
+// docs/semantics.md (and the scenarios of test/scenarios that replay them).
 
 import { expect, it } from 'vitest';
 import { errnoOf, forEachBackend } from '../support/backends.js';

@@ -3,8 +3,8 @@
 // pid_for_children), ENOMEM once an unshared namespace's init is gone, the flag
 // rules (CLONE_PARENT, CLONE_THREAD's EINVAL checks only: threads are out of
 // scope), privileges, the depth and count limits, and namespace lifetime.
-// Reference runs: linux-lab/enomem.c, setns_teardown.c, cloneflags.c, settid.c,
-// depth.c, maxpidns.c, deadns.c and proc_view.sh in linux-lab/sample-output.txt.
+// Expected values: the kernel's observations quoted for each item in
+// docs/semantics.md (and the scenarios of test/scenarios that replay them).
 
 import { expect, it } from 'vitest';
 import type { Kernel, NsRef, Process } from '../../src/index.js';

@@ -1,7 +1,8 @@
 // Conformance: SEMANTICS group 7 — process groups and sessions across PID
-// namespaces. Reference runs: linux-lab/pgrp.c (7.1-7.5), nspid3.c (7.1, 7.3).
-// The outside session leader H gets PID 100 (set_tid) so that its number is
-// not also a PID inside the small namespaces (pgrp.c's host pgid is large too).
+// namespaces. Expected values: the kernel's observations quoted in
+// docs/semantics.md. The outside session leader H gets PID 100 (set_tid) so
+// that its number is not also a PID inside the small namespaces (on a real
+// host the outside pgid is large too).
 
 import { expect, it } from 'vitest';
 import type { Kernel, Process } from '../../src/index.js';

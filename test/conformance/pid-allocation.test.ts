@@ -1,8 +1,8 @@
 // Conformance: SEMANTICS group 1 — PID allocation (1.1-1.12): one number per
 // level, cyclic allocation with the RESERVED_PIDS wrap, EAGAIN on exhaustion at
 // any level, the per-namespace sysctls ns_last_pid and pid_max, and clone3
-// set_tid. Expected values mirror linux-lab/nspid3.c, pidalloc.c,
-// pidmax_nested.c and settid.c as recorded in linux-lab/sample-output.txt.
+// set_tid. Expected values: the kernel's observations quoted for each item in
+// docs/semantics.md.
 
 import { expect, it } from 'vitest';
 import type { Kernel, Process } from '../../src/index.js';

@@ -1,7 +1,6 @@
 // Conformance: SEMANTICS group 4, signals (4.1-4.14). Out of scope for now:
 // 4.8 (threads), 4.15 (pidfd) and the SIGSEGV-fault part of 4.5. Expected
-// values mirror linux-lab/initsig.c, killall.c, siginfo.c, waitsig.c, pgrp.c,
-// cascade.c and reboot_ns.c as recorded in linux-lab/sample-output.txt.
+// values: the kernel's observations quoted for each item in docs/semantics.md.
 
 import { expect, it } from 'vitest';
 import type { Kernel, Process, TimedEvent } from '../../src/index.js';

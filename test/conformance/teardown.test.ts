@@ -1,8 +1,8 @@
 // Conformance: SEMANTICS group 6 — what happens when a namespace's init dies
 // (kernel/pid_namespace.c zap_pid_ns_processes()) — and 8.6 (nsenter = setns +
 // fork), 8.7 (the ns init is protected as soon as it is the child reaper, and
-// stays so across execve). Reference runs: linux-lab/enomem.c, setns_teardown.c,
-// cascade.c, deadns.c, reboot_ns.c, proc_view.sh.
+// stays so across execve). Expected values: the kernel's observations quoted
+// for each item in docs/semantics.md.
 
 import { expect, it } from 'vitest';
 import type { Kernel, Process } from '../../src/index.js';

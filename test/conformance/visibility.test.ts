@@ -1,7 +1,7 @@
 // Conformance: SEMANTICS group 3, visibility and PID translation (3.1-3.11).
 // 3.12 (SCM_CREDENTIALS / SO_PEERCRED) is out of scope for now.
-// Expected values mirror linux-lab/nspid3.c, siginfo.c, pgrp.c, pidmax_nested.c
-// and proc_view.sh as recorded in linux-lab/sample-output.txt.
+// Expected values: the kernel's observations quoted for each item in
+// docs/semantics.md.
 
 import { expect, it } from 'vitest';
 import type { Kernel, Process } from '../../src/index.js';

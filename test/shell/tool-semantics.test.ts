@@ -1,4 +1,4 @@
-// The behaviours of the emulated tools that SEMANTICS.md specifies or the
+// The behaviours of the emulated tools that docs/semantics.md specifies or the
 // lab VM showed: util-linux unshare after its child is SIGKILLed (8.9),
 // nsenter = setns + fork (8.6), unshare --pid without --fork (2.2, 2.5), init
 // protection from inside (4.x), and which /proc a mount namespace shows.

@@ -1,11 +1,11 @@
-// The invariants of ARCHITECTURE.md, checked over a snapshot taken at
+// The invariants of docs/architecture.md, checked over a snapshot taken at
 // quiescence. Each violation names the invariant and the processes involved.
 
 import type { NsId, ProcKey } from './ids.js';
 import type { KernelSnapshot, NsSnapshot, ProcSnapshot } from './snapshot.js';
 
 export interface InvariantViolation {
-  /** 1-7, as numbered in ARCHITECTURE.md "Invariants". */
+  /** 1-7, as numbered in docs/architecture.md "Invariants". */
   readonly invariant: number;
   readonly message: string;
   /** The processes involved, described: key, NSpid from the root, name, state. */

@@ -136,7 +136,7 @@ export class Kernel implements TransportSink {
     return { namespaces, pendingCalls: this.#pending.size, strayReplies: [...this.#stray], faults, time: this.#transport.now() };
   }
 
-  /** Checks every invariant of ARCHITECTURE.md over a snapshot taken at quiescence. */
+  /** Checks every invariant of docs/architecture.md over a snapshot taken at quiescence. */
   async checkInvariants(): Promise<InvariantViolation[]> {
     return checkInvariants(await this.snapshot());
   }
