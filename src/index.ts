@@ -12,7 +12,7 @@ export function createKernel(options?: KernelOptions): Kernel {
 }
 
 export { Kernel, Process, ProcFs, NsHandle } from '@pidsim/scheduler';
-export type { ForkOptions, KernelOptions, ProgramLike, SignalLike } from '@pidsim/scheduler';
+export type { ForkOptions, KernelOptions, KillReport, ProgramLike, SignalLike } from '@pidsim/scheduler';
 export {
   KernelError,
   ERRNO,
@@ -24,6 +24,7 @@ export {
   renderStatus,
   signalName,
   parseSignal,
+  commOf,
   WIFEXITED,
   WEXITSTATUS,
   WIFSIGNALED,
@@ -44,6 +45,8 @@ export {
 export type {
   ChildChange,
   ErrnoCode,
+  HandlerStep,
+  IdExtent,
   InvariantViolation,
   KernelEvent,
   KernelVariant,

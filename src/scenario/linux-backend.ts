@@ -43,7 +43,8 @@ export function linuxBackend(): BackendFactory {
 interface RealProc extends HostProcess {
   readonly name: string;
   readonly id: ProcIdentity;
-  readonly channel: LineChannel;
+  /** Replaced when the helper execve()s itself and says hello again. */
+  channel: LineChannel;
   readonly readSyscall: number;
   pending: { readonly seq: number; readonly syscall: Syscall } | null;
 }
@@ -133,13 +134,23 @@ export class LinuxBackend implements ScenarioBackend {
     return this.#procs.get(proc)?.pending != null;
   }
 
+  async reaped(proc: string): Promise<boolean> {
+    const p = this.#procs.get(proc);
+    return p !== undefined && lifeOf(p) === 'gone';
+  }
+
   async call(proc: string, syscall: Syscall): Promise<Observation> {
     const p = this.#proc(proc);
     if (isDead(p)) return 'dead';
     const seq = ++this.#seq;
     p.pending = { seq, syscall };
     if (syscall.op === 'fork') this.#forks.set(syscall.child, proc);
+    // A handler may fork later: its child says hello as the name it was given.
+    if (syscall.op === 'sigaction') for (const d of syscall.steps) if (d.do === 'fork') this.#forks.set(d.child, proc);
+    const before = p.channel;
     p.channel.send(`${seq} ${encodeCommand(syscall)}`);
+    // execve(): the new image answers on a new connection, once it has said hello.
+    if (syscall.op === 'exec') await this.#until(() => p.channel !== before || isDead(p), `${proc} to say hello after execve`);
     return this.#conclude(p);
   }
 
@@ -232,6 +243,15 @@ export class LinuxBackend implements ScenarioBackend {
   }
 
   #onHello(h: Hello, channel: LineChannel): void {
+    const known = this.#procs.get(h.name);
+    if (known && known.hostPid === h.hostPid) {
+      // The same process after execve(): a new image, a new connection.
+      known.channel = channel;
+      const w = this.#wake;
+      this.#wake = [];
+      for (const f of w) f();
+      return;
+    }
     try {
       const stat = readStat(h.hostPid);
       if (!stat) throw new Error(`linux backend: ${h.name} (pid ${h.hostPid}) vanished before it could be identified`);
@@ -273,10 +293,15 @@ export class LinuxBackend implements ScenarioBackend {
   }
 
   async #waitForProc(name: string): Promise<void> {
+    await this.#until(() => this.#procs.has(name), `${JSON.stringify(name)} to report for duty`);
+  }
+
+  /** Waits for a hello (or anything else `done` watches), up to STARTUP_MS. */
+  async #until(done: () => boolean, what: string): Promise<void> {
     const deadline = Date.now() + STARTUP_MS;
-    while (!this.#procs.has(name)) {
+    while (!done()) {
       if (this.#fault) throw this.#fault;
-      if (Date.now() > deadline) throw new Error(`linux backend: ${JSON.stringify(name)} did not report for duty within ${STARTUP_MS / 1000} s`);
+      if (Date.now() > deadline) throw new Error(`linux backend: waited ${STARTUP_MS / 1000} s for ${what}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, 100);
         this.#wake.push(() => {

@@ -2,9 +2,11 @@
 // becomes a command line, and how the helper's answer becomes an observation
 // (built with the same functions as the pidsim backend's).
 
-import type { Syscall } from './scenario-backend.js';
+import type { HandlerStep, Syscall } from './scenario-backend.js';
 import {
   caughtObservation,
+  deliveryList,
+  killReportObservation,
   signalList,
   statusObservation,
   waitObservation,
@@ -18,9 +20,9 @@ const SIGACTION_LETTERS = { restart: 'r', nocldstop: 's', nocldwait: 'w', reseth
 export function encodeCommand(s: Syscall): string {
   switch (s.op) {
     case 'fork':
-      return `fork ${s.child} ${(s.newPid ? 'n' : '') + (s.parent ? 'p' : '') || '-'} ${s.setTid ? s.setTid.join(',') : '-'}`;
+      return `fork ${s.child} ${(s.newPid ? 'n' : '') + (s.newUser ? 'u' : '') + (s.parent ? 'p' : '') || '-'} ${s.setTid ? s.setTid.join(',') : '-'}`;
     case 'unshare':
-      return 'unshare';
+      return `unshare ${(s.pid ? 'p' : '') + (s.user ? 'u' : '')}`;
     case 'open_ns':
       return `openns ${s.handle} ${s.pid} ${s.which}`;
     case 'setns':
@@ -28,9 +30,9 @@ export function encodeCommand(s: Syscall): string {
     case 'setns_at':
       return `setnsat ${s.pid} ${s.which}`;
     case 'kill':
-      return `kill ${s.pid} ${s.sig}`;
+      return `${s.report ? 'killr' : 'kill'} ${s.pid} ${s.sig}`;
     case 'sigaction':
-      return `sigaction ${s.sig} ${s.action} ${s.flags.map((f) => SIGACTION_LETTERS[f]).join('') || '-'}`;
+      return `sigaction ${s.sig} ${s.action} ${s.flags.map((f) => SIGACTION_LETTERS[f]).join('') || '-'} ${encodeSteps(s.steps)}`;
     case 'sigprocmask':
       return `sigprocmask ${s.how} ${s.sigs.join(',') || '-'}`;
     case 'sigpending':
@@ -65,7 +67,44 @@ export function encodeCommand(s: Syscall): string {
       return s.value === null ? `sysctl ${s.name}` : `sysctl ${s.name} ${s.value}`;
     case 'drop_privileges':
       return 'drop-privileges';
+    case 'exec':
+      return 'exec';
+    case 'delivered':
+      return 'delivered';
+    case 'setid':
+      return `set${s.kind} ${s.id}`;
+    case 'setresid':
+      return `setres${s.kind} ${s.ids.join(' ')}`;
+    case 'getresid':
+      return `getres${s.kind}`;
+    case 'id_map':
+      return `idmap ${s.kind} ${s.pid} ${s.map.join(' ')}`;
+    case 'ns_id':
+      return `nsino ${s.pid} ${s.which}`;
+    case 'ns_parent':
+      return `nsparent ${s.pid} ${s.which}`;
+    case 'ns_pid':
+      return `nspid ${s.dir} ${s.pid} ${s.which} ${s.nr}`;
   }
+}
+
+/** A handler's steps for the helper: "x3;k5:12;mb10,12;fNAME", or "-" for none. */
+function encodeSteps(steps: readonly HandlerStep[]): string {
+  if (steps.length === 0) return '-';
+  return steps
+    .map((d) => {
+      switch (d.do) {
+        case 'exit':
+          return `x${d.code}`;
+        case 'kill':
+          return `k${d.pid}:${d.sig}`;
+        case 'sigprocmask':
+          return `m${d.how[0]}${d.sigs.join(',')}`;
+        case 'fork':
+          return `f${d.child}`;
+      }
+    })
+    .join(';');
 }
 
 const numbers = (text: string): number[] => text.split(/\s+/).filter((t) => t !== '').map(Number);
@@ -93,11 +132,31 @@ export function decodeReply(s: Syscall, line: string): Observation {
     case 'exit':
     case 'reboot':
     case 'drop_privileges':
+    case 'exec':
+    case 'id_map':
       return 'ok';
+    case 'setid':
+    case 'setresid':
+    case 'ns_id':
+    case 'ns_parent':
+    case 'ns_pid':
+      return Number(body);
+    case 'getresid':
+      return numbers(body);
+    case 'delivered':
+      return deliveryList(numbers(body));
     case 'sysctl':
       return s.value === null ? Number(body) : 'ok';
+    case 'kill': {
+      if (!s.report) return Number(body);
+      const handled: Record<number, number> = {};
+      for (const pair of body.split(' ').slice(1)) {
+        const [sig, n] = pair.split(':').map(Number);
+        handled[sig!] = n!;
+      }
+      return killReportObservation(handled);
+    }
     case 'fork':
-    case 'kill':
     case 'setpgid':
     case 'setsid':
     case 'getpgid':
@@ -120,9 +179,17 @@ export function decodeReply(s: Syscall, line: string): Observation {
       return waitObservation(Number(pid), make(Number(n)));
     }
     case 'status': {
-      const [state, ppid, nspid, nspgid, nssid] = body.split('|');
+      const [state, ppid, nspid, nspgid, nssid, uid, gid] = body.split('|');
       return statusObservation(
-        { state: state ?? '?', ppid: Number(ppid), nspid: numbers(nspid ?? ''), nspgid: numbers(nspgid ?? ''), nssid: numbers(nssid ?? '') },
+        {
+          state: state ?? '?',
+          ppid: Number(ppid),
+          nspid: numbers(nspid ?? ''),
+          nspgid: numbers(nspgid ?? ''),
+          nssid: numbers(nssid ?? ''),
+          uid: numbers(uid ?? ''),
+          gid: numbers(gid ?? ''),
+        },
         s.fields,
       );
     }

@@ -14,6 +14,9 @@ export const HELPER_SOURCE = String.raw`/*
  *   helper probe VIEWDIR                 can this machine run scenarios? prints "ok LEVEL" or "error WHY"
  *   helper launch SOCK VIEWDIR ROOTNAME  creates a fresh PID namespace whose init obeys commands;
  *                                        SIGKILLs it (and so everything below it) when stdin closes
+ *   helper resume SOCK VIEWDIR NAME SEQ LAUNCHERNS VIEWNS
+ *                                        what a helper execve()s itself into (the "exec" command):
+ *                                        it says hello again as NAME and answers command SEQ
  *
  * Only libc and Linux headers. Cleanup: the launcher and the namespace init
  * die with their parent (PR_SET_PDEATHSIG); every scenario process lives in
@@ -26,6 +29,7 @@ export const HELPER_SOURCE = String.raw`/*
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/reboot.h>
+#include <setjmp.h>
 #include <linux/sched.h>
 #include <poll.h>
 #include <sched.h>
@@ -49,6 +53,13 @@ export const HELPER_SOURCE = String.raw`/*
 #ifndef NS_GET_PARENT
 #define NS_GET_PARENT _IO(0xb7, 0x2)
 #endif
+#ifndef NS_GET_PID_FROM_PIDNS
+#define NS_GET_PID_FROM_PIDNS _IOR(0xb7, 0x6, int)
+#define NS_GET_PID_IN_PIDNS _IOR(0xb7, 0x8, int)
+#endif
+#ifndef CLONE_NEWUSER
+#define CLONE_NEWUSER 0x10000000
+#endif
 #ifndef CLONE_NEWPID
 #define CLONE_NEWPID 0x20000000
 #endif
@@ -68,9 +79,21 @@ static unsigned long launcher_ns;
 /* Which PID namespace the procfs mounted on view_dir belongs to (0: none mounted by us). */
 static unsigned long view_ns;
 
-/* Handler bookkeeping, per signal: deliveries and the last siginfo. */
+/* Handler bookkeeping, per signal: deliveries and the last siginfo; and every handler run, in order. */
 static volatile unsigned long caught_count[65];
 static volatile int caught_pid[65], caught_code[65], caught_status[65];
+#define MAX_LOG 512
+static volatile int delivered_log[MAX_LOG];
+static volatile int ndelivered;
+
+/* What each signal's handler does besides counting ("do" steps), in order. */
+#define MAX_STEPS 8
+struct hstep { char kind; long a, b; int how; sigset_t set; char name[64]; };
+static struct hstep hsteps[65][MAX_STEPS];
+static int nhsteps[65];
+/* Where a child forked by a handler goes on: a fresh command loop, not the interrupted one. */
+static sigjmp_buf serve_env;
+static int serve_ready;
 
 #define MAX_HANDLES 64
 static struct { char name[64]; int fd; } handles[MAX_HANDLES];
@@ -120,6 +143,10 @@ static void reply(const char *seq, const char *fmt, ...) {
 
 static void reply_err(const char *seq, int e) { reply(seq, "err %s", errname(e)); }
 
+static void child_starts(const char *name);
+
+/* The handler: count, log, then the scenario's steps (each an async-signal-safe call). The
+ * kernel blocks sig while it runs and restores the mask on return, sigprocmask steps included. */
 static void on_signal(int sig, siginfo_t *si, void *uc) {
   (void)uc;
   if (sig < 1 || sig > 64) return;
@@ -127,6 +154,22 @@ static void on_signal(int sig, siginfo_t *si, void *uc) {
   caught_pid[sig] = si->si_pid;
   caught_code[sig] = si->si_code;
   caught_status[sig] = si->si_status;
+  if (ndelivered < MAX_LOG) delivered_log[ndelivered++] = sig;
+  for (int i = 0; i < nhsteps[sig]; i++) {
+    struct hstep *h = &hsteps[sig][i];
+    if (h->kind == 'x') _exit((int)h->a);
+    if (h->kind == 'k') kill((pid_t)h->a, (int)h->b);
+    if (h->kind == 'm') syscall(SYS_rt_sigprocmask, h->how, &h->set, NULL, 8);
+    if (h->kind == 'f') {
+      long r = syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, NULL);
+      if (r == 0) {
+        /* The child keeps the mask it was forked with and starts over as a fresh helper. */
+        child_starts(h->name);
+        if (serve_ready) siglongjmp(serve_env, 1);
+        _exit(123);
+      }
+    }
+  }
 }
 
 static unsigned long ns_inode(const char *path) {
@@ -244,13 +287,15 @@ static void do_status(const char *seq, const char *pid) {
   close(fd);
   if (n < 0) return reply_err(seq, e);
   text[n] = 0;
-  char state[64], ppid[32], nspid[256], nspgid[256], nssid[256];
+  char state[64], ppid[32], nspid[256], nspgid[256], nssid[256], uid[128], gid[128];
   status_field(text, "State", state, sizeof state);
   status_field(text, "PPid", ppid, sizeof ppid);
   status_field(text, "NSpid", nspid, sizeof nspid);
   status_field(text, "NSpgid", nspgid, sizeof nspgid);
   status_field(text, "NSsid", nssid, sizeof nssid);
-  reply(seq, "ok %c|%s|%s|%s|%s", state[0] ? state[0] : '?', ppid, nspid, nspgid, nssid);
+  status_field(text, "Uid", uid, sizeof uid);
+  status_field(text, "Gid", gid, sizeof gid);
+  reply(seq, "ok %c|%s|%s|%s|%s|%s|%s", state[0] ? state[0] : '?', ppid, nspid, nspgid, nssid, uid, gid);
 }
 
 static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
@@ -279,6 +324,7 @@ static void child_starts(const char *name) {
   /* A fresh process: its own bookkeeping, its own connection. */
   if (sock >= 0) close(sock);
   for (int s = 0; s <= 64; s++) caught_count[s] = 0, caught_pid[s] = caught_code[s] = caught_status[s] = 0;
+  ndelivered = 0;
   strncpy(my_name, name, sizeof my_name - 1);
   conn_gen++;
   hello();
@@ -288,6 +334,11 @@ static void do_fork(const char *seq, const char *name, const char *flags, const 
   unsigned long f = 0;
   if (strchr(flags, 'n')) f |= CLONE_NEWPID;
   if (strchr(flags, 'p')) f |= CLONE_PARENT;
+  if (strchr(flags, 'u')) {
+    f |= CLONE_NEWUSER;
+    /* Mount the /proc view while still privileged here: the child of a new user namespace may not. */
+    ensure_view();
+  }
   long r;
   if (strcmp(settid, "-") != 0) {
     pid_t tids[40];
@@ -342,7 +393,7 @@ static void do_wait(const char *seq, long pid, const char *flags) {
 
 static void do_sysctl(const char *seq, const char *name, const char *value) {
   char path[256];
-  snprintf(path, sizeof path, "/proc/sys/kernel/%s", name);
+  snprintf(path, sizeof path, "/proc/sys/%s/%s", strcmp(name, "max_pid_namespaces") == 0 ? "user" : "kernel", name);
   if (value) {
     int fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0) return reply_err(seq, errno);
@@ -379,9 +430,48 @@ static void do_reboot(const char *seq, const char *cmd) {
   reply(seq, "ok");
 }
 
-static void do_sigaction(const char *seq, int sig, const char *handler, const char *flags) {
+/* "x3;k5:12;mb10,12;fNAME": _exit(3); kill(5, 12); sigprocmask(block, {10,12}); fork as NAME. */
+static int parse_steps(int sig, const char *text) {
+  if (strcmp(text, "-") == 0) return 0;
+  char buf[1024];
+  strncpy(buf, text, sizeof buf - 1);
+  buf[sizeof buf - 1] = 0;
+  int n = 0;
+  for (char *tok = strtok(buf, ";"); tok; tok = strtok(NULL, ";")) {
+    if (n >= MAX_STEPS) return -1;
+    struct hstep *h = &hsteps[sig][n++];
+    memset(h, 0, sizeof *h);
+    h->kind = tok[0];
+    if (h->kind == 'x') h->a = atol(tok + 1);
+    else if (h->kind == 'k') {
+      char *colon = strchr(tok, ':');
+      if (!colon) return -1;
+      h->a = atol(tok + 1);
+      h->b = atol(colon + 1);
+    } else if (h->kind == 'm') {
+      h->how = tok[1] == 'b' ? SIG_BLOCK : tok[1] == 'u' ? SIG_UNBLOCK : SIG_SETMASK;
+      sigemptyset(&h->set);
+      for (char *p = tok + 2; *p; ) {
+        int s = atoi(p);
+        if (s >= 1 && s <= 64) sigaddset(&h->set, s);
+        char *comma = strchr(p, ',');
+        if (!comma) break;
+        p = comma + 1;
+      }
+    } else if (h->kind == 'f') strncpy(h->name, tok + 1, sizeof h->name - 1);
+    else return -1;
+  }
+  return n;
+}
+
+static void do_sigaction(const char *seq, int sig, const char *handler, const char *flags, const char *steps) {
   struct sigaction sa, old;
   memset(&sa, 0, sizeof sa);
+  if (sig >= 1 && sig <= 64) {
+    int n = parse_steps(sig, steps);
+    if (n < 0) return reply(seq, "bad steps %s", steps);
+    nhsteps[sig] = n;
+  }
   sigemptyset(&sa.sa_mask);
   if (strcmp(handler, "catch") == 0) {
     sa.sa_sigaction = on_signal;
@@ -418,7 +508,11 @@ static void obey(char *line) {
   const char *seq = argv[0], *op = argv[1];
 #define ARG(i) (argc > (i) ? argv[i] : "")
   if (strcmp(op, "fork") == 0) return do_fork(seq, ARG(2), ARG(3), ARG(4));
-  if (strcmp(op, "unshare") == 0) return unshare(CLONE_NEWPID) < 0 ? reply_err(seq, errno) : reply(seq, "ok");
+  if (strcmp(op, "unshare") == 0) {
+    int f = (strchr(ARG(2), 'p') ? CLONE_NEWPID : 0) | (strchr(ARG(2), 'u') ? CLONE_NEWUSER : 0);
+    if (f & CLONE_NEWUSER) ensure_view();
+    return unshare(f) < 0 ? reply_err(seq, errno) : reply(seq, "ok");
+  }
   if (strcmp(op, "openns") == 0) {
     if (nhandles >= MAX_HANDLES) return reply_err(seq, EMFILE);
     int fd = open_ns(ARG(3), ARG(4));
@@ -443,7 +537,24 @@ static void obey(char *line) {
     return r < 0 ? reply_err(seq, e) : reply(seq, "ok");
   }
   if (strcmp(op, "kill") == 0) return kill((pid_t)atol(ARG(2)), atoi(ARG(3))) < 0 ? reply_err(seq, errno) : reply(seq, "ok 0");
-  if (strcmp(op, "sigaction") == 0) return do_sigaction(seq, atoi(ARG(2)), ARG(3), ARG(4));
+  if (strcmp(op, "killr") == 0) {
+    /* kill, then what the handlers had done by the time it returned. */
+    if (kill((pid_t)atol(ARG(2)), atoi(ARG(3))) < 0) return reply_err(seq, errno);
+    char out[1024];
+    size_t n = 0;
+    out[0] = 0;
+    for (int s = 1; s <= 64 && n < sizeof out - 32; s++)
+      if (caught_count[s]) n += (size_t)snprintf(out + n, sizeof out - n, " %d:%lu", s, caught_count[s]);
+    return reply(seq, "ok 0%s", out);
+  }
+  if (strcmp(op, "delivered") == 0) {
+    char out[4096];
+    size_t n = 0;
+    out[0] = 0;
+    for (int i = 0; i < ndelivered && n < sizeof out - 8; i++) n += (size_t)snprintf(out + n, sizeof out - n, " %d", delivered_log[i]);
+    return reply(seq, "ok%s", out);
+  }
+  if (strcmp(op, "sigaction") == 0) return do_sigaction(seq, atoi(ARG(2)), ARG(3), ARG(4), argc > 5 ? argv[5] : "-");
   if (strcmp(op, "sigprocmask") == 0) return do_sigprocmask(seq, ARG(2), ARG(3));
   if (strcmp(op, "sigpending") == 0) {
     sigset_t set;
@@ -481,6 +592,67 @@ static void obey(char *line) {
   }
   if (strcmp(op, "sysctl") == 0) return do_sysctl(seq, ARG(2), argc > 3 ? argv[3] : NULL);
   if (strcmp(op, "reboot") == 0) return do_reboot(seq, ARG(2));
+  /* The /proc view is mounted while the process may still do it (unshare(CLONE_NEWNS) needs CAP_SYS_ADMIN). */
+  if (strncmp(op, "set", 3) == 0 && (strstr(op, "uid") != NULL || strstr(op, "gid") != NULL)) ensure_view();
+  if (strcmp(op, "setuid") == 0) return setuid((uid_t)strtoul(ARG(2), NULL, 10)) < 0 ? reply_err(seq, errno) : reply(seq, "ok 0");
+  if (strcmp(op, "setgid") == 0) return setgid((gid_t)strtoul(ARG(2), NULL, 10)) < 0 ? reply_err(seq, errno) : reply(seq, "ok 0");
+  if (strcmp(op, "setresuid") == 0)
+    return setresuid((uid_t)atol(ARG(2)), (uid_t)atol(ARG(3)), (uid_t)atol(ARG(4))) < 0 ? reply_err(seq, errno) : reply(seq, "ok 0");
+  if (strcmp(op, "setresgid") == 0)
+    return setresgid((gid_t)atol(ARG(2)), (gid_t)atol(ARG(3)), (gid_t)atol(ARG(4))) < 0 ? reply_err(seq, errno) : reply(seq, "ok 0");
+  if (strcmp(op, "getresuid") == 0) {
+    uid_t r, e, s;
+    if (getresuid(&r, &e, &s) < 0) return reply_err(seq, errno);
+    return reply(seq, "ok %u %u %u", r, e, s);
+  }
+  if (strcmp(op, "getresgid") == 0) {
+    gid_t r, e, s;
+    if (getresgid(&r, &e, &s) < 0) return reply_err(seq, errno);
+    return reply(seq, "ok %u %u %u", r, e, s);
+  }
+  if (strcmp(op, "idmap") == 0) {
+    /* idmap uid|gid PID FIRST LOWER COUNT: writes /proc/PID/{uid,gid}_map through this process's /proc. */
+    if (ensure_view() < 0) return reply_err(seq, errno);
+    char path[512], line[128];
+    snprintf(path, sizeof path, "%s/%s/%s_map", view_dir, ARG(3), ARG(2));
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return reply_err(seq, errno);
+    int n = snprintf(line, sizeof line, "%s %s %s\n", ARG(4), ARG(5), ARG(6));
+    ssize_t w = write(fd, line, (size_t)n);
+    int e = errno;
+    close(fd);
+    return w < 0 ? reply_err(seq, e) : reply(seq, "ok");
+  }
+  if (strcmp(op, "nsino") == 0 || strcmp(op, "nsparent") == 0 || strcmp(op, "nspid") == 0) {
+    /* nsino PID WHICH | nsparent PID WHICH | nspid from|in PID WHICH NR */
+    int shift = strcmp(op, "nspid") == 0;
+    int fd = open_ns(ARG(2 + shift), ARG(3 + shift));
+    if (fd < 0) return reply_err(seq, errno);
+    long r;
+    int e = 0;
+    struct stat st;
+    if (op[2] == 'i') {
+      r = fstat(fd, &st) < 0 ? -1 : (long)st.st_ino;
+    } else if (op[2] == 'p' && op[3] == 'a') {
+      int parent = ioctl(fd, NS_GET_PARENT);
+      r = parent < 0 || fstat(parent, &st) < 0 ? -1 : (long)st.st_ino;
+      if (parent >= 0) close(parent);
+    } else {
+      r = ioctl(fd, strcmp(ARG(2), "from") == 0 ? NS_GET_PID_FROM_PIDNS : NS_GET_PID_IN_PIDNS, atoi(ARG(5)));
+    }
+    if (r < 0) e = errno;
+    close(fd);
+    return r < 0 ? reply_err(seq, e) : reply(seq, "ok %ld", r);
+  }
+  if (strcmp(op, "exec") == 0) {
+    /* execve(2) of this very program: a new image, which says hello again and answers this command. */
+    char lns[32], vns[32];
+    snprintf(lns, sizeof lns, "%lu", launcher_ns);
+    snprintf(vns, sizeof vns, "%lu", view_ns);
+    char *args[] = { "pidsim-helper", "resume", (char *)sock_path, (char *)view_dir, my_name, (char *)seq, lns, vns, NULL };
+    execv("/proc/self/exe", args);
+    return reply_err(seq, errno);
+  }
   if (strcmp(op, "drop-privileges") == 0) {
     if (ensure_view() < 0) return reply_err(seq, errno);
     if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 || setresuid(65534, 65534, 65534) < 0) return reply_err(seq, errno);
@@ -493,7 +665,11 @@ static void obey(char *line) {
 /* Reads commands until the runner hangs up. A caught signal interrupting read() is not an error. */
 static void serve(void) {
   static char buf[16384];
-  size_t have = 0;
+  static size_t have;
+  /* A child forked by a handler lands here, with nothing of its parent's input. */
+  if (sigsetjmp(serve_env, 0)) have = 0;
+  serve_ready = 1;
+  have = 0;
   for (;;) {
     char *nl;
     while ((nl = memchr(buf, '\n', have)) != NULL) {
@@ -637,6 +813,18 @@ int main(int argc, char **argv) {
     sock_path = argv[2];
     view_dir = argv[3];
     return launch(argv[4]);
+  }
+  if (argc == 8 && strcmp(argv[1], "resume") == 0) {
+    /* After execve: handlers are back to default (ignored stay ignored), mask and pending kept. */
+    sock_path = argv[2];
+    view_dir = argv[3];
+    strncpy(my_name, argv[4], sizeof my_name - 1);
+    launcher_ns = strtoul(argv[6], NULL, 10);
+    view_ns = strtoul(argv[7], NULL, 10);
+    hello();
+    reply(argv[5], "ok");
+    serve();
+    return 0;
   }
   say("usage: %s probe VIEWDIR | launch SOCK VIEWDIR ROOTNAME", argv[0]);
   return 64;

@@ -35,13 +35,15 @@ export function describeEvent(e: ChildEvent): string {
   }
 }
 
-/** /proc/PID/status as the reader's procfs shows it; State as its letter (S, T, Z). */
+/** /proc/PID/status as the reader's procfs shows it; State as its letter (S, T, Z); Uid/Gid: real, effective, saved, filesystem. */
 export interface ProcStatus {
   readonly state: string;
   readonly ppid: number;
   readonly nspid: readonly number[];
   readonly nspgid: readonly number[];
   readonly nssid: readonly number[];
+  readonly uid: readonly number[];
+  readonly gid: readonly number[];
 }
 
 export function statusObservation(s: ProcStatus, fields: readonly StatusField[]): Observation {
@@ -83,6 +85,18 @@ export function signalList(sigs: Iterable<number>): Observation {
   return [...new Set(sigs)].sort((a, b) => a - b).map((s) => signalName(s));
 }
 
+/** Signals in the order they came (handler runs): ["SIGUSR2", "SIGUSR1"]. */
+export function deliveryList(sigs: Iterable<number>): Observation {
+  return [...sigs].map((s) => signalName(s));
+}
+
+/** kill with `report`: `{ result: 0, caught: { SIGUSR1: 1 } }`, the handlers that had run when kill returned. */
+export function killReportObservation(handled: Readonly<Record<number, number>>): Observation {
+  const caught: { [k: string]: Observation } = {};
+  for (const sig of Object.keys(handled).map(Number).sort((a, b) => a - b)) if (handled[sig]! > 0) caught[signalName(sig)] = handled[sig]!;
+  return { result: 0, caught };
+}
+
 /** An errno name such as "ESRCH". */
 export function isErrnoName(o: Observation): o is string {
   return typeof o === 'string' && /^E[A-Z0-9]+$/.test(o);
@@ -116,6 +130,26 @@ function canonical(o: Observation): Observation {
     return out;
   }
   return o;
+}
+
+/**
+ * Why `observed` does not satisfy `expected`, for messages: the two
+ * renderings, and their types where the renderings alone look the same
+ * (`expected 1 (a string), observed 1 (a number)`).
+ */
+export function explainMismatch(expected: readonly Observation[], observed: Observation): string {
+  const want = expected.length === 1 ? renderObservation(expected[0]!) : `one of ${expected.map(renderObservation).join(' | ')}`;
+  const seen = renderObservation(observed);
+  const same = expected.find((e) => renderObservation(e) === seen);
+  if (same === undefined) return `expected ${want}, observed ${seen}`;
+  return `expected ${want} (${kindOf(same)}), observed ${seen} (${kindOf(observed)})`;
+}
+
+function kindOf(o: Observation): string {
+  if (o === null) return 'null';
+  if (Array.isArray(o)) return 'a list';
+  if (typeof o === 'object') return 'a mapping';
+  return typeof o === 'number' ? 'a number' : typeof o === 'boolean' ? 'a boolean' : 'a string';
 }
 
 /** Compact text for tables: `{pid: 2, status: exited 3}`, `[1 2 3]`, `ESRCH`. */

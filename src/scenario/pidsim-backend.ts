@@ -13,11 +13,14 @@ import {
   createKernel,
   describeVariant,
   KernelError,
+  Process,
   UPSTREAM_VARIANT,
+  commOf,
+  type HandlerStep,
   type KernelVariant,
+  type NsRef,
   type Kernel,
   type NsHandle,
-  type Process,
   type SigAction,
 } from '../index.js';
 import {
@@ -29,6 +32,8 @@ import {
 } from './scenario-backend.js';
 import {
   caughtObservation,
+  deliveryList,
+  killReportObservation,
   signalList,
   statusObservation,
   waitObservation,
@@ -96,6 +101,7 @@ interface Pending {
 }
 
 interface Entry {
+  readonly name: string;
   readonly proc: Process;
   readonly id: ProcIdentity;
   /** Namespace handles this process holds (opened, or inherited at fork). */
@@ -109,6 +115,8 @@ export class PidsimBackend implements ScenarioBackend {
   readonly #kernel: Kernel;
   /** Scenario processes by name. */
   readonly #procs = new Map<string, Entry>();
+  /** Children a handler forks, by name, with the process whose handler forks them. */
+  readonly #handlerForks = new Map<string, Entry>();
   #closed = false;
 
   private constructor(name: string, kernel: Kernel, rootLevel: number) {
@@ -148,6 +156,19 @@ export class PidsimBackend implements ScenarioBackend {
     return this.#procs.get(proc)?.pending != null;
   }
 
+  async reaped(proc: string): Promise<boolean> {
+    const e = this.#procs.get(proc);
+    if (!e) return false;
+    try {
+      // info() answers for a zombie too; it fails only once the record is gone: reaped (release_task()).
+      await e.proc.info();
+      return false;
+    } catch (err) {
+      if (err instanceof KernelError && err.code === 'ESRCH') return true;
+      throw err;
+    }
+  }
+
   async call(proc: string, syscall: Syscall): Promise<Observation> {
     const e = this.#entry(proc);
     if ((await this.#life(e)) === 'dead') return 'dead';
@@ -173,6 +194,23 @@ export class PidsimBackend implements ScenarioBackend {
   async sleep(ms: number): Promise<void> {
     await this.#kernel.advance(ms);
     await this.#settle(null);
+    await this.#adoptHandlerForks();
+  }
+
+  /** Children forked by handlers since the last look: found by name among their parent's children. */
+  async #adoptHandlerForks(): Promise<void> {
+    if (this.#handlerForks.size === 0) return;
+    const snap = await this.#kernel.snapshot();
+    for (const [name, parent] of this.#handlerForks) {
+      for (const actor of snap.namespaces) {
+        const child = actor.procs.find((c) => c.parent === parent.proc.key && c.name === commOf(name));
+        if (!child) continue;
+        const ns: NsRef = { id: actor.ns.id, level: actor.ns.level, chain: actor.ns.chain, inode: actor.ns.inode, userNs: parent.proc.ns.userNs };
+        this.#register(name, new Process(this.#kernel, child.key, ns, child.nums), new Map(parent.handles));
+        this.#handlerForks.delete(name);
+        break;
+      }
+    }
   }
 
   async close(): Promise<void> {
@@ -192,7 +230,7 @@ export class PidsimBackend implements ScenarioBackend {
       nspid: proc.nspid.slice(this.rootLevel),
       chain: proc.ns.chain.slice(this.rootLevel).map((ns) => `ns${ns}`),
     };
-    this.#procs.set(name, { proc, id, handles, pending: null });
+    this.#procs.set(name, { name, proc, id, handles, pending: null });
   }
 
   /**
@@ -233,6 +271,7 @@ export class PidsimBackend implements ScenarioBackend {
     const p = e.pending;
     if (!p) throw new Error('pidsim backend: nothing to join');
     await this.#settle(p);
+    await this.#adoptHandlerForks();
     const life = await this.#life(e);
     if (life === 'dead') {
       e.pending = null;
@@ -250,6 +289,7 @@ export class PidsimBackend implements ScenarioBackend {
       case 'fork': {
         const child = await p.fork({
           ...(s.newPid ? { newPid: true } : {}),
+          ...(s.newUser ? { newUser: true } : {}),
           ...(s.parent ? { parent: true } : {}),
           ...(s.setTid ? { setTid: s.setTid } : {}),
           program: 'idle',
@@ -259,7 +299,7 @@ export class PidsimBackend implements ScenarioBackend {
         return child.pidIn(p.ns);
       }
       case 'unshare':
-        await p.unshare({ newPid: true });
+        await p.unshare({ newPid: s.pid, newUser: s.user });
         return 'ok';
       case 'open_ns':
         e.handles.set(s.handle, await p.openNs(s.pid, s.which));
@@ -280,10 +320,14 @@ export class PidsimBackend implements ScenarioBackend {
         return 'ok';
       }
       case 'kill':
-        return p.kill(s.pid, s.sig);
+        if (!s.report) return p.kill(s.pid, s.sig);
+        return killReportObservation((await p.kill(s.pid, s.sig, { report: true })).handled);
       case 'sigaction': {
+        const steps: HandlerStep[] = s.steps.map((d) => (d.do === 'fork' ? { do: 'fork', name: d.child } : d.do === 'sigprocmask' ? { do: 'sigprocmask', how: d.how, set: d.sigs } : d));
+        for (const d of s.steps) if (d.do === 'fork') this.#handlerForks.set(d.child, e);
         const action: SigAction = {
           handler: s.action,
+          ...(steps.length > 0 ? { steps } : {}),
           ...(s.flags.includes('restart') ? { restart: true } : {}),
           ...(s.flags.includes('nocldstop') ? { noCldStop: true } : {}),
           ...(s.flags.includes('nocldwait') ? { noCldWait: true } : {}),
@@ -325,7 +369,8 @@ export class PidsimBackend implements ScenarioBackend {
         // A process reading its own status is running (R); others idle in a syscall (S).
         const self = st.key === p.key;
         const state = st.state === 'stopped' ? 'T' : st.state === 'zombie' ? 'Z' : self ? 'R' : 'S';
-        return statusObservation({ state, ppid: st.ppid, nspid: st.nspid, nspgid: st.nspgid, nssid: st.nssid }, s.fields);
+        const fs = (ids: readonly number[]): number[] => [...ids, ids[1]!];
+        return statusObservation({ state, ppid: st.ppid, nspid: st.nspid, nspgid: st.nspgid, nssid: st.nssid, uid: fs(st.uids), gid: fs(st.gids) }, s.fields);
       }
       case 'pids':
         return (await p.procfs().pids()).sort((a, b) => a - b);
@@ -342,6 +387,41 @@ export class PidsimBackend implements ScenarioBackend {
       case 'drop_privileges':
         await p.dropPrivileges();
         return 'ok';
+      case 'exec':
+        await p.exec('idle', { name: e.name });
+        // The helper's handles are opened close-on-exec.
+        for (const h of e.handles.values()) h.close();
+        e.handles.clear();
+        return 'ok';
+      case 'delivered':
+        return deliveryList((await p.info()).delivered);
+      case 'setid':
+        await (s.kind === 'uid' ? p.setuid(s.id) : p.setgid(s.id));
+        return 0;
+      case 'setresid':
+        await (s.kind === 'uid' ? p.setresuid(...s.ids) : p.setresgid(...s.ids));
+        return 0;
+      case 'getresid':
+        return [...(await (s.kind === 'uid' ? p.getresuid() : p.getresgid()))];
+      case 'id_map': {
+        const map = s.map.join(' ');
+        await (s.kind === 'uid' ? p.writeUidMap(s.pid, map) : p.writeGidMap(s.pid, map));
+        return 'ok';
+      }
+      case 'ns_id':
+      case 'ns_parent':
+      case 'ns_pid': {
+        const h = await p.openNs(s.pid, s.which);
+        try {
+          if (s.op === 'ns_id') return h.inode;
+          if (s.op === 'ns_pid') return await (s.dir === 'from' ? p.pidFromNs(h, s.nr) : p.pidInNs(h, s.nr));
+          const parent = await p.nsParent(h);
+          parent.close();
+          return parent.inode;
+        } finally {
+          h.close();
+        }
+      }
     }
   }
 }

@@ -16,13 +16,27 @@ export interface ProcIdentity {
 
 /** A syscall, with every PID already as the caller sees it. */
 export type Syscall =
-  | { readonly op: 'fork'; readonly child: string; readonly newPid: boolean; readonly parent: boolean; readonly setTid: readonly number[] | null }
-  | { readonly op: 'unshare' }
+  | {
+      readonly op: 'fork';
+      readonly child: string;
+      readonly newPid: boolean;
+      readonly newUser: boolean;
+      readonly parent: boolean;
+      readonly setTid: readonly number[] | null;
+    }
+  | { readonly op: 'unshare'; readonly pid: boolean; readonly user: boolean }
   | { readonly op: 'open_ns'; readonly handle: string; readonly pid: number | 'self'; readonly which: 'pid' | 'pid_for_children' }
   | { readonly op: 'setns'; readonly handle: string }
   | { readonly op: 'setns_at'; readonly pid: number | 'self'; readonly which: 'pid' | 'pid_for_children' }
-  | { readonly op: 'kill'; readonly pid: number; readonly sig: number }
-  | { readonly op: 'sigaction'; readonly sig: number; readonly action: 'default' | 'ignore' | 'catch'; readonly flags: readonly SigactionFlag[] }
+  | { readonly op: 'kill'; readonly pid: number; readonly sig: number; readonly report: boolean }
+  | {
+      readonly op: 'sigaction';
+      readonly sig: number;
+      readonly action: 'default' | 'ignore' | 'catch';
+      readonly flags: readonly SigactionFlag[];
+      /** What the handler does (PIDs as the caller sees them); a fork names its child. */
+      readonly steps: readonly HandlerStep[];
+    }
   | { readonly op: 'sigprocmask'; readonly how: 'block' | 'unblock' | 'setmask'; readonly sigs: readonly number[] }
   | { readonly op: 'sigpending' }
   | { readonly op: 'subreaper'; readonly on: boolean }
@@ -45,12 +59,28 @@ export type Syscall =
   | { readonly op: 'status'; readonly pid: number | 'self'; readonly fields: readonly StatusField[] }
   | { readonly op: 'pids' }
   | { readonly op: 'caught'; readonly sig: number }
-  | { readonly op: 'sysctl'; readonly name: 'ns_last_pid' | 'pid_max'; readonly value: number | null }
-  | { readonly op: 'drop_privileges' };
+  | { readonly op: 'sysctl'; readonly name: 'ns_last_pid' | 'pid_max' | 'max_pid_namespaces'; readonly value: number | null }
+  | { readonly op: 'drop_privileges' }
+  | { readonly op: 'exec' }
+  | { readonly op: 'delivered' }
+  | { readonly op: 'setid'; readonly kind: 'uid' | 'gid'; readonly id: number }
+  | { readonly op: 'setresid'; readonly kind: 'uid' | 'gid'; readonly ids: readonly [number, number, number] }
+  | { readonly op: 'getresid'; readonly kind: 'uid' | 'gid' }
+  | { readonly op: 'id_map'; readonly kind: 'uid' | 'gid'; readonly pid: number; readonly map: readonly [number, number, number] }
+  /** The inode of /proc/PID/ns/{which} (the runner names it). */
+  | { readonly op: 'ns_id'; readonly pid: number | 'self'; readonly which: 'pid' | 'pid_for_children' }
+  /** ioctl(NS_GET_PARENT) on it: the parent's inode, or an errno. */
+  | { readonly op: 'ns_parent'; readonly pid: number | 'self'; readonly which: 'pid' | 'pid_for_children' }
+  | { readonly op: 'ns_pid'; readonly dir: 'from' | 'in'; readonly pid: number | 'self'; readonly which: 'pid' | 'pid_for_children'; readonly nr: number };
 
 export type SigactionFlag = 'restart' | 'nocldstop' | 'nocldwait' | 'resethand';
+export type HandlerStep =
+  | { readonly do: 'exit'; readonly code: number }
+  | { readonly do: 'kill'; readonly pid: number; readonly sig: number }
+  | { readonly do: 'sigprocmask'; readonly how: 'block' | 'unblock' | 'setmask'; readonly sigs: readonly number[] }
+  | { readonly do: 'fork'; readonly child: string };
 export type RebootCmd = 'restart' | 'restart2' | 'halt' | 'power-off' | 'cad-on' | 'cad-off';
-export type StatusField = 'state' | 'ppid' | 'nspid' | 'nspgid' | 'nssid';
+export type StatusField = 'state' | 'ppid' | 'nspid' | 'nspgid' | 'nssid' | 'uid' | 'gid';
 
 /**
  * One backend, opened for one run of one scenario. After `call` or `join`
@@ -66,6 +96,8 @@ export interface ScenarioBackend {
   identity(proc: string): ProcIdentity | undefined;
   /** Whether `proc` has a call that has not returned yet (observed as 'blocked'). */
   hasPending(proc: string): boolean;
+  /** Whether `proc` was reaped: its PIDs are free, and may name another process now. */
+  reaped(proc: string): Promise<boolean>;
   /**
    * Makes `syscall` on behalf of `proc`. Resolves with the observation:
    * the value or errno name, 'dead' if the process has exited, or 'blocked'

@@ -58,10 +58,18 @@ export function parseScenario(text: string, source: string, format: 'json' | 'ya
   } catch (e) {
     const where = e instanceof YAMLParseError && e.linePos ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
     const first = ((e as Error).message.split('\n')[0] ?? '').trim();
+    // The parser's own recursion gave out: say what the file did, not what the stack did.
+    if (e instanceof RangeError || /Maximum call stack/.test(first)) {
+      throw new ScenarioError(source, [`nested more than ${MAX_NESTING} levels deep${where} (lists and mappings inside each other); a scenario needs a handful`]);
+    }
     throw new ScenarioError(source, [`not valid ${format.toUpperCase()}${where}: ${first}`]);
   }
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new ScenarioError(source, [`a scenario is a mapping with name, semantics and steps; received ${describe(input)}`]);
+  }
+  const depth = nestingDepth(input, MAX_NESTING);
+  if (depth > MAX_NESTING) {
+    throw new ScenarioError(source, [`nested more than ${MAX_NESTING} levels deep (lists and mappings inside each other); a scenario needs a handful`]);
   }
   const parsed = scenarioSchema.safeParse(input);
   if (!parsed.success) throw new ScenarioError(source, parsed.error.issues.slice(0, 8).map((i) => explainIssue(i, input)));
@@ -69,6 +77,23 @@ export function parseScenario(text: string, source: string, format: 'json' | 'ya
   const problems = checkReferences(scenario);
   if (problems.length > 0) throw new ScenarioError(source, problems);
   return scenario;
+}
+
+/** Deeper than any scenario needs, shallow enough that validation never exhausts the stack. */
+const MAX_NESTING = 64;
+
+/** How deep lists and mappings nest in `input`, counted without recursion, stopping past `limit`. */
+function nestingDepth(input: unknown, limit: number): number {
+  let deepest = 0;
+  const todo: [unknown, number][] = [[input, 1]];
+  while (todo.length > 0) {
+    const [v, d] = todo.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d > deepest) deepest = d;
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(v)) todo.push([child, d + 1]);
+  }
+  return deepest;
 }
 
 /** `steps[3].sig` from ['steps', 3, 'sig']. */
@@ -137,6 +162,11 @@ function checkReferences(s: Scenario): string[] {
       const v = (step as Record<string, unknown>)[key];
       if (!known(v)) problems.push(`${at}.${key}: no process named ${JSON.stringify(v)} exists before this step`);
     }
+    if (step.op === 'sigaction') {
+      (step.do ?? []).forEach((d, j) => {
+        if ('kill' in d && !known(d.kill)) problems.push(`${at}.do[${j}].kill: no process named ${JSON.stringify(d.kill)} exists before this step`);
+      });
+    }
     if ((step.op === 'kill' || step.op === 'wait') && step.group && typeof step.pid === 'number' && step.pid <= 0) {
       problems.push(`${at}.group: needs a process group id > 0 or a process name in \`pid\`; received pid ${step.pid}`);
     }
@@ -146,6 +176,15 @@ function checkReferences(s: Scenario): string[] {
       if (step.ns !== undefined && step.which !== undefined) problems.push(`${at}.which: only with \`target\`; a handle already says which namespace it is`);
     }
     if (step.op === 'open_ns') handles.add(step.as);
+    // A handler's fork names a process that exists once the signal is delivered.
+    if (step.op === 'sigaction') {
+      for (const d of step.do ?? []) {
+        if (!('fork' in d)) continue;
+        const prior = procs.get(d.fork);
+        if (prior) problems.push(`${at}.do: the name ${JSON.stringify(d.fork)} is already taken (by ${prior})`);
+        else procs.set(d.fork, `${at}.do`);
+      }
+    }
     if (step.op === 'fork') {
       const prior = procs.get(step.as);
       if (prior) problems.push(`${at}.as: the name ${JSON.stringify(step.as)} is already taken (by ${prior})`);

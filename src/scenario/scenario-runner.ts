@@ -8,11 +8,13 @@ import {
   ScenarioRunError,
   type BackendFactory,
   type ProcIdentity,
+  type HandlerStep,
   type ScenarioBackend,
+  type StatusField,
   type Syscall,
 } from './scenario-backend.js';
-import { matchesExpectation, renderObservation, type Observation } from './observation.js';
-import { STATUS_FIELDS, type Scenario, type Step } from './scenario-schema.js';
+import { explainMismatch, isErrnoName, matchesExpectation, renderObservation, type Observation } from './observation.js';
+import type { Scenario, Step } from './scenario-schema.js';
 
 /** One step as it ran. */
 export interface StepRecord {
@@ -75,10 +77,7 @@ export async function runScenario(scenario: Scenario, factory: BackendFactory): 
         return { ...base, status: 'error', steps, failures, reason: `${where}: ${e.message}` };
       }
       steps.push(record);
-      if (record.pass === false) {
-        const want = record.expected!.length === 1 ? renderObservation(record.expected![0]!) : `one of ${record.expected!.map(renderObservation).join(' | ')}`;
-        failures.push(`step ${record.step} (${record.by ?? '-'}: ${record.call}): expected ${want}, observed ${renderObservation(record.observed)}`);
-      }
+      if (record.pass === false) failures.push(`step ${record.step} (${record.by ?? '-'}: ${record.call}): ${explainMismatch(record.expected!, record.observed)}`);
     }
     return { ...base, status: failures.length > 0 ? 'failed' : 'passed', steps, failures };
   } finally {
@@ -86,7 +85,7 @@ export async function runScenario(scenario: Scenario, factory: BackendFactory): 
   }
 }
 
-/** The state of one run: handles held, failed forks, blocked calls. */
+/** The state of one run: handles held, failed forks, blocked calls, namespace names. */
 class Run {
   readonly #backend: ScenarioBackend;
   /** Namespace handles each process holds (opened, or inherited when forked). */
@@ -95,6 +94,10 @@ class Run {
   readonly #failedForks = new Map<string, string>();
   /** Calls that have not returned, by process: for messages and join. */
   readonly #blocked = new Map<string, { step: number; call: string }>();
+  /** Namespace inodes as the run names them (ns1, ns2, ... in order of first sight), so both backends compare. */
+  readonly #nsNames = new Map<number, string>();
+  /** Children a handler will fork, with the process whose handler it is. */
+  readonly #handlerForks = new Map<string, string>();
   /** The backend's kernel variant; null when no step depends on it. */
   readonly #variant: KernelVariant | null;
 
@@ -139,81 +142,134 @@ class Run {
       return finish(by, `join step ${blocked.step}: ${blocked.call}`, observed);
     }
     if (blocked) throw new ScenarioRunError(`${by} is still blocked in step ${blocked.step} (${blocked.call}); add a join step before its next call`);
-    const { syscall, call } = this.#syscall(step, by, me);
-    const observed = await this.#backend.call(by, syscall);
+    const { syscall, call } = await this.#syscall(step, by, me);
+    let observed = await this.#backend.call(by, syscall);
     if (observed === 'blocked') this.#blocked.set(by, { step: n, call });
     if (step.op === 'fork') {
       if (typeof observed === 'number') this.#handles.set(step.as, new Set(this.#handles.get(by)));
       else this.#failedForks.set(step.as, `its fork in step ${n} observed ${renderObservation(observed)}`);
     }
+    if (step.op === 'sigaction' && observed !== 'blocked' && !isErrnoName(observed)) {
+      for (const s of step.do ?? []) if ('fork' in s) this.#handlerForks.set(s.fork, by);
+    }
     if (step.op === 'open_ns' && observed === 'ok') this.#handles.get(by)!.add(step.as);
+    // execve(): the helper's namespace handles are close-on-exec.
+    if (step.op === 'exec' && observed === 'ok') this.#handles.get(by)!.clear();
+    if ((step.op === 'ns_id' || step.op === 'ns_parent') && typeof observed === 'number') observed = this.#nsName(observed);
+    // getuid() and geteuid() are two of getresuid()'s three.
+    if ((step.op === 'getuid' || step.op === 'geteuid') && Array.isArray(observed)) observed = observed[step.op === 'getuid' ? 0 : 1]!;
     return finish(by, call, observed);
+  }
+
+  #nsName(inode: number): string {
+    let name = this.#nsNames.get(inode);
+    if (!name) this.#nsNames.set(inode, (name = `ns${this.#nsNames.size + 1}`));
+    return name;
   }
 
   #identity(name: string): ProcIdentity {
     const id = this.#backend.identity(name);
     if (id) return id;
     const why = this.#failedForks.get(name);
-    throw new ScenarioRunError(`there is no process ${name}${why ? `: ${why}` : ''}`);
+    const handler = this.#handlerForks.get(name);
+    const hint = why ? `: ${why}` : handler ? ` (yet): ${handler}'s handler forks it when its signal is delivered` : '';
+    throw new ScenarioRunError(`there is no process ${name}${hint}`);
   }
 
-  /** `target`'s PID as `viewer` sees it (SEMANTICS 3.1); an invisible target is a scenario error. */
-  #pidOf(target: string, viewerName: string, viewer: ProcIdentity): number {
+  /**
+   * `target`'s PID as `viewer` sees it (SEMANTICS 3.1). An invisible target
+   * is a scenario error, and so is a reaped one: its PID may name another
+   * process by now (write the number to use it anyway).
+   */
+  async #pidOf(target: string, viewerName: string, viewer: ProcIdentity): Promise<number> {
     const t = this.#identity(target);
     const level = viewer.chain.length - 1;
     if (t.chain.length <= level || t.chain[level] !== viewer.chain[level]) {
       throw new ScenarioRunError(`${target} is not visible in the namespace of ${viewerName}; to see what an invisible PID does, write the number`);
     }
+    if (await this.#backend.reaped(target)) {
+      throw new ScenarioRunError(`${target} was reaped: its PID ${t.nspid[level]} may name another process now; write the number to use it anyway`);
+    }
     return t.nspid[level]!;
   }
 
-  #syscall(step: Exclude<Step, { op: 'sleep' | 'join' }>, by: string, me: ProcIdentity): { syscall: Syscall; call: string } {
-    const pid = (v: number | string): [number, string] => {
+  async #syscall(step: Exclude<Step, { op: 'sleep' | 'join' }>, by: string, me: ProcIdentity): Promise<{ syscall: Syscall; call: string }> {
+    const pid = async (v: number | string): Promise<[number, string]> => {
       if (typeof v === 'number') return [v, String(v)];
-      const n = this.#pidOf(v, by, me);
+      const n = await this.#pidOf(v, by, me);
       return [n, `${n} [${v}]`];
     };
-    const pidOrSelf = (v: number | string | undefined): [number | 'self', string] => (v === undefined || v === 'self' ? ['self', 'self'] : pid(v));
-    const group = (v: number | string, g: boolean | undefined): [number, string] => {
-      const [n, text] = pid(v);
+    const pidOrSelf = async (v: number | string | undefined): Promise<[number | 'self', string]> => (v === undefined || v === 'self' ? ['self', 'self'] : pid(v));
+    const group = async (v: number | string, g: boolean | undefined): Promise<[number, string]> => {
+      const [n, text] = await pid(v);
       return g ? [-n, typeof v === 'string' ? `-${n} [group of ${v}]` : `-${n}`] : [n, text];
     };
     const sig = (s: number | string): number => (typeof s === 'number' ? s : parseSignal(s)!);
     switch (step.op) {
       case 'fork': {
-        const flags = [step.newPid ? 'newPid' : '', step.parent ? 'parent' : '', step.setTid ? `setTid=[${step.setTid.join(',')}]` : ''].filter(Boolean);
+        const flags = [step.newPid ? 'newPid' : '', step.newUser ? 'newUser' : '', step.parent ? 'parent' : '', step.setTid ? `setTid=[${step.setTid.join(',')}]` : ''].filter(Boolean);
         return {
-          syscall: { op: 'fork', child: step.as, newPid: step.newPid === true, parent: step.parent === true, setTid: step.setTid ?? null },
+          syscall: { op: 'fork', child: step.as, newPid: step.newPid === true, newUser: step.newUser === true, parent: step.parent === true, setTid: step.setTid ?? null },
           call: `fork(${flags.join(', ')}) as ${step.as}`,
         };
       }
-      case 'unshare':
-        return { syscall: { op: 'unshare' }, call: 'unshare(CLONE_NEWPID)' };
+      case 'unshare': {
+        const newPid = step.pid ?? true;
+        const newUser = step.user === true;
+        if (!newPid && !newUser) throw new ScenarioRunError('an unshare step needs pid or user (or both)');
+        const flags = [newUser ? 'CLONE_NEWUSER' : '', newPid ? 'CLONE_NEWPID' : ''].filter(Boolean).join('|');
+        return { syscall: { op: 'unshare', pid: newPid, user: newUser }, call: `unshare(${flags})` };
+      }
       case 'open_ns': {
-        const [p, text] = pidOrSelf(step.target);
+        const [p, text] = await pidOrSelf(step.target);
         const which = step.which ?? 'pid';
         return { syscall: { op: 'open_ns', handle: step.as, pid: p, which }, call: `open(/proc/${text}/ns/${which}) as ${step.as}` };
       }
       case 'setns': {
         if (step.ns !== undefined) {
           if (!this.#handles.get(by)?.has(step.ns)) {
-            throw new ScenarioRunError(`${by} holds no namespace handle ${step.ns}: a handle belongs to the process that opened it and to the children it forks afterwards`);
+            throw new ScenarioRunError(`${by} holds no namespace handle ${step.ns}: a handle belongs to the process that opened it and to the children it forks afterwards (execve closes it)`);
           }
           return { syscall: { op: 'setns', handle: step.ns }, call: `setns(${step.ns})` };
         }
-        const [p, text] = pidOrSelf(step.target);
+        const [p, text] = await pidOrSelf(step.target);
         const which = step.which ?? 'pid';
         return { syscall: { op: 'setns_at', pid: p, which }, call: `setns(/proc/${text}/ns/${which})` };
       }
       case 'kill': {
-        const [p, text] = group(step.pid, step.group);
-        return { syscall: { op: 'kill', pid: p, sig: sig(step.sig) }, call: `kill(${text}, ${sigText(sig(step.sig))})` };
+        const [p, text] = await group(step.pid, step.group);
+        return {
+          syscall: { op: 'kill', pid: p, sig: sig(step.sig), report: step.report === true },
+          call: `kill(${text}, ${sigText(sig(step.sig))})${step.report ? ' and what had run' : ''}`,
+        };
       }
       case 'sigaction': {
         const flags = step.flags ?? [];
+        if (step.do && step.action !== 'catch') throw new ScenarioRunError(`a handler's steps (do) need action catch, not ${step.action}`);
+        const steps: HandlerStep[] = [];
+        const texts: string[] = [];
+        for (const d of step.do ?? []) {
+          if ('exit' in d) {
+            steps.push({ do: 'exit', code: d.exit });
+            texts.push(`_exit(${d.exit})`);
+          } else if ('kill' in d) {
+            const [p, text] = d.kill === 'self' ? [me.nspid[me.nspid.length - 1]!, 'self'] : await pid(d.kill);
+            steps.push({ do: 'kill', pid: p, sig: sig(d.sig) });
+            texts.push(`kill(${text}, ${sigText(sig(d.sig))})`);
+          } else if ('sigprocmask' in d) {
+            const sigs = d.sigs.map(sig);
+            steps.push({ do: 'sigprocmask', how: d.sigprocmask, sigs });
+            texts.push(`sigprocmask(${d.sigprocmask}, [${sigs.map(sigText).join(' ')}])`);
+          } else {
+            if (this.#backend.identity(d.fork) || this.#handlerForks.has(d.fork)) throw new ScenarioRunError(`the name ${d.fork} is already taken`);
+            steps.push({ do: 'fork', child: d.fork });
+            texts.push(`fork() as ${d.fork}`);
+          }
+        }
+        const handler = texts.length > 0 ? ` { ${texts.join('; ')} }` : '';
         return {
-          syscall: { op: 'sigaction', sig: sig(step.sig), action: step.action, flags },
-          call: `sigaction(${sigText(sig(step.sig))}, ${step.action}${flags.length ? ` ${flags.join('|')}` : ''})`,
+          syscall: { op: 'sigaction', sig: sig(step.sig), action: step.action, flags, steps },
+          call: `sigaction(${sigText(sig(step.sig))}, ${step.action}${flags.length ? ` ${flags.join('|')}` : ''}${handler})`,
         };
       }
       case 'sigprocmask': {
@@ -225,15 +281,15 @@ class Run {
       case 'subreaper':
         return { syscall: { op: 'subreaper', on: step.on ?? true }, call: `prctl(PR_SET_CHILD_SUBREAPER, ${step.on ?? true ? 1 : 0})` };
       case 'setpgid': {
-        const [p, pt] = step.pid === undefined ? [0, '0'] : pid(step.pid);
-        const [g, gt] = step.pgid === undefined ? [0, '0'] : pid(step.pgid);
+        const [p, pt] = step.pid === undefined ? [0, '0'] : await pid(step.pid);
+        const [g, gt] = step.pgid === undefined ? [0, '0'] : await pid(step.pgid);
         return { syscall: { op: 'setpgid', pid: p, pgid: g }, call: `setpgid(${pt}, ${gt})` };
       }
       case 'setsid':
         return { syscall: { op: 'setsid' }, call: 'setsid()' };
       case 'getpgid':
       case 'getsid': {
-        const [p, text] = step.pid === undefined ? [0, '0'] : pid(step.pid);
+        const [p, text] = step.pid === undefined ? [0, '0'] : await pid(step.pid);
         return { syscall: { op: step.op, pid: p }, call: `${step.op}(${text})` };
       }
       case 'getpid':
@@ -244,7 +300,7 @@ class Run {
       case 'reboot':
         return { syscall: { op: 'reboot', cmd: step.cmd }, call: `reboot(${step.cmd})` };
       case 'wait': {
-        const [p, text] = step.pid === undefined ? [-1, '-1'] : group(step.pid, step.group);
+        const [p, text] = step.pid === undefined ? [-1, '-1'] : await group(step.pid, step.group);
         const opts = (['nohang', 'untraced', 'continued', 'nowait'] as const).filter((o) => step[o] === true);
         return {
           syscall: { op: 'wait', pid: p, nohang: step.nohang === true, untraced: step.untraced === true, continued: step.continued === true, nowait: step.nowait === true },
@@ -252,25 +308,73 @@ class Run {
         };
       }
       case 'status': {
-        const [p, text] = pidOrSelf(step.target);
-        const fields = step.fields ?? [...STATUS_FIELDS];
+        const [p, text] = await pidOrSelf(step.target);
+        const fields = step.fields ?? DEFAULT_STATUS_FIELDS;
         return { syscall: { op: 'status', pid: p, fields }, call: `/proc/${text}/status` };
       }
       case 'pids':
         return { syscall: { op: 'pids' }, call: 'ls /proc' };
       case 'caught':
         return { syscall: { op: 'caught', sig: sig(step.sig) }, call: `caught(${sigText(sig(step.sig))})` };
+      case 'delivered':
+        return { syscall: { op: 'delivered' }, call: 'handlers run, in order' };
       case 'sysctl':
         return {
           syscall: { op: 'sysctl', name: step.name, value: step.value ?? null },
           call: step.value === undefined ? `read ${step.name}` : `write ${step.name}=${step.value}`,
         };
       case 'drop_privileges':
-        return { syscall: { op: 'drop_privileges' }, call: 'setuid(65534)' };
+        return { syscall: { op: 'drop_privileges' }, call: 'setresuid(65534, 65534, 65534)' };
+      case 'exec':
+        return { syscall: { op: 'exec' }, call: 'execve(itself)' };
+      case 'setuid':
+        return { syscall: { op: 'setid', kind: 'uid', id: step.uid }, call: `setuid(${step.uid})` };
+      case 'setgid':
+        return { syscall: { op: 'setid', kind: 'gid', id: step.gid }, call: `setgid(${step.gid})` };
+      case 'setresuid':
+      case 'setresgid': {
+        const kind = step.op === 'setresuid' ? 'uid' : 'gid';
+        return { syscall: { op: 'setresid', kind, ids: step.ids }, call: `${step.op}(${step.ids.join(', ')})` };
+      }
+      case 'getuid':
+      case 'geteuid':
+      case 'getresuid':
+        return { syscall: { op: 'getresid', kind: 'uid' }, call: `${step.op}()` };
+      case 'getresgid':
+        return { syscall: { op: 'getresid', kind: 'gid' }, call: 'getresgid()' };
+      case 'uid_map':
+      case 'gid_map': {
+        const [p, text] = await pid(step.target);
+        const map = step.map.trim().split(/\s+/).map(Number) as [number, number, number];
+        return { syscall: { op: 'id_map', kind: step.op === 'uid_map' ? 'uid' : 'gid', pid: p, map }, call: `write /proc/${text}/${step.op} "${map.join(' ')}"` };
+      }
+      case 'ns_id':
+      case 'ns_parent': {
+        const [p, text] = await pidOrSelf(step.target);
+        const which = step.which ?? 'pid';
+        return {
+          syscall: { op: step.op, pid: p, which },
+          call: step.op === 'ns_id' ? `inode of /proc/${text}/ns/${which}` : `ioctl(/proc/${text}/ns/${which}, NS_GET_PARENT)`,
+        };
+      }
+      case 'pid_from_ns': {
+        const [p, text] = await pidOrSelf(step.target);
+        const which = step.which ?? 'pid';
+        return { syscall: { op: 'ns_pid', dir: 'from', pid: p, which, nr: step.pid }, call: `ioctl(/proc/${text}/ns/${which}, NS_GET_PID_FROM_PIDNS, ${step.pid})` };
+      }
+      case 'pid_in_ns': {
+        const [p, text] = await pidOrSelf(step.target);
+        const which = step.which ?? 'pid';
+        const [nr, nrText] = await pid(step.pid);
+        return { syscall: { op: 'ns_pid', dir: 'in', pid: p, which, nr }, call: `ioctl(/proc/${text}/ns/${which}, NS_GET_PID_IN_PIDNS, ${nrText})` };
+      }
     }
   }
 }
 
+/** What a `status` step reads by default: the fields that existed before credentials (uid, gid: ask for them). */
+const DEFAULT_STATUS_FIELDS: readonly StatusField[] = ['state', 'ppid', 'nspid', 'nspgid', 'nssid'];
+
 function sigText(sig: number): string {
-  return sig === 0 ? '0' : signalName(sig);
+  return sig >= 1 && sig <= 64 ? signalName(sig) : String(sig);
 }

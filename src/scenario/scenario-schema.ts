@@ -22,13 +22,36 @@ const pidOrSelf = z.union([z.literal('self'), z.number().int().min(1).max(214748
   error: 'a PID (an integer > 0), a process name, or "self"',
 });
 
+const SIGNAL_HELP = 'a signal: a number (any 32-bit integer; outside 1..64 to see EINVAL) or a name like TERM, SIGUSR1, RTMIN+1';
 const signal = z.union(
   [
-    z.number().int().min(0).max(128),
-    z.string().refine((s) => parseSignal(s) !== undefined, { error: 'a signal: a number 0..128 (above 64 to see EINVAL) or a name like TERM, SIGUSR1, RTMIN+1' }),
+    z.number().int().min(-2147483648).max(2147483647),
+    z.string().refine((s) => parseSignal(s) !== undefined, { error: SIGNAL_HELP }),
   ],
-  { error: 'a signal: a number 0..128 (above 64 to see EINVAL) or a name like TERM, SIGUSR1, RTMIN+1' },
+  { error: SIGNAL_HELP },
 );
+
+/** A uid or gid: 0..4294967294, or -1 where a call keeps an id. */
+const id = z.number().int().min(0).max(0xfffffffe, { error: 'an id: an integer 0..4294967294' });
+const idOrKeep = z.number().int().min(-1).max(0xfffffffe, { error: 'an id: an integer 0..4294967294, or -1 (unchanged)' });
+
+/** What a handler does when its signal is delivered (one key each, in order), as a C handler would. */
+const handlerStep = z.union(
+  [
+    z.object({ exit: z.number().int().min(0).max(255) }).strict(),
+    z.object({ kill: z.union([z.literal('self'), pidArg]), sig: signal }).strict(),
+    z.object({ sigprocmask: z.enum(['block', 'unblock', 'setmask']), sigs: z.array(signal) }).strict(),
+    z.object({ fork: name }).strict(),
+  ],
+  { error: 'a handler step: { exit: N }, { kill: PID or name or self, sig: S }, { sigprocmask: block|unblock|setmask, sigs: [...] } or { fork: NAME }' },
+);
+export type HandlerStepSpec = z.output<typeof handlerStep>;
+
+/** A uid_map/gid_map line: "first lower count". */
+const idMap = z.string().regex(/^\s*\d+\s+\d+\s+\d+\s*$/, { error: 'a map line "first lower count", e.g. "0 0 4294967295"' });
+
+/** /proc/PID/ns/{pid,pid_for_children} of a process (or self). */
+const nsOf = { target: pidOrSelf.optional(), which: z.enum(['pid', 'pid_for_children']).optional() };
 
 /** Any JSON value: what a step is expected to observe. */
 const json: z.ZodType<Observation> = z.lazy(() =>
@@ -71,7 +94,7 @@ const common = {
 };
 const byProc = { by: name, ...common };
 
-export const STATUS_FIELDS = ['state', 'ppid', 'nspid', 'nspgid', 'nssid'] as const;
+export const STATUS_FIELDS = ['state', 'ppid', 'nspid', 'nspgid', 'nssid', 'uid', 'gid'] as const;
 export const SIGACTION_FLAGS = ['restart', 'nocldstop', 'nocldwait', 'resethand'] as const;
 export const REBOOT_COMMANDS = ['restart', 'restart2', 'halt', 'power-off', 'cad-on', 'cad-off'] as const;
 
@@ -87,10 +110,19 @@ const stepSchemas = [
     newPid: z.boolean().optional(),
     /** CLONE_PARENT: the child's parent is the caller's parent. */
     parent: z.boolean().optional(),
+    /** CLONE_NEWUSER: the child gets a new user namespace (without uid/gid maps until one is written). */
+    newUser: z.boolean().optional(),
     /** clone3 set_tid: PIDs innermost first. */
     setTid: z.array(z.number().int()).min(1).max(32).optional(),
   }),
-  strict({ op: z.literal('unshare'), ...byProc }),
+  strict({
+    op: z.literal('unshare'),
+    ...byProc,
+    /** CLONE_NEWPID (default true). */
+    pid: z.boolean().optional(),
+    /** CLONE_NEWUSER. */
+    user: z.boolean().optional(),
+  }),
   strict({
     op: z.literal('open_ns'),
     ...byProc,
@@ -115,6 +147,8 @@ const stepSchemas = [
     /** kill(-pgid): signal the process group whose id is `pid`. */
     group: z.boolean().optional(),
     sig: signal,
+    /** Observe which of the caller's handlers had run when kill returned: `{ result: 0, caught: { SIGUSR1: 1 } }`. */
+    report: z.boolean().optional(),
   }),
   strict({
     op: z.literal('sigaction'),
@@ -122,6 +156,8 @@ const stepSchemas = [
     sig: signal,
     action: z.enum(['default', 'ignore', 'catch']),
     flags: z.array(z.enum(SIGACTION_FLAGS)).optional(),
+    /** For `catch`: what the handler does, in order, besides counting. */
+    do: z.array(handlerStep).min(1).optional(),
   }),
   strict({
     op: z.literal('sigprocmask'),
@@ -163,10 +199,26 @@ const stepSchemas = [
   strict({
     op: z.literal('sysctl'),
     ...byProc,
-    name: z.enum(['ns_last_pid', 'pid_max']),
+    name: z.enum(['ns_last_pid', 'pid_max', 'max_pid_namespaces']),
     value: z.number().int().optional(),
   }),
   strict({ op: z.literal('drop_privileges'), ...byProc }),
+  strict({ op: z.literal('exec'), ...byProc }),
+  strict({ op: z.literal('delivered'), ...byProc }),
+  strict({ op: z.literal('setuid'), ...byProc, uid: id }),
+  strict({ op: z.literal('setgid'), ...byProc, gid: id }),
+  strict({ op: z.literal('setresuid'), ...byProc, ids: z.tuple([idOrKeep, idOrKeep, idOrKeep]) }),
+  strict({ op: z.literal('setresgid'), ...byProc, ids: z.tuple([idOrKeep, idOrKeep, idOrKeep]) }),
+  strict({ op: z.literal('getuid'), ...byProc }),
+  strict({ op: z.literal('geteuid'), ...byProc }),
+  strict({ op: z.literal('getresuid'), ...byProc }),
+  strict({ op: z.literal('getresgid'), ...byProc }),
+  strict({ op: z.literal('uid_map'), ...byProc, target: pidArg, map: idMap }),
+  strict({ op: z.literal('gid_map'), ...byProc, target: pidArg, map: idMap }),
+  strict({ op: z.literal('ns_id'), ...byProc, ...nsOf }),
+  strict({ op: z.literal('ns_parent'), ...byProc, ...nsOf }),
+  strict({ op: z.literal('pid_from_ns'), ...byProc, ...nsOf, pid: z.number().int() }),
+  strict({ op: z.literal('pid_in_ns'), ...byProc, ...nsOf, pid: pidArg }),
   strict({ op: z.literal('sleep'), ...common, ms: z.number().int().min(0).max(60_000) }),
 ] as const;
 

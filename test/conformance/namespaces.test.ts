@@ -496,9 +496,16 @@ forEachBackend('PID namespaces', (backend) => {
 
   // --- 2.12 max_pid_namespaces ----------------------------------------------------
 
+  /** The identity uid and gid maps "0 0 4294967295" for `p`'s user namespace, written by `by` (in its parent user namespace). */
+  async function mapIdentity(k: Kernel, p: Process, by: Process = k.init): Promise<void> {
+    await by.writeUidMap(p.pidIn(by.ns), '0 0 4294967295');
+    await by.writeGidMap(p.pidIn(by.ns), '0 0 4294967295');
+  }
+
   it('2.12 with max_pid_namespaces=2 in a child user namespace, the third nested unshare is ENOSPC (maxpidns.c)', async () => {
     const k = backend.create();
     const u = await k.init.fork({ newUser: true, program: 'idle', name: 'userns' });
+    await mapIdentity(k, u); // as maxpidns.c does: nested user namespaces need the creator's ids mapped
     await u.writeSysctl('max_pid_namespaces', 2);
     expect(await u.readSysctl('max_pid_namespaces')).toBe(2);
     await u.unshare({ newPid: true }); // level 0: ok
@@ -518,8 +525,10 @@ forEachBackend('PID namespaces', (backend) => {
   it('2.12 namespaces created in a descendant user namespace count against an ancestor\'s limit', async () => {
     const k = backend.create();
     const u = await k.init.fork({ newUser: true, program: 'idle', name: 'userns' });
+    await mapIdentity(k, u);
     await u.writeSysctl('max_pid_namespaces', 1);
     const v = await u.fork({ newUser: true, program: 'idle', name: 'child-userns' });
+    await mapIdentity(k, v, u);
     await v.unshare({ newPid: true }); // counted in v's user ns and in u's: u's is now full
     const r = await u.fork({ program: 'idle' });
     expect(await errnoOf(r.unshare({ newPid: true }))).toBe('ENOSPC');
@@ -535,6 +544,7 @@ forEachBackend('PID namespaces', (backend) => {
     // -> 2147483647 (kernel/user_namespace.c create_user_ns(): "ns->ucount_max[i] = INT_MAX").
     const k = backend.create();
     const u = await k.init.fork({ newUser: true, program: 'idle', name: 'userns' });
+    await mapIdentity(k, u);
     expect(await u.readSysctl('max_pid_namespaces')).toBe(2147483647);
     await u.writeSysctl('max_pid_namespaces', 1);
     const v = await u.fork({ newUser: true, program: 'idle', name: 'child-userns' });

@@ -32,6 +32,7 @@ it('an observation no known variant gives is an error naming the probe, not a gu
         rootLevel: b.rootLevel,
         identity: (p) => b.identity(p),
         hasPending: (p) => b.hasPending(p),
+        reaped: (p) => b.reaped(p),
         call: async (p, s) => (s.op === 'caught' && s.sig === 1 ? { count: 2 } : b.call(p, s)),
         join: (p) => b.join(p),
         sleep: (ms) => b.sleep(ms),

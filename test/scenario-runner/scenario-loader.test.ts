@@ -67,13 +67,13 @@ describe('loading scenario files', () => {
   it('names an unknown field and lists what the step takes', () => {
     expect(problems(`${HEAD}  - { by: init, op: kill, pid: 1, signal: TERM }\n`)).toEqual([
       expect.stringMatching(/^steps\[0\]\.sig: missing \(expected a signal/),
-      'steps[0]: unknown field "signal" (a kill step takes op, by, note, expect, expectOneOf, variants, pid, group, sig)',
+      'steps[0]: unknown field "signal" (a kill step takes op, by, note, expect, expectOneOf, variants, pid, group, sig, report)',
     ]);
   });
 
   it('echoes a bad value: a signal name, a PID, a SEMANTICS item, an exit code', () => {
     expect(problems(`${HEAD}  - { by: init, op: kill, pid: 1, sig: TREM }\n`)).toEqual([
-      'steps[0].sig: a signal: a number 0..128 (above 64 to see EINVAL) or a name like TERM, SIGUSR1, RTMIN+1; received "TREM"',
+      'steps[0].sig: a signal: a number (any 32-bit integer; outside 1..64 to see EINVAL) or a name like TERM, SIGUSR1, RTMIN+1; received "TREM"',
     ]);
     expect(problems(`${HEAD}  - { by: init, op: kill, pid: 1.5, sig: TERM }\n`)).toEqual([
       'steps[0].pid: a PID as the caller sees it (an integer) or a process name; received 1.5',
@@ -111,6 +111,27 @@ describe('loading scenario files', () => {
     ]);
   });
 
+  it('refuses files nested deeper than a scenario could need, naming the file, not the stack', () => {
+    const deep = (n: number): string => '['.repeat(n) + ']'.repeat(n);
+    for (const n of [70, 5000]) {
+      expect(problems(`${HEAD}  - { by: init, op: getpid, expect: ${deep(n)} }\n`)).toEqual([
+        expect.stringMatching(/^nested more than 64 levels deep( at line 4, column \d+)? \(lists and mappings inside each other\); a scenario needs a handful$/),
+      ]);
+    }
+    expect(() => parseScenario(`{"name":"t","steps":[{"by":"init","op":"getpid","expect":${deep(20000)}}]}`, 'deep.json', 'json')).toThrow(/deep\.json: nested more than 64 levels deep/);
+  });
+
+  it('knows the processes a handler forks, and refuses a name taken twice', () => {
+    const ok = parseScenario(`${HEAD}  - { by: init, op: sigaction, sig: USR1, action: catch, do: [{ fork: h }] }\n  - { by: h, op: getpid }\n`, 'ok.yaml', 'yaml');
+    expect(ok.steps).toHaveLength(2);
+    expect(problems(`${HEAD}  - { by: init, op: fork, as: h }\n  - { by: init, op: sigaction, sig: USR1, action: catch, do: [{ fork: h }] }\n`)).toEqual([
+      'steps[1].do: the name "h" is already taken (by steps[0])',
+    ]);
+    expect(problems(`${HEAD}  - { by: init, op: sigaction, sig: USR1, action: catch, do: [{ kill: ghost, sig: 9 }] }\n`)).toEqual([
+      'steps[0].do[0].kill: no process named "ghost" exists before this step',
+    ]);
+  });
+
   it('refuses expect together with expectOneOf', () => {
     expect(problems(`${HEAD}  - { by: init, op: getpid, expect: 1, expectOneOf: [1, 2] }\n`)).toEqual(['steps[0]: give expect or expectOneOf, not both']);
   });
@@ -120,7 +141,7 @@ describe('loading scenario files', () => {
     const err = await loadScenario(path).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ScenarioError);
     expect((err as Error).message.split('\n')).toEqual([
-      `${path}: steps[0].sig: a signal: a number 0..128 (above 64 to see EINVAL) or a name like TERM, SIGUSR1, RTMIN+1; received "TREM"`,
+      `${path}: steps[0].sig: a signal: a number (any 32-bit integer; outside 1..64 to see EINVAL) or a name like TERM, SIGUSR1, RTMIN+1; received "TREM"`,
     ]);
     const path2 = await file('many2.yaml', `${HEAD}  - { by: init, op: kill, pid: x, sig: TERM }\n  - { by: nobody, op: getpid }\n`);
     expect(((await loadScenario(path2).catch((e: unknown) => e)) as Error).message.split('\n')).toEqual([

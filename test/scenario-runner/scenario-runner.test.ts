@@ -126,8 +126,43 @@ describe('scenario errors stop the run with the step and the reason', () => {
   - { by: a, op: setns, ns: h }
 `);
     expect(r.reason).toBe(
-      'step 3 (a: setns): a holds no namespace handle h: a handle belongs to the process that opened it and to the children it forks afterwards',
+      'step 3 (a: setns): a holds no namespace handle h: a handle belongs to the process that opened it and to the children it forks afterwards (execve closes it)',
     );
+  });
+
+  it('the name of a reaped process (its PID may name another one now); a number still works', async () => {
+    const r = await run(`
+  - { by: init, op: fork, as: a }
+  - { by: a, op: exit, code: 1 }
+  - { by: init, op: kill, pid: a, sig: 0, note: "a zombie: still there" }
+  - { by: init, op: wait, pid: a }
+  - { by: init, op: kill, pid: 2, sig: 0 }
+  - { by: init, op: kill, pid: a, sig: 0 }
+`);
+    expect(r.steps.map((s) => s.observed)).toEqual([2, 'ok', 0, { pid: 2, status: 'exited 1' }, 'ESRCH']);
+    expect(r.reason).toBe('step 6 (init: kill): a was reaped: its PID 2 may name another process now; write the number to use it anyway');
+  });
+
+  it('a handler step that forks a name used before', async () => {
+    const r = await run(`
+  - { by: init, op: fork, as: a }
+  - { by: a, op: sigaction, sig: USR1, action: catch, do: [{ fork: h }] }
+  - { by: h, op: getpid }
+`);
+    expect(r.reason).toBe("step 3 (h: getpid): there is no process h (yet): a's handler forks it when its signal is delivered");
+  });
+});
+
+describe('messages', () => {
+  it('say the types when an expectation and an observation read the same', async () => {
+    const r = await run(`
+  - { by: init, op: getpid, expect: "1" }
+  - { by: init, op: getpid, expectOneOf: [2, "1"] }
+`);
+    expect(r.failures).toEqual([
+      'step 1 (init: getpid()): expected 1 (a string), observed 1 (a number)',
+      'step 2 (init: getpid()): expected one of 2 | 1 (a string), observed 1 (a number)',
+    ]);
   });
 });
 

@@ -3,6 +3,7 @@
 
 import {
   INIT_USER_NS,
+  ROOT_CRED,
   commOf,
   emptySigSet,
   type ProcKey,
@@ -44,6 +45,8 @@ export function bootRootInit(a: NamespaceActor, init: RootInit): Proc {
     pfcHasInit: true,
     subreaper: false,
     caps: INIT_USER_NS,
+    permitted: INIT_USER_NS,
+    cred: ROOT_CRED,
     userNs: [INIT_USER_NS],
     actions: null,
     blocked: emptySigSet(),
@@ -52,6 +55,7 @@ export function bootRootInit(a: NamespaceActor, init: RootInit): Proc {
     rtQueue: null,
     handled: null,
     lastInfo: null,
+    delivered: null,
     exit: null,
     execed: true,
     waiters: null,

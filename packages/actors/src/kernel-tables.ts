@@ -1,12 +1,24 @@
 // Kernel-wide tables that are not any one namespace's: the inode numbers of
 // namespaces (an ida: lowest free first, so freed numbers are reused,
 // SEMANTICS 2.13), the per-user-namespace count and limit of PID namespaces
-// (/proc/sys/user/max_pid_namespaces, 2.12), and what every thread of a
+// (/proc/sys/user/max_pid_namespaces, 2.12), each user namespace's parent,
+// owner and uid/gid maps (one extent each), and what every thread of a
 // threaded kernel must agree on without a round trip: messages in flight,
 // virtual time, whether events are reported. They live in a
 // SharedArrayBuffer updated with Atomics.
 
-import { FIRST_DYNAMIC_INODE, UPSTREAM_VARIANT, asUserNsId, decodeVariant, encodeVariant, type KernelVariant, type UserNsId } from '@pidsim/core';
+import {
+  FIRST_DYNAMIC_INODE,
+  UPSTREAM_VARIANT,
+  asUserNsId,
+  decodeVariant,
+  encodeVariant,
+  type IdExtent,
+  type IdKind,
+  type IdMaps,
+  type KernelVariant,
+  type UserNsId,
+} from '@pidsim/core';
 
 /** How many namespace inodes may be in use at once. */
 const INODE_SLOTS = 1 << 22;
@@ -20,6 +32,12 @@ const EVENTS = 1;
 const NEXT_USER_NS = 2;
 const VARIANT = 3;
 const CONTROL_INTS = 4;
+/** Uint32 words per user namespace: parent, owner uid, owner gid, then (first, lower, count) of the uid and the gid map. */
+const USER_NS_WORDS = 9;
+const PARENT = 0;
+const OWNER_UID = 1;
+const OWNER_GID = 2;
+const MAP = { uid: 3, gid: 6 } as const;
 
 export class KernelTables {
   readonly buffer: SharedArrayBuffer;
@@ -33,6 +51,8 @@ export class KernelTables {
   readonly #count: Int32Array;
   /** max_pid_namespaces of each user namespace. */
   readonly #max: Int32Array;
+  /** Each user namespace's parent, owner and maps (USER_NS_WORDS each); a map's count 0 = never written. */
+  readonly #userNs: Uint32Array;
   /** The decoded variant, and the bits it was decoded from. */
   #variant: KernelVariant = UPSTREAM_VARIANT;
   #variantBits = encodeVariant(UPSTREAM_VARIANT);
@@ -40,12 +60,13 @@ export class KernelTables {
   constructor(buffer?: SharedArrayBuffer) {
     const inodeWords = INODE_SLOTS / 32;
     const header = 4 * CONTROL_INTS + 8;
-    this.buffer = buffer ?? new SharedArrayBuffer(header + 4 * (inodeWords + 2 * USER_NS_SLOTS));
+    this.buffer = buffer ?? new SharedArrayBuffer(header + 4 * (inodeWords + 2 * USER_NS_SLOTS + USER_NS_WORDS * USER_NS_SLOTS));
     this.#control = new Int32Array(this.buffer, 0, CONTROL_INTS);
     this.#time = new Float64Array(this.buffer, 4 * CONTROL_INTS, 1);
     this.#inodes = new Int32Array(this.buffer, header, inodeWords);
     this.#count = new Int32Array(this.buffer, header + 4 * inodeWords, USER_NS_SLOTS);
     this.#max = new Int32Array(this.buffer, header + 4 * (inodeWords + USER_NS_SLOTS), USER_NS_SLOTS);
+    this.#userNs = new Uint32Array(this.buffer, header + 4 * (inodeWords + 2 * USER_NS_SLOTS), USER_NS_WORDS * USER_NS_SLOTS);
     if (!buffer) {
       this.#max.fill(DEFAULT_MAX_PID_NAMESPACES);
       Atomics.store(this.#control, NEXT_USER_NS, 1);
@@ -105,11 +126,52 @@ export class KernelTables {
     this.#time[0] = ms;
   }
 
-  /** A new user namespace id (compact, shared by every thread), with the default limit. */
-  allocUserNs(): UserNsId {
+  /**
+   * A new user namespace id (compact, shared by every thread), with the
+   * default limit, its parent and its owner (the creator's euid and egid),
+   * and no maps yet.
+   */
+  allocUserNs(parent: UserNsId, ownerUid: number, ownerGid: number): UserNsId {
     const id = asUserNsId(Atomics.add(this.#control, NEXT_USER_NS, 1));
     this.initUserNs(id);
+    const base = this.#slot(id) * USER_NS_WORDS;
+    const w = this.#userNs;
+    w[base + PARENT] = parent;
+    w[base + OWNER_UID] = ownerUid;
+    w[base + OWNER_GID] = ownerGid;
+    for (const kind of ['uid', 'gid'] as const) Atomics.store(w, base + MAP[kind] + 2, 0);
     return id;
+  }
+
+  /** The owner of a user namespace: the euid and egid of its creator. */
+  userNsOwner(id: UserNsId): { readonly uid: number; readonly gid: number } {
+    const base = this.#slot(id) * USER_NS_WORDS;
+    return { uid: this.#userNs[base + OWNER_UID]!, gid: this.#userNs[base + OWNER_GID]! };
+  }
+
+  /** The map of one user namespace, null until written. */
+  idMap(id: UserNsId, kind: IdKind): IdExtent | null {
+    const at = this.#slot(id) * USER_NS_WORDS + MAP[kind];
+    const count = Atomics.load(this.#userNs, at + 2);
+    return count === 0 ? null : { first: this.#userNs[at]!, lower: this.#userNs[at + 1]!, count };
+  }
+
+  /** The maps along a chain of user namespaces (root first), as core's id translation takes them. */
+  idMaps(chain: readonly UserNsId[], kind: IdKind): IdMaps {
+    const out: (IdExtent | null)[] = [null];
+    for (let i = 1; i < chain.length; i++) out.push(this.idMap(chain[i]!, kind));
+    return out;
+  }
+
+  /** Writes a map once; false if it was already written (map_write(): EPERM). */
+  writeIdMap(id: UserNsId, kind: IdKind, extent: IdExtent): boolean {
+    const at = this.#slot(id) * USER_NS_WORDS + MAP[kind];
+    if (Atomics.load(this.#userNs, at + 2) !== 0) return false;
+    this.#userNs[at] = extent.first;
+    this.#userNs[at + 1] = extent.lower;
+    // The count last: a reader that sees it sees the rest.
+    Atomics.store(this.#userNs, at + 2, extent.count);
+    return true;
   }
 
   /** ns_alloc_inum(): the lowest free inode number. */

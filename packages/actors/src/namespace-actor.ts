@@ -7,6 +7,7 @@
 // reparent, ns-teardown, pgrp-session, ns-ops, proc-view.
 
 import {
+  NO_REPLY,
   fail,
   ok,
   type ActorMsg,
@@ -21,6 +22,7 @@ import {
   type NsState,
   type ProcKey,
   type Result,
+  type SignalAck,
 } from '@pidsim/core';
 import type { ActorHost } from './actor-host.js';
 import type { Group, Proc } from './process-record.js';
@@ -29,7 +31,7 @@ import { dispatchCall } from './syscalls.js';
 import { onForkAbort, onForkAdopt, onForkAttach, onForkCommit, onForkJoined, onForkReserve } from './task-fork.js';
 import { onRelease, onReap } from './task-wait.js';
 import { onJobStop, onTimerFired } from './task-signals.js';
-import { onSignalMsg, onSignalAck } from './task-kill.js';
+import { onKillDone, onSignalMsg, onSignalAck } from './task-kill.js';
 import { onChildChanged, onChildUpdated, onParentGroups, onSetParent } from './reparent.js';
 import {
   onGroupHold,
@@ -50,8 +52,13 @@ export interface Gather {
   readonly id: CallId;
   missing: number;
   readonly rows: unknown[];
-  /** How many targets a signal fan-out reached. */
+  /** How many targets a signal fan-out reached, and how many refused the sender (EPERM). */
   delivered: number;
+  denied: number;
+  /** A signal fan-out's answer: kill(-1)'s (`all`) or a group kill's (`group`). */
+  readonly mode: 'all' | 'group' | null;
+  /** A reported kill: answered through the caller's actor. */
+  readonly relay: Extract<SignalAck, { kind: 'relay' }> | null;
 }
 
 /**
@@ -149,16 +156,17 @@ export class NamespaceActor implements Level {
     else this.host.send(to, msg);
   }
 
+  // A call made by a signal handler's steps (NO_REPLY) has nobody to answer.
   reply(id: CallId, result: Result<unknown>): void {
-    this.host.reply(id, result);
+    if (id !== NO_REPLY) this.host.reply(id, result);
   }
 
   replyOk(id: CallId, value: unknown): void {
-    this.host.reply(id, ok(value));
+    if (id !== NO_REPLY) this.host.reply(id, ok(value));
   }
 
   replyFail(id: CallId, code: ErrnoCode, syscall: string, subject?: string | number, detail?: string): void {
-    this.host.reply(id, fail(code, syscall, subject, detail));
+    if (id !== NO_REPLY) this.host.reply(id, fail(code, syscall, subject, detail));
   }
 
   emit(event: KernelEvent): void {
@@ -174,9 +182,9 @@ export class NamespaceActor implements Level {
     return ++this.#gatherSeq;
   }
 
-  newGather(id: CallId, missing: number): number {
+  newGather(id: CallId, missing: number, mode: Gather['mode'] = null, relay: Gather['relay'] = null): number {
     const g = ++this.#gatherSeq;
-    this.gathers.set(g, { id, missing, rows: [], delivered: 0 });
+    this.gathers.set(g, { id, missing, rows: [], delivered: 0, denied: 0, mode, relay });
     return g;
   }
 
@@ -231,7 +239,9 @@ export class NamespaceActor implements Level {
       case 'signal':
         return onSignalMsg(this, msg.targets, msg.sig, msg.sender, msg.ack);
       case 'signal-ack':
-        return onSignalAck(this, msg.gather, msg.delivered);
+        return onSignalAck(this, msg.gather, msg.delivered, msg.denied);
+      case 'kill-done':
+        return onKillDone(this, msg.caller, msg.id, msg.errno);
       case 'fork-joined':
         return onForkJoined(this, msg.id);
       case 'group-join':

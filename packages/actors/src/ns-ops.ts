@@ -1,7 +1,7 @@
 // This file implements the namespace syscalls that do not fork: unshare
 // (SEMANTICS 2.2, 2.4, 2.9, 2.10), setns (2.6, 6.6), the per-namespace
 // sysctls ns_last_pid and pid_max (1.7, 1.8, 3.8), reboot inside a namespace
-// (6.7), PR_SET_CHILD_SUBREAPER (5.6), and dropping privileges. It also keeps
+// (6.7) and PR_SET_CHILD_SUBREAPER (5.6). It also keeps
 // each namespace's reference count, so a dead namespace lives on while a
 // pid_for_children or an open handle still names it (2.13).
 
@@ -25,6 +25,7 @@ import type { Proc } from './process-record.js';
 import { hasCap } from './process-queries.js';
 import { deliverSignal } from './task-signals.js';
 import { exitProcess } from './task-exit.js';
+import { newUserNs } from './task-creds.js';
 
 /**
  * create_pid_namespace(): a child of this namespace, with its own actor
@@ -54,7 +55,8 @@ export function sysUnshare(a: NamespaceActor, call: CallMsg, p: Proc, newPid: bo
   let userNs = p.userNs;
   let caps = p.caps;
   if (newUser) {
-    const fresh = a.host.tables.allocUserNs();
+    const fresh = newUserNs(a, p);
+    if (fresh === null) return a.replyFail(call.id, 'EPERM', S, undefined, "CLONE_NEWUSER: the caller's euid or egid has no mapping in its user namespace");
     userNs = [...p.userNs, fresh];
     caps = fresh;
   }
@@ -71,6 +73,7 @@ export function sysUnshare(a: NamespaceActor, call: CallMsg, p: Proc, newPid: bo
     ref = createNamespace(a, userNs, true);
     if (!ref) return a.replyFail(call.id, 'ENOSPC', S, undefined, 'max_pid_namespaces reached');
   }
+  if (newUser) p.permitted = caps;
   p.userNs = userNs;
   p.caps = caps;
   if (ref) {
@@ -193,8 +196,3 @@ export function sysPrctlSubreaper(a: NamespaceActor, call: CallMsg, p: Proc, val
   a.replyOk(call.id, 0);
 }
 
-/** setuid to an unprivileged user: no capability anywhere (the EPERM rules of 1.7, 1.11, 2.9, 8.8 apply). */
-export function sysDropPrivileges(a: NamespaceActor, call: CallMsg, p: Proc): void {
-  p.caps = null;
-  a.replyOk(call.id, 0);
-}

@@ -22,7 +22,6 @@ import {
 } from '@pidsim/core';
 import type { NamespaceActor } from './namespace-actor.js';
 import type { Group, Proc } from './process-record.js';
-import { isAlive } from './process-queries.js';
 import { batchesInOrder, fanOut } from './task-kill.js';
 import { onRelease } from './task-wait.js';
 import { applyChildUpdate } from './reparent.js';
@@ -166,11 +165,11 @@ export function onGroupSignal(
 ): void {
   const g = a.groups.get(group);
   if (!g || g.members.size === 0) {
-    if (ack.kind === 'reply') a.replyFail(ack.id, 'ESRCH', 'kill');
+    if (ack.kind === 'reply' || ack.kind === 'relay') a.replyFail(ack.id, 'ESRCH', 'kill');
     return;
   }
   if (!Number.isInteger(sig) || sig < 0 || sig > 64) {
-    if (ack.kind === 'reply') a.replyFail(ack.id, 'EINVAL', 'kill', undefined, `signal ${sig}`);
+    if (ack.kind === 'reply' || ack.kind === 'relay') a.replyFail(ack.id, 'EINVAL', 'kill', undefined, `signal ${sig}`);
     return;
   }
   // do_each_pid_task(): members newest first (attach_pid() adds at the head).
@@ -179,7 +178,7 @@ export function onGroupSignal(
     .filter(([key]) => which === 'all' || g.stopped.has(key))
     .map(([key, home]) => ({ key, home }));
   const batches = batchesInOrder(members, sender);
-  if (ack.kind === 'reply') return fanOut(a, ack.id, batches, sig);
+  if (ack.kind === 'reply' || ack.kind === 'relay') return fanOut(a, ack, batches, sig, 'group');
   for (const b of batches) a.send(b.home, { type: 'signal', targets: b.targets, sig, sender: b.sender, ack: { kind: 'none' } });
 }
 
@@ -280,8 +279,9 @@ export function onSetpgidJoin(
 ): void {
   let g: Group | undefined;
   if (msg.session === null) {
+    // find_task_by_vpid() finds a zombie too, until release_task(): it may lead a new group.
     const t = a.procs.get(msg.target);
-    if (!t || !isAlive(t)) return a.replyFail(msg.id, 'ESRCH', 'setpgid');
+    if (!t) return a.replyFail(msg.id, 'ESRCH', 'setpgid');
     g = ensureGroup(a, t.ref, t.session.key);
   } else {
     g = a.groups.get(msg.group);
@@ -294,10 +294,10 @@ export function onSetpgidJoin(
   a.send(msg.targetNs, { type: 'setpgid-apply', id: msg.id, target: msg.target, group: g.ref });
 }
 
-/** At the target's actor: switch its group, leave the old one. */
+/** At the target's actor: switch its group, leave the old one. A zombie moves too (it is reaped as a member of its new group). */
 export function onSetpgidApply(a: NamespaceActor, id: CallId, target: ProcKey, group: PidRef): void {
   const t = a.procs.get(target);
-  if (!t || !isAlive(t)) {
+  if (!t) {
     leaveGroup(a, group, target, 'pgrp');
     return a.replyFail(id, 'ESRCH', 'setpgid');
   }

@@ -19,12 +19,14 @@ import {
   sigMembers,
 } from '@pidsim/core';
 import type { NamespaceActor } from './namespace-actor.js';
+import { answerIdMap, idsAs } from './task-creds.js';
 import type { Proc } from './process-record.js';
 import { groupIdFor } from './pgrp-session.js';
 
 /** A procfs read, in the namespace of the proc mount. */
 export function procCall(a: NamespaceActor, call: CallMsg, op: ProcOp): void {
   if (op.op === 'proc-list') return procList(a, call.id);
+  if (op.op === 'ns-ioctl') return nsIoctl(a, call.id, op);
   const pid = op.pid as number;
   const path = op.op === 'proc-status' ? `/proc/${pid}/status` : `/proc/${pid}/ns/${op.which}`;
   const syscall = op.op === 'proc-status' ? 'open' : 'readlink';
@@ -33,6 +35,32 @@ export function procCall(a: NamespaceActor, call: CallMsg, op: ProcOp): void {
   const query: RemoteQuery = op.op === 'proc-status' ? { q: 'status' } : { q: 'ns', which: op.which };
   if (entry.home === a.id) return onRemoteCall(a, call.id, a.ref, entry.key, query);
   a.send(entry.home, { type: 'remote-call', id: call.id, viewer: a.ref, target: entry.key, query });
+}
+
+/**
+ * ioctl(2) on an open /proc/PID/ns/pid (fs/nsfs.c ns_ioctl()). NS_GET_PARENT
+ * is answered by the parent namespace's actor: a new handle on itself,
+ * EPERM when it is outside the caller's namespace (pidns_get_parent()).
+ * The PID translations answer ESRCH where the process has no PID.
+ */
+function nsIoctl(a: NamespaceActor, id: CallId, op: Extract<ProcOp, { op: 'ns-ioctl' }>): void {
+  const { caller } = op;
+  if (op.cmd === 'get-parent') {
+    // "See if the parent is in the current namespace": the caller's is this one or an ancestor.
+    if (caller.level > a.level || op.ns.chain[caller.level] !== caller.id || op.ns.level !== a.level + 1) {
+      return a.replyFail(id, 'EPERM', 'ioctl', undefined, 'NS_GET_PARENT: the parent is outside the caller\u2019s namespace');
+    }
+    a.refs++;
+    return a.replyOk(id, a.ref);
+  }
+  // pid-from-ns: `pid` is a PID here (the fd's namespace), shown as the caller sees it;
+  // pid-in-ns: `pid` is the caller's (this actor is the caller's namespace), shown as the fd's namespace sees it.
+  const viewer = op.cmd === 'pid-from-ns' ? caller : op.ns;
+  const entry = Number.isInteger(op.pid) && op.pid > 0 ? a.table.get(op.pid) : undefined;
+  if (!entry || !entry.task || !entry.committed) return a.replyFail(id, 'ESRCH', 'ioctl', op.pid);
+  const query: RemoteQuery = { q: 'nr-in', ns: viewer };
+  if (entry.home === a.id) return onRemoteCall(a, id, viewer, entry.key, query);
+  a.send(entry.home, { type: 'remote-call', id, viewer, target: entry.key, query });
 }
 
 /** readdir(/proc): every task with a PID here, each row gathered from its actor, by PID. */
@@ -82,10 +110,16 @@ export function onProcAnswer(a: NamespaceActor, gatherId: number, entries: reado
 export function onRemoteCall(a: NamespaceActor, id: CallId, viewer: NsRef, target: ProcKey, query: RemoteQuery): void {
   const p = a.procs.get(target);
   if (!p) {
-    const syscall = query.q === 'pgid' || query.q === 'sid' ? query.syscall : query.q === 'status' ? 'open' : 'readlink';
-    return a.replyFail(id, query.q === 'pgid' || query.q === 'sid' ? 'ESRCH' : 'ENOENT', syscall);
+    const syscall = query.q === 'pgid' || query.q === 'sid' ? query.syscall : query.q === 'status' || query.q === 'id-map' ? 'open' : query.q === 'nr-in' ? 'ioctl' : 'readlink';
+    return a.replyFail(id, query.q === 'pgid' || query.q === 'sid' || query.q === 'nr-in' ? 'ESRCH' : 'ENOENT', syscall);
   }
   switch (query.q) {
+    case 'nr-in': {
+      const nr = nrIn(p.ref, query.ns.id, query.ns.level);
+      return nr === 0 ? a.replyFail(id, 'ESRCH', 'ioctl') : a.replyOk(id, nr);
+    }
+    case 'id-map':
+      return answerIdMap(a, id, query.writer, p.userNs, query.kind, query.extent, `/proc/${nrIn(p.ref, viewer.id, viewer.level)}/${query.kind}_map`);
     case 'pgid':
     case 'sid':
       return a.replyOk(id, groupIdFor(p, query.q, viewer));
@@ -115,9 +149,13 @@ export function procEntry(a: NamespaceActor, p: Proc, viewer: NsRef): ProcEntry 
     nspgid.push(nrIn(p.pgrp, chain[level]!, level));
     nssid.push(nrIn(p.session, chain[level]!, level));
   }
+  // from_kuid_munged(): ids as the procfs's owning user namespace shows them.
+  const uids = idsAs(a, p, 'uid', viewer.userNs);
   return {
     key: p.key,
-    uid: p.caps === null ? 65534 : 0,
+    uid: uids[1],
+    uids,
+    gids: idsAs(a, p, 'gid', viewer.userNs),
     pid: nrIn(p.ref, viewer.id, viewer.level),
     ppid: p.parent ? nrIn(p.parent.ref, viewer.id, viewer.level) : 0,
     pgid: groupIdFor(p, 'pgid', viewer),
@@ -153,8 +191,11 @@ export function processInfo(a: NamespaceActor, p: Proc): ProcessInfo {
     pidForChildren: p.pidForChildren,
     subreaper: p.subreaper,
     privileged: p.caps !== null,
+    uids: idsAs(a, p, 'uid', p.userNs),
+    gids: idsAs(a, p, 'gid', p.userNs),
     exit: p.exit,
     handled,
+    delivered: p.delivered ? [...p.delivered] : [],
     siginfo,
     blocked: sigMembers(p.blocked),
     pending: sigMembers(p.pending),

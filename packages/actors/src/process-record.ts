@@ -4,6 +4,7 @@
 
 import type {
   CallId,
+  Cred,
   CallMsg,
   ChildChange,
   NsId,
@@ -70,8 +71,12 @@ export interface Proc {
   /** pid_for_children has (had) an init, so /proc/PID/ns/pid_for_children can be opened (2.3). */
   pfcHasInit: boolean;
   subreaper: boolean;
-  /** The user namespace where this process holds every capability; null: none anywhere. */
+  /** The user namespace where this process's effective capabilities are (all of them); null: none anywhere. */
   caps: UserNsId | null;
+  /** Where its permitted capabilities are: what an effective uid returning to 0 gets back. */
+  permitted: UserNsId | null;
+  /** Real, effective and saved uid and gid (credentials.ts in core). */
+  cred: Cred;
   /** This process's user namespace chain, root first. */
   userNs: readonly UserNsId[];
   /** Non-default dispositions; absent = SIG_DFL. */
@@ -86,6 +91,8 @@ export interface Proc {
   handled: Map<number, number> | null;
   /** The siginfo the last run of each handler received. */
   lastInfo: Map<number, SigInfo> | null;
+  /** The signals whose handler ran, in order (since fork or execve). */
+  delivered: number[] | null;
   exit: ChildChange | null;
   /** execve() has run since fork (setpgid on it then fails EACCES). */
   execed: boolean;

@@ -10,7 +10,8 @@ import { sysWait } from './task-wait.js';
 import { sysSigaction, sysSigpending, sysSigprocmask } from './task-signals.js';
 import { sysKill } from './task-kill.js';
 import { sysGetpgid, sysGetsid, sysSetpgid, sysSetsid } from './pgrp-session.js';
-import { sysDropPrivileges, sysPrctlSubreaper, sysReboot, sysSetns, sysSysctl, sysUnshare } from './ns-ops.js';
+import { sysPrctlSubreaper, sysReboot, sysSetns, sysSysctl, sysUnshare } from './ns-ops.js';
+import { sysDropPrivileges, sysGetresid, sysSetid, sysSetresid, sysWriteIdMap } from './task-creds.js';
 import { procCall, processInfo } from './proc-view.js';
 import { fail, nrIn, type Failure } from '@pidsim/core';
 
@@ -35,11 +36,16 @@ export const SYSCALL_NAMES: Readonly<Record<Op['op'] | ProcOp['op'], string>> = 
   getppid: 'getppid',
   sysctl: 'write',
   reboot: 'reboot',
-  'drop-privileges': 'setuid',
+  'drop-privileges': 'setresuid',
+  setid: 'setuid',
+  setresid: 'setresuid',
+  getresid: 'getresuid',
+  'write-id-map': 'write',
   info: 'info',
   'proc-list': 'getdents64',
   'proc-status': 'open',
   'proc-ns': 'readlink',
+  'ns-ioctl': 'ioctl',
 };
 
 /**
@@ -52,7 +58,7 @@ export function callerGone(call: CallMsg): Failure {
 
 export function dispatchCall(a: NamespaceActor, call: CallMsg): void {
   const op = call.op;
-  if (op.op === 'proc-list' || op.op === 'proc-status' || op.op === 'proc-ns') return procCall(a, call, op);
+  if (op.op === 'proc-list' || op.op === 'proc-status' || op.op === 'proc-ns' || op.op === 'ns-ioctl') return procCall(a, call, op);
   const p = a.procs.get(call.caller);
   const name = SYSCALL_NAMES[op.op];
   if (!p) return a.replyFail(call.id, 'ESRCH', name, undefined, `process ${call.caller} no longer exists (it was reaped)`);
@@ -83,7 +89,7 @@ export function runCall(a: NamespaceActor, call: CallMsg, p: Proc): void {
     case 'exec':
       return sysExec(a, call, p, op.program, op.name, op.argv);
     case 'kill':
-      return sysKill(a, call, p, op.pid, op.sig, op.value);
+      return sysKill(a, call, p, op.pid, op.sig, op.value, op.report === true);
     case 'wait':
       return sysWait(a, call, p, op.pid, op.options);
     case 'sigaction':
@@ -112,6 +118,14 @@ export function runCall(a: NamespaceActor, call: CallMsg, p: Proc): void {
       return sysReboot(a, call, p, op.cmd);
     case 'drop-privileges':
       return sysDropPrivileges(a, call, p);
+    case 'setid':
+      return sysSetid(a, call, p, op.kind, op.id);
+    case 'setresid':
+      return sysSetresid(a, call, p, op.kind, op.ids);
+    case 'getresid':
+      return sysGetresid(a, call, p, op.kind);
+    case 'write-id-map':
+      return sysWriteIdMap(a, call, p, op.pid, op.kind, op.extent);
     case 'info':
       return a.replyOk(call.id, processInfo(a, p));
   }

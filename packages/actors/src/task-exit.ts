@@ -20,6 +20,7 @@ import { orphanCheckOnExit } from './orphaned-pgrp.js';
 import { failBlockedCalls } from './task-wait.js';
 import { startProgram } from './programs.js';
 import { releaseNsRef } from './ns-ops.js';
+import { credsOnExec } from './task-creds.js';
 
 /** exit(2) by the process itself. */
 export function sysExit(a: NamespaceActor, call: CallMsg, p: Proc, code: number): void {
@@ -72,6 +73,10 @@ export function sysExec(a: NamespaceActor, call: CallMsg, p: Proc, program: Prog
   p.program = program;
   p.name = commOf(name ?? program.name);
   p.argv = argv ?? [name ?? program.name];
+  // A new program image: its handlers have not run yet.
+  p.handled = null;
+  p.lastInfo = null;
+  p.delivered = null;
   // flush_signal_handlers(): every handler but SIG_IGN back to SIG_DFL, all sa_flags cleared.
   if (p.actions) {
     for (const [sig, act] of p.actions) {
@@ -80,6 +85,7 @@ export function sysExec(a: NamespaceActor, call: CallMsg, p: Proc, program: Prog
     }
     if (p.actions.size === 0) p.actions = null;
   }
+  credsOnExec(a, p);
   if (!p.execed) {
     p.execed = true;
     if (p.parent && p.parentHome !== null && p.parentHome !== a.id) {

@@ -31,6 +31,7 @@ import {
 import type { Level, NamespaceActor } from './namespace-actor.js';
 import type { ChildStub, Proc } from './process-record.js';
 import { hasCap, isAlive, parentLinkOf } from './process-queries.js';
+import { newUserNs } from './task-creds.js';
 import { holdGroupsOnFork, joinGroupsOnCommit } from './pgrp-session.js';
 import { deliverSignal } from './task-signals.js';
 import { startProgram } from './programs.js';
@@ -58,10 +59,13 @@ export function sysFork(a: NamespaceActor, call: CallMsg, caller: Proc, args: Fo
   }
   let userNs = caller.userNs;
   let caps = caller.caps;
+  let permitted = caller.permitted;
   if (args.newUser) {
-    const fresh = a.host.tables.allocUserNs();
+    const fresh = newUserNs(a, caller);
+    if (fresh === null) return a.replyFail(call.id, 'EPERM', SYSCALL, undefined, "CLONE_NEWUSER: the caller's euid or egid has no mapping in its user namespace");
     userNs = [...caller.userNs, fresh];
     caps = fresh;
+    permitted = fresh;
   }
   let target = caller.pidForChildren;
   let newNs = false;
@@ -94,6 +98,8 @@ export function sysFork(a: NamespaceActor, call: CallMsg, caller: Proc, args: Fo
     pgrp: caller.pgrp,
     session: caller.session,
     caps,
+    permitted,
+    cred: caller.cred,
     userNs,
   };
   const job: ForkJob = {
@@ -292,6 +298,8 @@ function createChild(a: NamespaceActor, job: ForkJob): Proc {
     pfcHasInit: true,
     subreaper: false,
     caps: init.caps,
+    permitted: init.permitted,
+    cred: init.cred,
     userNs: init.userNs,
     actions: init.actions.length > 0 ? new Map(init.actions) : null,
     blocked: init.blocked, // copied once, at fork (sysFork)
@@ -300,6 +308,7 @@ function createChild(a: NamespaceActor, job: ForkJob): Proc {
     rtQueue: null,
     handled: null,
     lastInfo: null,
+    delivered: null,
     exit: null,
     execed: false,
     waiters: null,

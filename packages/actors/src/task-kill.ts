@@ -3,7 +3,8 @@
 // caller's namespace shows for kill(-1); and the fan-out that delivers to
 // targets over several actors and replies once all have acknowledged.
 // Delivery itself (init protection, queueing, default actions) is
-// task-signals.ts.
+// task-signals.ts; the permission check (EPERM) is task-creds.ts, made where
+// the target's credentials live.
 
 import {
   type CallMsg,
@@ -14,7 +15,8 @@ import {
 } from '@pidsim/core';
 import type { NamespaceActor } from './namespace-actor.js';
 import type { Proc } from './process-record.js';
-import { deliverSignal } from './task-signals.js';
+import { deliverPending, deliverSignal } from './task-signals.js';
+import { mayKill, senderCreds } from './task-creds.js';
 
 const INT_MIN = -2147483648;
 
@@ -27,17 +29,26 @@ function validSignal(sig: number): boolean {
  * 0 the caller's group, -1 everyone visible but init and the caller, < -1 a group.
  * Every PID is read in the caller's namespace.
  */
-export function sysKill(a: NamespaceActor, call: CallMsg, p: Proc, pid: number, sig: number, value?: number): void {
+export function sysKill(a: NamespaceActor, call: CallMsg, p: Proc, pid: number, sig: number, value?: number, report = false): void {
   const S = value === undefined ? 'kill' : 'rt_sigqueueinfo';
-  const sender: SignalSender = { kind: 'process', key: p.key, chain: a.chain, pid: p.ref.nums[a.level]!, ...(value === undefined ? {} : { value }) };
+  // With `report`, the answer goes back through this actor, which reads the caller's handlers then.
+  const ack: SignalAck = report ? { kind: 'relay', via: a.id, caller: p.key, id: call.id } : { kind: 'reply', id: call.id };
+  const sender: SignalSender = {
+    kind: 'process',
+    key: p.key,
+    chain: a.chain,
+    pid: p.ref.nums[a.level]!,
+    ...senderCreds(p),
+    ...(value === undefined ? {} : { value }),
+  };
   if (pid > 0) {
     const entry = a.table.get(pid);
     if (!entry || !entry.task || !entry.committed) return a.replyFail(call.id, 'ESRCH', S, pid);
     if (!validSignal(sig)) return a.replyFail(call.id, 'EINVAL', S, pid, `signal ${sig}`);
-    if (sig === 0) return a.replyOk(call.id, 0);
-    return sendTo(a, entry.home, [entry.key], sig, sender, { kind: 'reply', id: call.id });
+    // Signal 0 too: "the permission check is still performed" (kill(2)), where the target lives.
+    return sendTo(a, entry.home, [entry.key], sig, sender, ack);
   }
-  if (pid === 0) return groupKill(a, call, p.pgrp.key, ownerOfGroup(p), sig, sender);
+  if (pid === 0) return groupKill(a, ack, p.pgrp.key, ownerOfGroup(p), sig, sender);
   if (pid === -1) {
     // "if (task_pid_vnr(p) > 1 && !same_thread_group(p, current))" (4.6), in
     // for_each_process() order: creation order, as this table's is.
@@ -48,13 +59,12 @@ export function sysKill(a: NamespaceActor, call: CallMsg, p: Proc, pid: number, 
     }
     if (targets.length === 0) return a.replyFail(call.id, 'ESRCH', S, -1);
     if (!validSignal(sig)) return a.replyFail(call.id, 'EINVAL', S, -1, `signal ${sig}`);
-    if (sig === 0) return a.replyOk(call.id, 0);
-    return fanOut(a, call.id, batchesInOrder(targets, sender), sig);
+    return fanOut(a, ack, batchesInOrder(targets, sender), sig, 'all');
   }
   if (pid === INT_MIN) return a.replyFail(call.id, 'ESRCH', S, pid);
   const entry = a.table.get(-pid);
   if (!entry || !entry.committed) return a.replyFail(call.id, 'ESRCH', S, pid);
-  groupKill(a, call, entry.key, entry.home, sig, sender);
+  groupKill(a, ack, entry.key, entry.home, sig, sender);
 }
 
 function ownerOfGroup(p: Proc): NsId {
@@ -62,8 +72,8 @@ function ownerOfGroup(p: Proc): NsId {
 }
 
 /** kill(0) / kill(-pgid): the group's owner knows its members (__kill_pgrp_info, 4.7). */
-function groupKill(a: NamespaceActor, call: CallMsg, group: ProcKey, owner: NsId, sig: number, sender: SignalSender): void {
-  a.tail(owner, { type: 'group-signal', group, sig, sender, ack: { kind: 'reply', id: call.id } });
+function groupKill(a: NamespaceActor, ack: SignalAck, group: ProcKey, owner: NsId, sig: number, sender: SignalSender): void {
+  a.tail(owner, { type: 'group-signal', group, sig, sender, ack });
 }
 
 /** The targets of one actor that share one siginfo. */
@@ -94,39 +104,75 @@ export function batchesInOrder(targets: readonly { home: NsId; key: ProcKey }[],
   return [...batches.values()];
 }
 
-/** Send to many processes over several actors; reply once all have delivered. */
-export function fanOut(a: NamespaceActor, id: CallMsg['id'], batches: readonly SignalBatch[], sig: number): void {
-  const gather = a.newGather(id, batches.length);
+/**
+ * Send to many processes over several actors; reply once all have
+ * delivered. `all` (kill(-1), kill_something_info()): 0 once anyone was
+ * found, EPERM never reported; `group` (__kill_pgrp_info()): 0 if any
+ * target took it, else the error (EPERM).
+ */
+export function fanOut(a: NamespaceActor, ack: Answer, batches: readonly SignalBatch[], sig: number, mode: 'all' | 'group'): void {
+  const gather = a.newGather(ack.id, batches.length, mode, ack.kind === 'relay' ? ack : null);
   for (const b of batches) sendTo(a, b.home, b.targets, sig, b.sender, { kind: 'gather', owner: a.id, gather });
+}
+
+/** Who is answered once a kill is done: the client, or the caller's actor (`report`). */
+export type Answer = Extract<SignalAck, { kind: 'reply' | 'relay' }>;
+
+function answer(a: NamespaceActor, ack: Answer, errno: 'EPERM' | 'ESRCH' | null): void {
+  if (ack.kind === 'relay') return a.tail(ack.via, { type: 'kill-done', caller: ack.caller, id: ack.id, errno });
+  if (errno === null) a.replyOk(ack.id, 0);
+  else a.replyFail(ack.id, errno, 'kill');
+}
+
+/**
+ * A reported kill is done. As on the way out of the syscall, the caller's
+ * own deliverable signals run first; the answer says how often each of its
+ * handlers had run by then (a signal to oneself is handled before kill returns).
+ */
+export function onKillDone(a: NamespaceActor, caller: ProcKey, id: CallMsg['id'], errno: 'EPERM' | 'ESRCH' | null): void {
+  const p = a.procs.get(caller);
+  if (p) deliverPending(a, p);
+  if (errno !== null) return a.replyFail(id, errno, 'kill');
+  const handled: Record<number, number> = {};
+  if (p?.handled) for (const [sig, n] of p.handled) handled[sig] = n;
+  a.replyOk(id, { ret: 0, handled });
 }
 
 function sendTo(a: NamespaceActor, home: NsId, targets: readonly ProcKey[], sig: number, sender: SignalSender, ack: SignalAck): void {
   a.tail(home, { type: 'signal', targets, sig, sender, ack });
 }
 
-/** The owner of targets delivers a signal to each, then acknowledges. */
+/**
+ * The owner of targets checks the sender may signal each (EPERM otherwise),
+ * delivers, then acknowledges how many took it and how many were refused.
+ */
 export function onSignalMsg(a: NamespaceActor, targets: readonly ProcKey[], sig: number, sender: SignalSender, ack: SignalAck): void {
   let delivered = 0;
+  let denied = 0;
   for (const key of targets) {
     const p = a.procs.get(key);
     if (!p) continue;
+    if (!mayKill(sender, p, sig)) {
+      denied++;
+      continue;
+    }
     delivered++;
     if (sig !== 0) deliverSignal(a, p, sig, sender);
   }
-  if (ack.kind === 'reply') {
-    if (delivered === 0 && targets.length > 0) a.replyFail(ack.id, 'ESRCH', 'kill');
-    else a.replyOk(ack.id, 0);
+  if (ack.kind === 'reply' || ack.kind === 'relay') {
+    answer(a, ack, delivered > 0 || targets.length === 0 ? null : denied > 0 ? 'EPERM' : 'ESRCH');
   } else if (ack.kind === 'gather') {
-    a.send(ack.owner, { type: 'signal-ack', gather: ack.gather, delivered });
+    a.send(ack.owner, { type: 'signal-ack', gather: ack.gather, delivered, denied });
   }
 }
 
-export function onSignalAck(a: NamespaceActor, gatherId: number, delivered: number): void {
+export function onSignalAck(a: NamespaceActor, gatherId: number, delivered: number, denied: number): void {
   const g = a.gathers.get(gatherId);
   if (!g) throw new Error(`signal-ack for unknown gather ${gatherId}`);
   g.delivered += delivered;
+  g.denied += denied;
   if (--g.missing > 0) return;
   a.gathers.delete(gatherId);
-  if (g.delivered === 0) a.replyFail(g.id, 'ESRCH', 'kill');
-  else a.replyOk(g.id, 0);
+  const errno = g.delivered > 0 || (g.mode === 'all' && g.denied > 0) ? null : g.denied > 0 ? 'EPERM' : 'ESRCH';
+  answer(a, g.relay ?? { kind: 'reply', id: g.id }, errno);
 }

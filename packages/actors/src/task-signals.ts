@@ -12,7 +12,9 @@ import {
   SI_KERNEL,
   SI_QUEUE,
   SI_USER,
+  NO_REPLY,
   copySigSet,
+  fromKernelId,
   defaultAction,
   isKernelOnly,
   isRealtime,
@@ -24,10 +26,13 @@ import {
   sigHas,
   sigMembers,
   type CallMsg,
+  type HandlerStep,
+  type Op,
   type ProcKey,
   type SigAction,
   type SigInfo,
   type SignalSender,
+  type SigSet,
 } from '@pidsim/core';
 import type { NamespaceActor } from './namespace-actor.js';
 import type { Proc } from './process-record.js';
@@ -85,7 +90,9 @@ export function deliverSignal(a: NamespaceActor, p: Proc, sig: number, sender: S
     force = !visible;
     const code = sender.value === undefined ? SI_USER : SI_QUEUE;
     const siPid = visible && !sender.siPidZeroed ? sender.pid : 0;
-    info = { signo: sig, code, pid: siPid, uid: 0, ...(sender.value === undefined ? {} : { value: sender.value }) };
+    // si_uid: the sender's real uid as the target's user namespace shows it.
+    const uid = fromKernelId(sender.ruid, a.host.tables.idMaps(p.userNs, 'uid'));
+    info = { signo: sig, code, pid: siPid, uid, ...(sender.value === undefined ? {} : { value: sender.value }) };
   }
   // prepare_signal(): stop and continue signals cancel each other while pending (4.14).
   let resumed = false;
@@ -176,17 +183,35 @@ function dequeue(p: Proc, sig: number): SigInfo | undefined {
   return info;
 }
 
-/** get_signal(): take deliverable signals lowest first and act on each. */
+/** A handler about to run: what get_signal() + setup_rt_frame() leave on the user stack. */
+interface Frame {
+  readonly sig: number;
+  readonly act: SigAction;
+  readonly info: SigInfo | undefined;
+  /** The mask sigreturn restores. */
+  readonly saved: SigSet;
+}
+
+/**
+ * get_signal(), on the way back to user space: take deliverable signals
+ * lowest first. Each caught one gets a frame (and its signal blocked) before
+ * the next is taken, so the last frame set up runs first: handlers run in
+ * the reverse order of their signals, each restoring the mask its frame
+ * saved when it returns, after which newly deliverable signals go first.
+ */
 export function deliverPending(a: NamespaceActor, p: Proc): void {
+  const frames: Frame[] = [];
   for (;;) {
     if (!isAlive(p)) return;
     const sig = nextSignal(p);
-    if (sig === 0) return;
+    if (sig === 0) break;
     const info = dequeue(p, sig);
     const act = handlerOf(p, sig);
     if (act?.handler === 'ignore') continue;
     if (act?.handler === 'catch') {
-      runHandler(a, p, sig, act, info);
+      frames.push({ sig, act, info, saved: copySigSet(p.blocked) });
+      if (act.resetHand) p.actions!.delete(sig);
+      sigAdd(p.blocked, sig);
       continue;
     }
     const action = defaultAction(sig);
@@ -217,15 +242,41 @@ export function deliverPending(a: NamespaceActor, p: Proc): void {
     exitProcess(a, p, { kind: 'killed', signal: sig, core: action === 'core' });
     return;
   }
+  while (frames.length > 0) {
+    const f = frames.pop()!;
+    runHandler(a, p, f);
+    if (!isAlive(p)) return;
+    // rt_sigreturn(): the frame's mask comes back; what it unblocks is delivered before the next frame runs.
+    p.blocked = f.saved;
+    deliverPending(a, p);
+  }
 }
 
-function runHandler(a: NamespaceActor, p: Proc, sig: number, act: SigAction, info: SigInfo | undefined): void {
+function runHandler(a: NamespaceActor, p: Proc, f: Frame): void {
+  const { sig, act, info } = f;
   const handled = (p.handled ??= new Map());
   handled.set(sig, (handled.get(sig) ?? 0) + 1);
+  (p.delivered ??= []).push(sig);
   if (info) (p.lastInfo ??= new Map()).set(sig, info);
-  if (act.resetHand) p.actions!.delete(sig);
   if (a.events) a.emit({ type: 'signal-delivered', key: p.key, nspid: p.ref.nums, ns: a.id, sig, action: 'handler', ...(info ? { info } : {}) });
   interruptWaits(a, p, act.restart === true);
+  if (act.steps) runHandlerSteps(a, p, act.steps);
+}
+
+/** The handler's own calls, made by the process while its frame's mask holds (a sigprocmask lasts until sigreturn). */
+function runHandlerSteps(a: NamespaceActor, p: Proc, steps: readonly HandlerStep[]): void {
+  for (const step of steps) {
+    if (!isAlive(p)) return;
+    const op: Op =
+      step.do === 'exit'
+        ? { op: 'exit', code: step.code }
+        : step.do === 'kill'
+          ? { op: 'kill', pid: step.pid, sig: step.sig }
+          : step.do === 'sigprocmask'
+            ? { op: 'sigprocmask', how: step.how, set: step.set }
+            : { op: 'fork', name: step.name, program: { name: 'idle' } };
+    runCall(a, { type: 'call', id: NO_REPLY, caller: p.key, op }, p);
+  }
 }
 
 /** The group spans actors: its owner decides, and the stop waits for the verdict. */

@@ -15,6 +15,8 @@ export const asNsId = (n: number): NsId => n as NsId;
 export const asProcKey = (n: number): ProcKey => n as ProcKey;
 export const asPid = (n: number): Pid => n as Pid;
 export const asCallId = (n: number): CallId => n as CallId;
+/** The id of a call a process makes from a signal handler's steps: nobody waits for its answer. */
+export const NO_REPLY: CallId = asCallId(0);
 export const asUserNsId = (n: number): UserNsId => n as UserNsId;
 
 /** The initial user namespace, where a privileged process holds every capability. */

@@ -14,6 +14,7 @@ export {
 } from './limits.js';
 export {
   asCallId,
+  NO_REPLY,
   asNsId,
   asPid,
   asProcKey,
@@ -21,6 +22,23 @@ export {
   INIT_USER_NS,
 } from './ids.js';
 export type { CallId, NsId, Pid, ProcKey, UserNsId } from './ids.js';
+export {
+  NOBODY,
+  OVERFLOW_ID,
+  ROOT_CRED,
+  INITIAL_ID_MAPS,
+  capsAfterUidChange,
+  credAfterExec,
+  fromKernelId,
+  idsOf,
+  kernelIdIn,
+  killAllowedByIds,
+  parseIdExtent,
+  setId,
+  setResId,
+  toKernelId,
+} from './credentials.js';
+export type { CapsAfter, Cred, CredChange, IdExtent, IdKind, IdMaps } from './credentials.js';
 export {
   UPSTREAM_VARIANT,
   VARIANT_NAMES,
@@ -149,9 +167,11 @@ export type {
   ProcState,
   ReleaseJob,
   RemoteQuery,
+  IdMapWriter,
   ReplyMsg,
   SigAction,
   SigHandler,
+  HandlerStep,
   SigInfo,
   SignalAck,
   SignalSender,

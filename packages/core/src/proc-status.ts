@@ -19,7 +19,8 @@ export function stateLine(state: ProcState): string {
 
 export function renderStatus(e: ProcEntry): string {
   const ids = (xs: readonly number[]): string => xs.join('\t');
-  const uid = `${e.uid}\t${e.uid}\t${e.uid}\t${e.uid}`;
+  // Real, effective, saved, filesystem (fsuid follows the effective id).
+  const idLine = ([r, eff, s]: readonly number[]): string => `${r}\t${eff}\t${s}\t${eff}`;
   return [
     `Name:\t${e.name}`,
     'Umask:\t0022',
@@ -29,8 +30,8 @@ export function renderStatus(e: ProcEntry): string {
     `Pid:\t${e.pid}`,
     `PPid:\t${e.ppid}`,
     'TracerPid:\t0',
-    `Uid:\t${uid}`,
-    `Gid:\t${uid}`,
+    `Uid:\t${idLine(e.uids)}`,
+    `Gid:\t${idLine(e.gids)}`,
     `NStgid:\t${ids(e.nspid)}`,
     `NSpid:\t${ids(e.nspid)}`,
     `NSpgid:\t${ids(e.nspgid)}`,

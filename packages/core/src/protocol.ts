@@ -12,6 +12,7 @@ import type { Failure, Result } from './errno.js';
 import type { SigSet } from './signals.js';
 import type { KernelEvent } from './events.js';
 import type { ActorSnapshot } from './snapshot.js';
+import type { Cred, IdExtent, IdKind } from './credentials.js';
 
 /** A PID namespace as a value: enough to route to it and check ancestry. */
 export interface NsRef {
@@ -47,8 +48,23 @@ export interface ForkArgs {
 
 export type SigHandler = 'default' | 'ignore' | 'catch';
 
+/**
+ * What a caught signal's handler does, in order, as a C handler would
+ * (each is an async-signal-safe call): _exit(code), kill(pid, sig) with
+ * `pid` as the process sees it, sigprocmask (undone when the handler
+ * returns, as sigreturn restores the mask), fork (the child, named `name`,
+ * runs `idle`).
+ */
+export type HandlerStep =
+  | { readonly do: 'exit'; readonly code: number }
+  | { readonly do: 'kill'; readonly pid: number; readonly sig: number }
+  | { readonly do: 'sigprocmask'; readonly how: 'block' | 'unblock' | 'setmask'; readonly set: readonly number[] }
+  | { readonly do: 'fork'; readonly name: string };
+
 export interface SigAction {
   readonly handler: SigHandler;
+  /** For `catch`: what the handler does besides counting (nothing by default). */
+  readonly steps?: readonly HandlerStep[];
   /** SA_RESTART: a wait interrupted by this handler restarts instead of failing EINTR. */
   readonly restart?: boolean;
   /** SA_NOCLDSTOP (SIGCHLD only): no SIGCHLD when a child stops or continues. */
@@ -79,7 +95,11 @@ export type Op =
   | { readonly op: 'setns'; readonly ns: NsRef }
   | { readonly op: 'exit'; readonly code: number }
   | { readonly op: 'exec'; readonly program: ProgramSpec; readonly name?: string; readonly argv?: readonly string[] }
-  | { readonly op: 'kill'; readonly pid: number; readonly sig: number; readonly value?: number }
+  /**
+   * kill(2)/sigqueue(3). With `report`, the result is `{ ret: 0, handled }`:
+   * how often each of the caller's handlers had run when kill returned.
+   */
+  | { readonly op: 'kill'; readonly pid: number; readonly sig: number; readonly value?: number; readonly report?: boolean }
   | { readonly op: 'wait'; readonly pid: number; readonly options: WaitOptions }
   | { readonly op: 'sigaction'; readonly sig: number; readonly action?: SigAction }
   | { readonly op: 'sigprocmask'; readonly how: 'block' | 'unblock' | 'setmask'; readonly set?: readonly number[] }
@@ -94,13 +114,30 @@ export type Op =
   | { readonly op: 'sysctl'; readonly name: SysctlName; readonly value?: number }
   | { readonly op: 'reboot'; readonly cmd: RebootCommand }
   | { readonly op: 'drop-privileges' }
+  /** setuid(2)/setgid(2). */
+  | { readonly op: 'setid'; readonly kind: IdKind; readonly id: number }
+  /** setresuid(2)/setresgid(2): -1 keeps an id. */
+  | { readonly op: 'setresid'; readonly kind: IdKind; readonly ids: readonly [number, number, number] }
+  /** getresuid(2)/getresgid(2): [real, effective, saved] as the caller's user namespace shows them. */
+  | { readonly op: 'getresid'; readonly kind: IdKind }
+  /** Writes /proc/PID/uid_map (gid_map) of the user namespace of process `pid` (as the caller sees it). */
+  | { readonly op: 'write-id-map'; readonly pid: number; readonly kind: IdKind; readonly extent: IdExtent }
   | { readonly op: 'info' };
 
 /** procfs reads, addressed to the namespace the proc mount belongs to (SEMANTICS 3.6). */
 export type ProcOp =
   | { readonly op: 'proc-list' }
   | { readonly op: 'proc-status'; readonly pid: number | 'self' }
-  | { readonly op: 'proc-ns'; readonly pid: number | 'self'; readonly which: 'pid' | 'pid_for_children' };
+  | { readonly op: 'proc-ns'; readonly pid: number | 'self'; readonly which: 'pid' | 'pid_for_children' }
+  /**
+   * ioctl on an open /proc/PID/ns/pid, addressed to that namespace:
+   * NS_GET_PARENT (its parent, if within the caller's scope), and the PID
+   * translations NS_GET_PID_FROM_PIDNS (a PID of this namespace, as the
+   * caller sees it) and NS_GET_PID_IN_PIDNS (a PID of the caller's, as
+   * this namespace sees it).
+   */
+  | { readonly op: 'ns-ioctl'; readonly ns: NsRef; readonly caller: NsRef; readonly cmd: 'get-parent' }
+  | { readonly op: 'ns-ioctl'; readonly ns: NsRef; readonly caller: NsRef; readonly cmd: 'pid-from-ns' | 'pid-in-ns'; readonly pid: number };
 
 /** What a process's handle learns about it (`info` op). */
 export interface ProcessInfo {
@@ -116,9 +153,14 @@ export interface ProcessInfo {
   readonly pidForChildren: NsRef;
   readonly subreaper: boolean;
   readonly privileged: boolean;
+  /** Real, effective and saved uid, then gid, as the process's own user namespace shows them. */
+  readonly uids: readonly [number, number, number];
+  readonly gids: readonly [number, number, number];
   readonly exit: ChildChange | null;
   /** How many times each caught signal's handler ran, by signal number. */
   readonly handled: Readonly<Record<number, number>>;
+  /** The signals whose handler ran, in the order they ran (since fork or execve). */
+  readonly delivered: readonly number[];
   /** The siginfo the last run of each handler received, by signal number. */
   readonly siginfo: Readonly<Record<number, SigInfo>>;
   readonly blocked: readonly number[];
@@ -131,7 +173,10 @@ export type ProcState = 'running' | 'stopped' | 'exiting' | 'zombie';
 /** One row of a procfs listing, every id as the procfs namespace shows it. */
 export interface ProcEntry {
   readonly key: ProcKey;
+  /** The effective uid (ps's UID), then real, effective, saved uid and gid, as the procfs's user namespace shows them. */
   readonly uid: number;
+  readonly uids: readonly [number, number, number];
+  readonly gids: readonly [number, number, number];
   readonly pid: number;
   readonly ppid: number;
   readonly pgid: number;
@@ -194,6 +239,9 @@ export interface ChildInit {
   readonly pgrp: PidRef;
   readonly session: PidRef;
   readonly caps: UserNsId | null;
+  /** Where the child's permitted capabilities are (its effective ones are `caps`). */
+  readonly permitted: UserNsId | null;
+  readonly cred: Cred;
   readonly userNs: readonly UserNsId[];
 }
 
@@ -263,7 +311,9 @@ export type ActorMsg =
       /** Who to acknowledge once delivered: a call to reply to, or a gather to count down. */
       readonly ack: SignalAck;
     }
-  | { readonly type: 'signal-ack'; readonly gather: number; readonly delivered: number }
+  | { readonly type: 'signal-ack'; readonly gather: number; readonly delivered: number; readonly denied: number }
+  /** A reported kill is done: the caller's actor answers it (after the caller's own pending signals, as the syscall exit path does). */
+  | { readonly type: 'kill-done'; readonly caller: ProcKey; readonly id: CallId; readonly errno: 'EPERM' | 'ESRCH' | null }
   | { readonly type: 'child-changed'; readonly parent: ProcKey; readonly child: ProcKey; readonly change: ChildChange }
   | { readonly type: 'child-updated'; readonly parent: ProcKey; readonly child: ProcKey; readonly update: ChildUpdate }
   | { readonly type: 'set-parent'; readonly child: ProcKey; readonly parent: ParentLink }
@@ -323,7 +373,17 @@ export type RemoteQuery =
   | { readonly q: 'pgid'; readonly syscall: string }
   | { readonly q: 'sid'; readonly syscall: string }
   | { readonly q: 'status' }
-  | { readonly q: 'ns'; readonly which: 'pid' | 'pid_for_children' };
+  | { readonly q: 'ns'; readonly which: 'pid' | 'pid_for_children' }
+  | { readonly q: 'id-map'; readonly kind: IdKind; readonly extent: IdExtent; readonly writer: IdMapWriter }
+  /** The process's number in namespace `ns` (0 where it has none): the PID translations of ns-ioctl. */
+  | { readonly q: 'nr-in'; readonly ns: NsRef };
+
+/** Who writes a uid_map/gid_map: what new_idmap_permitted() looks at. */
+export interface IdMapWriter {
+  readonly userNs: readonly UserNsId[];
+  readonly caps: UserNsId | null;
+  readonly cred: Cred;
+}
 
 /** A change of a child's attributes the parent must mirror. */
 export type ChildUpdate =
@@ -339,6 +399,12 @@ export type SignalSender =
       readonly chain: readonly NsId[];
       readonly pid: number;
       readonly value?: number;
+      /** For the permission check (kill_ok_by_cred()): the sender's real and effective uid... */
+      readonly ruid: number;
+      readonly euid: number;
+      /** ...where it holds CAP_KILL (its effective capabilities), and its session (SIGCONT). */
+      readonly caps: UserNsId | null;
+      readonly session: ProcKey;
       /**
        * Quirk (3.9 with a shared siginfo): kill(-1) and group kills reuse one
        * siginfo for every target, and send_signal_locked() writes si_pid = 0
@@ -354,6 +420,8 @@ export type SignalSender =
 
 export type SignalAck =
   | { readonly kind: 'reply'; readonly id: CallId }
+  /** kill with `report`: the caller's actor answers once delivery is done (kill-done). */
+  | { readonly kind: 'relay'; readonly via: NsId; readonly caller: ProcKey; readonly id: CallId }
   | { readonly kind: 'gather'; readonly owner: NsId; readonly gather: number }
   | { readonly kind: 'none' };
 

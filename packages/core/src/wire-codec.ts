@@ -66,7 +66,7 @@ export function encodeCall(to: NsId, msg: CallMsg, out: number[]): boolean {
       break;
     }
     case 'kill':
-      if (op.value !== undefined) return false;
+      if (op.value !== undefined || op.report) return false;
       code = KILL;
       a = op.pid;
       b = op.sig;

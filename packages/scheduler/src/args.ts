@@ -1,7 +1,7 @@
 // Argument checks shared by the process and procfs handles: bad input throws
 // a TypeError that names the call and the value, before anything is sent.
 
-import { PROGRAM_NAMES, parseSignal, type ProgramSpec } from '@pidsim/core';
+import { PROGRAM_NAMES, parseIdExtent, parseSignal, type IdExtent, type ProgramSpec } from '@pidsim/core';
 
 /** A signal as a number or a name kill(1) accepts: 9, 'KILL', 'SIGKILL', 'RTMIN+1'. */
 export type SignalLike = number | string;
@@ -25,6 +25,53 @@ export function toPid(pid: unknown, where: string): number {
     throw new TypeError(`${where}: a PID must be a 32-bit integer, received ${JSON.stringify(pid)}`);
   }
   return pid;
+}
+
+/** A uid or gid: 0..4294967294 (uid_t; -1 is "unchanged" where `keep` allows it). */
+export function toId(id: unknown, where: string, keep = false): number {
+  if (typeof id !== 'number' || !Number.isInteger(id) || id < (keep ? -1 : 0) || id > 0xfffffffe) {
+    throw new TypeError(`${where}: an id must be an integer 0..4294967294${keep ? ' or -1 (unchanged)' : ''}, received ${JSON.stringify(id)}`);
+  }
+  return id;
+}
+
+/** A handler's steps (SigAction.steps): each names what it does, with arguments of the right kind. */
+export function checkHandlerSteps(steps: unknown): void {
+  if (!Array.isArray(steps)) throw new TypeError(`sigaction: steps must be a list, received ${JSON.stringify(steps)}`);
+  steps.forEach((step: unknown, i) => {
+    const s = step as Record<string, unknown>;
+    const where = `sigaction: steps[${i}]`;
+    switch (s?.['do']) {
+      case 'exit':
+        checkKeys(s, ['do', 'code'], where);
+        if (!Number.isInteger(s['code'])) throw new TypeError(`${where}: code must be an integer, received ${JSON.stringify(s['code'])}`);
+        return;
+      case 'kill':
+        checkKeys(s, ['do', 'pid', 'sig'], where);
+        toPid(s['pid'], where);
+        if (!Number.isInteger(s['sig'])) throw new TypeError(`${where}: sig must be a signal number, received ${JSON.stringify(s['sig'])}`);
+        return;
+      case 'sigprocmask':
+        checkKeys(s, ['do', 'how', 'set'], where);
+        if (!['block', 'unblock', 'setmask'].includes(s['how'] as string)) throw new TypeError(`${where}: how must be block, unblock or setmask, received ${JSON.stringify(s['how'])}`);
+        if (!Array.isArray(s['set']) || !s['set'].every((n) => Number.isInteger(n))) throw new TypeError(`${where}: set must be a list of signal numbers, received ${JSON.stringify(s['set'])}`);
+        return;
+      case 'fork':
+        checkKeys(s, ['do', 'name'], where);
+        checkName(s['name'], where);
+        return;
+      default:
+        throw new TypeError(`${where}: do must be exit, kill, sigprocmask or fork, received ${JSON.stringify(step)}`);
+    }
+  });
+}
+
+/** One uid_map/gid_map extent: "first lower count", or an object with those fields. */
+export function toExtent(map: unknown, where: string): IdExtent {
+  const text = typeof map === 'string' ? map : map && typeof map === 'object' ? `${(map as IdExtent).first} ${(map as IdExtent).lower} ${(map as IdExtent).count}` : '';
+  const extent = parseIdExtent(text);
+  if (!extent) throw new TypeError(`${where}: a map is one extent "first lower count" (count >= 1, ids below 2^32), received ${JSON.stringify(map)}`);
+  return extent;
 }
 
 export function toProgram(program: unknown, where: string): ProgramSpec {

@@ -2,7 +2,7 @@
 
 export { Kernel } from './kernel.js';
 export { Process } from './process.js';
-export type { ForkOptions, ForkResult } from './process.js';
+export type { ForkOptions, ForkResult, KillReport } from './process.js';
 export { ProcFs, NsHandle } from './procfs.js';
 export { toProgram } from './args.js';
 export type { ProgramLike, SignalLike } from './args.js';

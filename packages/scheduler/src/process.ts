@@ -2,6 +2,8 @@
 // process with PIDs as it sees them.
 
 import {
+  KernelError,
+  type IdExtent,
   type NsRef,
   type Op,
   type ProcKey,
@@ -12,7 +14,7 @@ import {
   type WaitOptions,
   type WaitResult,
 } from '@pidsim/core';
-import { checkArgv, checkKeys, checkName, checkSetTid, checkSysctl, toPid, toProgram, toSignal, type ProgramLike, type SignalLike } from './args.js';
+import { checkArgv, checkHandlerSteps, checkKeys, checkName, checkSetTid, checkSysctl, toExtent, toId, toPid, toProgram, toSignal, type ProgramLike, type SignalLike } from './args.js';
 import type { Kernel } from './kernel.js';
 import { NsHandle, type ProcFs } from './procfs.js';
 
@@ -128,9 +130,16 @@ export class Process {
     });
   }
 
-  /** kill(2): pid > 0, 0 (own group), -1 (all), < -1 (a group). Resolves 0. */
-  kill(pid: number, sig: SignalLike = 15): Promise<number> {
-    return this.#call({ op: 'kill', pid: toPid(pid, 'kill'), sig: toSignal(sig, 'kill') });
+  /**
+   * kill(2): pid > 0, 0 (own group), -1 (all), < -1 (a group). Resolves 0;
+   * with `{ report: true }`, `{ ret: 0, handled }`: how often each of this
+   * process's handlers had run when kill returned.
+   */
+  kill(pid: number, sig?: SignalLike): Promise<number>;
+  kill(pid: number, sig: SignalLike, options: { report: true }): Promise<KillReport>;
+  kill(pid: number, sig: SignalLike = 15, options?: { report: true }): Promise<number | KillReport> {
+    if (options !== undefined) checkKeys(options, ['report'], 'kill');
+    return this.#call({ op: 'kill', pid: toPid(pid, 'kill'), sig: toSignal(sig, 'kill'), ...(options?.report ? { report: true } : {}) });
   }
 
   /** sigqueue(3): a signal with a value (real-time signals queue). */
@@ -148,9 +157,13 @@ export class Process {
   sigaction(sig: SignalLike, action?: SigAction | 'default' | 'ignore' | 'catch'): Promise<SigAction> {
     const a = typeof action === 'string' ? { handler: action } : action;
     if (a !== undefined) {
-      checkKeys(a, ['handler', 'restart', 'noCldStop', 'noCldWait', 'resetHand'], 'sigaction');
+      checkKeys(a, ['handler', 'steps', 'restart', 'noCldStop', 'noCldWait', 'resetHand'], 'sigaction');
       if (!['default', 'ignore', 'catch'].includes(a.handler)) {
         throw new TypeError(`sigaction: handler must be 'default', 'ignore' or 'catch', received ${JSON.stringify(a.handler)}`);
+      }
+      if (a.steps !== undefined) {
+        if (a.handler !== 'catch') throw new TypeError(`sigaction: steps need handler 'catch', received handler ${JSON.stringify(a.handler)}`);
+        checkHandlerSteps(a.steps);
       }
     }
     return this.#call({ op: 'sigaction', sig: toSignal(sig, 'sigaction'), ...(a ? { action: a } : {}) });
@@ -223,9 +236,91 @@ export class Process {
     return this.#call({ op: 'reboot', cmd });
   }
 
-  /** Become an unprivileged user (setuid(65534)): no capabilities anywhere. */
+  /**
+   * Become the user nobody, as a service dropping root does: setgroups(0),
+   * setresgid(65534 x3), setresuid(65534 x3). Every capability goes with uid 0.
+   */
   dropPrivileges(): Promise<void> {
     return this.#call({ op: 'drop-privileges' });
+  }
+
+  /** setuid(2): all three uids with CAP_SETUID, else the effective one (to the real or saved uid). */
+  setuid(uid: number): Promise<number> {
+    return this.#call({ op: 'setid', kind: 'uid', id: toId(uid, 'setuid') });
+  }
+
+  /** setgid(2). */
+  setgid(gid: number): Promise<number> {
+    return this.#call({ op: 'setid', kind: 'gid', id: toId(gid, 'setgid') });
+  }
+
+  /** setresuid(2): -1 keeps an id. */
+  setresuid(ruid: number, euid: number, suid: number): Promise<number> {
+    return this.#call({ op: 'setresid', kind: 'uid', ids: [toId(ruid, 'setresuid', true), toId(euid, 'setresuid', true), toId(suid, 'setresuid', true)] });
+  }
+
+  /** setresgid(2): -1 keeps an id. */
+  setresgid(rgid: number, egid: number, sgid: number): Promise<number> {
+    return this.#call({ op: 'setresid', kind: 'gid', ids: [toId(rgid, 'setresgid', true), toId(egid, 'setresgid', true), toId(sgid, 'setresgid', true)] });
+  }
+
+  /** getresuid(2): [real, effective, saved], as the process's user namespace shows them. */
+  getresuid(): Promise<[number, number, number]> {
+    return this.#call({ op: 'getresid', kind: 'uid' });
+  }
+
+  /** getresgid(2). */
+  getresgid(): Promise<[number, number, number]> {
+    return this.#call({ op: 'getresid', kind: 'gid' });
+  }
+
+  /**
+   * Writes /proc/PID/uid_map of process `pid`'s user namespace (PID as this
+   * process sees it): one extent, `"first lower count"` or an object, once.
+   */
+  writeUidMap(pid: number, map: string | IdExtent): Promise<number> {
+    return this.#call({ op: 'write-id-map', pid: toPid(pid, 'writeUidMap'), kind: 'uid', extent: toExtent(map, 'writeUidMap') });
+  }
+
+  /** Writes /proc/PID/gid_map (needs CAP_SETGID over the parent user namespace). */
+  writeGidMap(pid: number, map: string | IdExtent): Promise<number> {
+    return this.#call({ op: 'write-id-map', pid: toPid(pid, 'writeGidMap'), kind: 'gid', extent: toExtent(map, 'writeGidMap') });
+  }
+
+  async getuid(): Promise<number> {
+    return (await this.getresuid())[0];
+  }
+
+  async geteuid(): Promise<number> {
+    return (await this.getresuid())[1];
+  }
+
+  async getgid(): Promise<number> {
+    return (await this.getresgid())[0];
+  }
+
+  async getegid(): Promise<number> {
+    return (await this.getresgid())[1];
+  }
+
+  /** ioctl(fd, NS_GET_PARENT): the parent of the handle's namespace; EPERM outside this process's scope. */
+  async nsParent(ns: NsHandle): Promise<NsHandle> {
+    const h = openHandle(ns, 'nsParent');
+    if (h.level === 0) throw new KernelError({ ok: false, code: 'EPERM', syscall: 'ioctl', subject: 'NS_GET_PARENT' });
+    const ref = await this.kernel.call<NsRef>(this.key, h.chain[h.level - 1]!, { op: 'ns-ioctl', cmd: 'get-parent', ns: h, caller: this.ns });
+    return new NsHandle(this.kernel, ref);
+  }
+
+  /** ioctl(fd, NS_GET_PID_FROM_PIDNS, pid): PID `pid` of the handle's namespace, as this process sees it. */
+  pidFromNs(ns: NsHandle, pid: number): Promise<number> {
+    const h = openHandle(ns, 'pidFromNs');
+    return this.kernel.call<number>(this.key, h.id, { op: 'ns-ioctl', cmd: 'pid-from-ns', ns: h, caller: this.ns, pid: toPid(pid, 'pidFromNs') });
+  }
+
+  /** ioctl(fd, NS_GET_PID_IN_PIDNS, pid): PID `pid` of this process's namespace, as the handle's namespace sees it. */
+  pidInNs(ns: NsHandle, pid: number): Promise<number> {
+    const h = openHandle(ns, 'pidInNs');
+    return this.kernel.call<number>(this.key, this.ns.id, { op: 'ns-ioctl', cmd: 'pid-in-ns', ns: h, caller: this.ns, pid: toPid(pid, 'pidInNs') });
   }
 
   /** What this process is, as its own namespace shows it. */
@@ -249,6 +344,18 @@ export class Process {
 }
 
 type ForkArgsOp = Extract<Op, { op: 'fork' }>;
+
+/** kill(..., { report: true }): how often each of the caller's handlers had run when kill returned. */
+export interface KillReport {
+  readonly ret: 0;
+  readonly handled: Readonly<Record<number, number>>;
+}
+
+function openHandle(ns: NsHandle, where: string): NsRef {
+  if (!(ns instanceof NsHandle)) throw new TypeError(`${where}: expected an NsHandle from openNs()`);
+  if (!ns.open) throw new TypeError(`${where}: the handle of ${ns} is closed`);
+  return ns.ref;
+}
 const NO_WAIT_OPTIONS: WaitOptions = Object.freeze({});
 const PLAIN_FORK: Op = Object.freeze({ op: 'fork' });
 const FORK_KEYS = ['newPid', 'newUser', 'parent', 'thread', 'setTid', 'program', 'name', 'argv'] as const;
