@@ -104,7 +104,7 @@ describe('docs/semantics.md', () => {
     expect(catalogueProblems(doc, scenarioCites, testCites)).toEqual([]);
   });
 
-  it('numbers its items as the team always has: groups 1-8, each from .1 up without gaps', () => {
+  it('numbers its items in groups 1-8, each from .1 up without gaps (tests and scenarios cite these numbers)', () => {
     const ids = parseCatalogue(doc).map((i) => i.id);
     expect(ids.length).toBeGreaterThanOrEqual(85);
     const groups = new Map<number, number[]>();
