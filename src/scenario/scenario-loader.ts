@@ -120,10 +120,9 @@ function explainIssue(issue: z.core.$ZodIssue, input: unknown): string {
 
 /** Every item `semantics` names must be in the catalogue that ships with pidsim (docs/semantics.md). */
 function checkCatalogue(s: Scenario): string[] {
-  const known = s.semantics ? catalogueItemIds() : undefined;
-  return (s.semantics ?? []).flatMap((item, i) =>
-    known!.has(item) ? [] : [`semantics[${i}]: item ${JSON.stringify(item)} is not in the catalogue docs/semantics.md`],
-  );
+  if (!s.semantics) return [];
+  const known = catalogueItemIds();
+  return s.semantics.flatMap((item, i) => (known.has(item) ? [] : [`semantics[${i}]: item ${JSON.stringify(item)} is not in the catalogue docs/semantics.md`]));
 }
 
 /**
