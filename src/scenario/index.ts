@@ -5,6 +5,8 @@ export { runScenarioCli, RUN_USAGE } from './run-command.js';
 export type { CliIo } from './run-command.js';
 export { loadScenario, loadScenarioDir, parseScenario, ScenarioError } from './scenario-loader.js';
 export { scenarioSchema, STEP_OPS } from './scenario-schema.js';
+export { ITEM_STATUSES, catalogueItemIds, cataloguePath, parseCatalogue } from './semantics-catalogue.js';
+export type { CatalogueItem, ItemStatus } from './semantics-catalogue.js';
 export type { Observation, Scenario, Step, StepOp } from './scenario-schema.js';
 export { runScenario } from './scenario-runner.js';
 export type { RunStatus, ScenarioRun, StepRecord } from './scenario-runner.js';

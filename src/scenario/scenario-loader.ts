@@ -8,6 +8,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { scenarioSchema, stepSchema, type Scenario, type Step } from './scenario-schema.js';
 import { VARIANT_NAMES, VARIANT_VALUES, type VariantName } from '../index.js';
+import { catalogueItemIds } from './semantics-catalogue.js';
 
 /** A scenario file that cannot be used; `message` names the file, the field and the value. */
 export class ScenarioError extends Error {
@@ -65,7 +66,7 @@ export function parseScenario(text: string, source: string, format: 'json' | 'ya
     throw new ScenarioError(source, [`not valid ${format.toUpperCase()}${where}: ${first}`]);
   }
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new ScenarioError(source, [`a scenario is a mapping with name, semantics and steps; received ${describe(input)}`]);
+    throw new ScenarioError(source, [`a scenario is a mapping with name and steps; received ${describe(input)}`]);
   }
   const depth = nestingDepth(input, MAX_NESTING);
   if (depth > MAX_NESTING) {
@@ -74,7 +75,7 @@ export function parseScenario(text: string, source: string, format: 'json' | 'ya
   const parsed = scenarioSchema.safeParse(input);
   if (!parsed.success) throw new ScenarioError(source, parsed.error.issues.slice(0, 8).map((i) => explainIssue(i, input)));
   const scenario: Scenario = { ...parsed.data, root: parsed.data.root ?? 'init', source };
-  const problems = checkReferences(scenario);
+  const problems = [...checkCatalogue(scenario), ...checkReferences(scenario)];
   if (problems.length > 0) throw new ScenarioError(source, problems);
   return scenario;
 }
@@ -140,6 +141,13 @@ function explainIssue(issue: z.core.$ZodIssue, input: unknown): string {
   let message = issue.message.replace(/^Invalid input: /, '');
   if (value === undefined) return `${field}: missing (expected ${message.replace(/, received undefined$/, '').replace(/^expected /, '')})`;
   return `${field}: ${message}; received ${describe(value)}`;
+}
+
+/** Every item `semantics` names must be in the catalogue that ships with pidsim (docs/semantics.md). */
+function checkCatalogue(s: Scenario): string[] {
+  if (!s.semantics) return [];
+  const known = catalogueItemIds();
+  return s.semantics.flatMap((item, i) => (known.has(item) ? [] : [`semantics[${i}]: item ${JSON.stringify(item)} is not in the catalogue docs/semantics.md`]));
 }
 
 /**

@@ -233,8 +233,8 @@ export const scenarioSchema = z
     /** A unique, readable name (kebab-case by convention). */
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'a kebab-case name: lowercase letters, digits and -' }),
     description: z.string().optional(),
-    /** The docs/semantics.md items this scenario covers, e.g. ["4.2", "4.3"]. */
-    semantics: z.array(z.string().regex(/^\d+\.\d+$/, { error: 'a SEMANTICS item like "4.2"' })).min(1),
+    /** The docs/semantics.md items this scenario covers, e.g. ["4.2", "4.3"]; the loader checks they exist. */
+    semantics: z.array(z.string().regex(/^\d+\.\d+$/, { error: 'a SEMANTICS item like "4.2"' })).min(1).optional(),
     /** The name of the scenario's first process: PID 1 of the scenario's root namespace. */
     root: name.optional(),
     requires: z

@@ -1,5 +1,5 @@
 // Golden transcripts of the PID-namespace walkthrough (the article pidsim grew
-// from, /work/shared/seed/pid-namespace-article.zh.md), scene by scene, in
+// from, replayed in full by examples/demo.sh), scene by scene, in
 // `pidsim shell`. The article's PIDs (2616, 2724, 27, 14, 51 ...) depend on
 // what its machine had running; here every session starts from a fresh
 // kernel, so the numbers are smaller but deterministic. Where the article
