@@ -206,11 +206,12 @@ describe('crash settlement on worker threads', () => {
     await b.k.close();
   });
 
-  it('close(): every call settles once, by its reply or as closed; it is no crash; later calls are refused', async () => {
+  it('close(): every call settles once, by its reply or as closed; it is no crash; every worker stops; later calls are refused', async () => {
     const b = await busyKernel();
     moreInFlight(b);
     await b.k.close();
     await new Promise((resolve) => setImmediate(resolve));
+    expect(b.t.workers.map((w) => w.threadId)).toEqual([-1, -1]); // an exited worker has no thread
     expect(b.heard.failures).toEqual([]);
     expect(b.k.pendingCalls).toBe(0);
     const closed = 'rejected with Error: pidsim: the kernel was closed';
