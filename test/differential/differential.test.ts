@@ -68,7 +68,9 @@ const OTHER_VARIANTS: readonly { name: (typeof VARIANT_NAMES)[number]; variant: 
 
 it.runIf(linux.ok)('the host kernel behaves as one of the kernel variants pidsim knows', () => {
   expect(fingerprintError?.message ?? null).toBeNull();
-  expect(host).not.toBeNull();
+  // One known value per variant, each backed by its probe's evidence.
+  for (const name of VARIANT_NAMES) expect(VARIANT_VALUES[name] as readonly string[]).toContain(host!.variant[name]);
+  expect(host!.evidence.map((e) => e.slice(0, e.indexOf(' ')))).toEqual(VARIANT_NAMES.map((name) => `${name}=${host!.variant[name]}`));
 });
 
 function failuresOf(run: ScenarioRun): string[] {
