@@ -103,16 +103,30 @@ export class SharedPidTable implements PidTable {
     return Atomics.load(this.#h, USED);
   }
 
+  /**
+   * The cursor moves by compare-and-swap before the number is claimed, so
+   * concurrent forks on several threads get what forks in some order under
+   * one lock would (a plain store could move the cursor backwards, and a
+   * freed number would come back before the wrap).
+   */
   allocCyclic(): number | 'EAGAIN' {
-    const cursor = Atomics.load(this.#h, CURSOR);
-    const max = this.pidMax;
-    const min = cursor > RESERVED_PIDS ? RESERVED_PIDS : 1;
-    const start = Math.max(cursor, min);
-    let nr = this.#takeFree(start, max);
-    if (nr < 0 && start > min) nr = this.#takeFree(min, max);
-    if (nr < 0) return 'EAGAIN';
-    Atomics.store(this.#h, CURSOR, nr + 1);
-    return nr;
+    for (;;) {
+      const cursor = Atomics.load(this.#h, CURSOR);
+      const max = this.pidMax;
+      const min = cursor > RESERVED_PIDS ? RESERVED_PIDS : 1;
+      const start = Math.max(cursor, min);
+      let nr = this.#findFree(start, max);
+      if (nr < 0 && start > min) nr = this.#findFree(min, max);
+      if (nr < 0) {
+        // Full, unless someone moved the cursor (and freed numbers) while we looked.
+        if (Atomics.load(this.#h, CURSOR) === cursor) return 'EAGAIN';
+        continue;
+      }
+      // Another fork took a number meanwhile: look again from where it left the cursor.
+      if (Atomics.compareExchange(this.#h, CURSOR, cursor, nr + 1) !== cursor) continue;
+      // Claimed by an exact allocation (set_tid) since we looked: it counts as taken first.
+      if (this.#take(nr)) return nr;
+    }
   }
 
   allocExact(nr: number): number | AllocFailure {
@@ -134,8 +148,8 @@ export class SharedPidTable implements PidTable {
     }
   }
 
-  /** Claims the first free number in [from, to), or -1. */
-  #takeFree(from: number, to: number): number {
+  /** The first free number in [from, to), or -1 (not claimed: allocCyclic claims after moving the cursor). */
+  #findFree(from: number, to: number): number {
     let nr = from;
     while (nr < to) {
       const w = nr >>> 5;
@@ -146,10 +160,7 @@ export class SharedPidTable implements PidTable {
         continue;
       }
       const found = w * 32 + (31 - Math.clz32(free & -free));
-      if (found >= to) return -1;
-      if (this.#take(found)) return found;
-      // Someone else took it between the load and the claim: look again from there.
-      nr = found;
+      return found < to ? found : -1;
     }
     return -1;
   }
