@@ -403,7 +403,7 @@ export class ShellSession implements ShellHost {
       await quiesce();
       for (const sh of [...this.#shells]) {
         if (sh.task.stopped) continue;
-        this.#doing = `letting bash ($$=${sh.pid}, window ${sh.task.tty}) reap its children`;
+        this.#doing = `letting bash ($$=${sh.pid} on ${sh.task.tty}) reap its children`;
         await sh.reap();
       }
       await quiesce();

@@ -49,13 +49,17 @@ export async function runShell(io: ShellIo): Promise<number> {
   // Node exits when nothing is left to do, even with a promise pending: if the session ever waited for
   // something that cannot come, that would end `pidsim shell` quietly mid-script. 'beforeExit' is
   // that moment; say what was stuck instead.
+  const progress: Progress = { readingInput: false };
   let stuck: () => void = () => undefined;
   const stuckError = new Promise<never>((_, reject) => {
-    stuck = () => reject(new Error(`pidsim shell: the session is stuck (${session.activity}): the emulated programs stopped making progress before the input was used up`));
+    stuck = () => {
+      const what = progress.readingInput ? 'waiting for input that can no longer come' : session.activity;
+      reject(new Error(`the shell session is stuck (${what}): nothing can happen any more, but the session has not ended`));
+    };
   });
   process.once('beforeExit', stuck);
   try {
-    await Promise.race([io.interactive ? interactive(io, session, write) : script(io, session), stuckError]);
+    await Promise.race([io.interactive ? interactive(io, session, write) : script(io, session, progress), stuckError]);
   } catch (e) {
     process.removeListener('beforeExit', stuck);
     // Best effort: after a failure the kernel may not answer any more.
@@ -67,14 +71,29 @@ export async function runShell(io: ShellIo): Promise<number> {
   await session.close();
   const problems: string[] = [];
   if (violations.length > 0) {
-    problems.push(`the kernel's invariants do not hold at the end of the session:\n${violations.map((v) => `  invariant ${v.invariant}: ${v.message}`).join('\n')}`);
+    problems.push(`the kernel's invariants do not hold at the end of the shell session:\n${violations.map((v) => `  invariant ${v.invariant}: ${v.message}`).join('\n')}`);
   }
   if (!io.interactive && session.refused.length > 0) {
     const lines = session.refused.map((r) => `  window ${r.window} (${r.why}): ${r.line}`).join('\n');
-    problems.push(`${session.refused.length} line(s) of the script were typed where nothing read them:\n${lines}`);
+    problems.push(`the shell session ended with ${session.refused.length} line(s) of the script unread (typed where nothing read the terminal):\n${lines}`);
   }
-  if (problems.length > 0) throw new Error(`pidsim shell: ${problems.join('\n')}`);
+  if (problems.length > 0) throw new Error(problems.join('\n'));
   return session.lastStatus;
+}
+
+/** Where the driver is, for the message if the session ever gets stuck. */
+interface Progress {
+  readingInput: boolean;
+}
+
+/** The next line of the script, noting that the driver waits for input meanwhile. */
+async function nextLine(lines: AsyncIterator<string>, progress: Progress): Promise<IteratorResult<string>> {
+  progress.readingInput = true;
+  try {
+    return await lines.next();
+  } finally {
+    progress.readingInput = false;
+  }
 }
 
 /**
@@ -83,7 +102,7 @@ export async function runShell(io: ShellIo): Promise<number> {
  * any virtual time passes (as fast as a typist would); otherwise time passes
  * for the job and the key arrives at the next prompt.
  */
-async function script(io: ShellIo, session: ShellSession): Promise<void> {
+async function script(io: ShellIo, session: ShellSession, progress: Progress): Promise<void> {
   const rl = createInterface({ input: io.input, terminal: false });
   const lines = rl[Symbol.asyncIterator]();
   let ahead: string | undefined;
@@ -94,7 +113,7 @@ async function script(io: ShellIo, session: ShellSession): Promise<void> {
         line = ahead;
         ahead = undefined;
       } else {
-        const next = await lines.next();
+        const next = await nextLine(lines, progress);
         if (next.done) break;
         line = next.value;
       }
@@ -107,7 +126,7 @@ async function script(io: ShellIo, session: ShellSession): Promise<void> {
         else session.echo(line);
         await session.submit(line, { holdTime: true });
         if (session.waiting) {
-          const next = await lines.next();
+          const next = await nextLine(lines, progress);
           const typed = next.done ? undefined : controlKeyOf(next.value);
           if (typed === 'C' || typed === 'Z') {
             await session.key(typed, 'script');

@@ -1,11 +1,14 @@
 // runShell(): the streams `pidsim shell` wires to stdin/stdout. A script is
 // read line by line and each command echoed after its prompt; on a terminal
 // the session prompts; it ends at end of input or when the last window's
-// login shell exits, and resolves with the last $?.
+// login shell exits, and resolves with the last $? once the kernel's
+// invariants are checked, or rejects saying what went wrong.
 
 import { PassThrough, Readable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
-import { runShell } from '../../src/shell/index.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Kernel } from '../../src/index.js';
+import { controlKeyOf, runShell } from '../../src/shell/index.js';
+import { nodeModule } from './shell-cli.js';
 
 async function run(script: string, interactive = false): Promise<{ text: string; status: number }> {
   const output = new PassThrough();
@@ -53,9 +56,44 @@ describe('runShell', () => {
     expect(status).toBe(0);
   });
 
+  it('reads ^C, ^Z, ^D (or the control characters) as keys, and nothing else', () => {
+    expect(['^C', '\x03', ' ^Z ', '\x1a', '^D', '\x04'].map(controlKeyOf)).toEqual(['C', 'C', 'Z', 'Z', 'D', 'D']);
+    expect(['^c', '^Z^Z', 'echo ^Z', '', '^'].map(controlKeyOf)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+  });
+
   it('refuses a bad seed with a message naming it', async () => {
     await expect(runShell({ input: Readable.from(['']), output: new PassThrough(), interactive: false, seed: -1 })).rejects.toThrow(
       'runShell: seed must be an integer from 0 to 4294967295, received -1',
     );
+  });
+});
+
+describe('the end of a session', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it("checks the kernel's invariants: a violation fails the session, naming it", async () => {
+    const check = vi.spyOn(Kernel.prototype, 'checkInvariants').mockResolvedValueOnce([{ invariant: 3, message: 'a zombie has no parent', processes: [] }]);
+    await expect(run('echo $$\n')).rejects.toThrow("the kernel's invariants do not hold at the end of the shell session:\n  invariant 3: a zombie has no parent");
+    expect(check).toHaveBeenCalledTimes(1);
+  });
+
+  it('that can no longer make progress is an error saying what it waited for, not a quiet exit 0', () => {
+    // Input that neither comes nor ends: once nothing else is pending, Node would exit with status 0 mid-session.
+    const r = nodeModule(`
+      import { Readable } from 'node:stream';
+      import { runShell } from './dist/src/shell/index.js';
+      const input = new Readable({ read() {} });
+      input.push('echo hi\\n');
+      runShell({ input, output: process.stdout, interactive: false }).then(
+        (status) => console.log('resolved', status),
+        (e) => { console.log('rejected:', e.message); process.exitCode = 1; },
+      );
+    `);
+    expect(r.stdout).toBe(
+      '[w1 $$=2]# echo hi\nhi\nrejected: the shell session is stuck (waiting for input that can no longer come): nothing can happen any more, but the session has not ended\n',
+    );
+    expect(r.status).toBe(1);
   });
 });

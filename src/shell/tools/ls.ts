@@ -65,7 +65,9 @@ export const lsTool: Tool = {
     const paths = parsed.operands;
     let status = 0;
     const many = paths.length > 1;
-    for (const [i, path] of paths.entries()) {
+    // GNU ls separates a directory's listing from what it printed before; an error is not printed before.
+    let printed = false;
+    for (const path of paths) {
       const kind = await files.kind(path);
       if (!kind.ok) {
         err(`ls: cannot access '${path}': ${strerror(kind.code)}\n`);
@@ -79,6 +81,7 @@ export const lsTool: Tool = {
           out(`${r.line}\n`);
           if (!r.ok) status = 1;
         } else out(`${mode(kind.value)} 1 root root 0 ${date} ${path}\n`);
+        printed = true;
         continue;
       }
       const names = await files.list(path);
@@ -87,7 +90,8 @@ export const lsTool: Tool = {
         status = 2;
         continue;
       }
-      if (many) out(`${i > 0 ? '\n' : ''}${path}:\n`);
+      if (many) out(`${printed ? '\n' : ''}${path}:\n`);
+      printed = true;
       const dir = path.replace(/\/+$/, '');
       const isNsDir = names.value.length === NS_ENTRIES.length && names.value.every((n, k) => n === NS_ENTRIES[k]);
       if (!long) {
