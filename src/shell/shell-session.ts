@@ -164,13 +164,6 @@ export class ShellSession implements ShellHost {
     return this.#transcript.slice(start);
   }
 
-  /** Types a control key into the front window, as a script does; returns what the terminal showed. */
-  async type(key: ControlKey): Promise<string> {
-    const start = this.#transcript.length;
-    await this.key(key, 'script');
-    return this.#transcript.slice(start);
-  }
-
   /**
    * Runs a line in the front window (without echoing it) and waits for the
    * session to settle. `holdTime`: no virtual time passes even if a
@@ -354,6 +347,7 @@ export class ShellSession implements ShellHost {
     }
     if (state === 'busy' || state === 'stopped') this.refused.push({ window: w.n, line, why: state });
   }
+
   /** `window N`: bring window N to the front, opening it (with a login bash) the first time. */
   async #windowCommand(arg: string | undefined, passTime: boolean): Promise<void> {
     if (arg === undefined || arg === '') {

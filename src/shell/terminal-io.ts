@@ -8,7 +8,7 @@
 // progress, breaks an invariant, or leaves script lines unread (typed into a
 // busy or stopped window) is an error, never a silent exit status.
 
-import { createInterface, type Interface } from 'node:readline';
+import { createInterface } from 'node:readline';
 import { ShellSession, type ControlKey } from './shell-session.js';
 
 export interface ShellIo {
@@ -162,9 +162,9 @@ async function interactive(io: ShellIo, session: ShellSession, write: (text: str
       if (key?.ctrl && key.name === 'd' && rl.line === '') endOfFile = true;
     };
     io.input.prependListener('keypress', onKeypress);
-    const prompt = (rl2: Interface): void => {
-      rl2.setPrompt(session.prompt());
-      rl2.prompt();
+    const prompt = (): void => {
+      rl.setPrompt(session.prompt());
+      rl.prompt();
     };
     rl.on('SIGINT', () => {
       void enqueue(async () => {
@@ -179,15 +179,15 @@ async function interactive(io: ShellIo, session: ShellSession, write: (text: str
       void enqueue(async () => {
         const before = session.waiting;
         await session.key('Z', 'interactive');
-        if (before) prompt(rl);
+        if (before) prompt();
       });
     });
-    prompt(rl);
+    prompt();
     try {
       for await (const line of rl) {
         await enqueue(() => session.submit(line));
         if (session.ended) break;
-        prompt(rl);
+        prompt();
       }
     } finally {
       io.input.removeListener('keypress', onKeypress);
