@@ -68,6 +68,62 @@ describe('runShell', () => {
   });
 });
 
+/** A terminal driven key by key: each key is typed once the screen shows what it waits for, never on a timer. */
+function terminal(): { type(keys: string, thenShows: string): Promise<void>; readonly screen: string; readonly status: Promise<number> } {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let screen = '';
+  let seen = 0;
+  let waiting: { text: string; resolve: () => void } | undefined;
+  const check = (): void => {
+    if (!waiting) return;
+    const at = screen.indexOf(waiting.text, seen);
+    if (at < 0) return;
+    seen = at + waiting.text.length;
+    const { resolve } = waiting;
+    waiting = undefined;
+    resolve();
+  };
+  output.on('data', (chunk: Buffer) => {
+    // readline redraws with cursor moves and line clears: keep the text.
+    screen += chunk.toString('utf8').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+    check();
+  });
+  const shows = (text: string): Promise<void> =>
+    new Promise((resolve) => {
+      waiting = { text, resolve };
+      check();
+    });
+  const status = runShell({ input, output, interactive: true });
+  return {
+    async type(keys, thenShows) {
+      input.write(keys);
+      await shows(thenShows);
+    },
+    get screen() {
+      return screen;
+    },
+    status,
+  };
+}
+
+describe('on a terminal', () => {
+  it('Ctrl-Z stops a job that time does not end, Ctrl-C interrupts it, Ctrl-D ends only the shell reading', async () => {
+    const t = terminal();
+    await t.type('', '[w1 $$=2]# ');
+    await t.type('bash\r', '[w1 $$=3]# ');
+    await t.type('sleep infinity\r', '[w1 busy]# ');
+    await t.type('\x1a', '^Z\n[1]+  Stopped                 sleep infinity\n[w1 $$=3]# ');
+    await t.type('fg\r', 'sleep infinity\n[w1 busy]# ');
+    await t.type('\x03', '^C\n[w1 $$=3]# ');
+    await t.type('echo $?\r', '130\n[w1 $$=3]# ');
+    await t.type('\x04', '\nexit\n[w1 $$=2]# ');
+    await t.type('echo $$\r', '2\n[w1 $$=2]# ');
+    await t.type('\x04', '\nlogout\n');
+    expect(await t.status).toBe(0);
+  });
+});
+
 describe('the end of a session', () => {
   afterEach(() => {
     vi.restoreAllMocks();
