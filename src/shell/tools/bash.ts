@@ -96,12 +96,14 @@ export const bashTool: Tool = {
     // initialize_job_control(): "while ((terminal_pgrp = tcgetpgrp (shell_tty)) != -1) { if (shell_pgrp
     // != terminal_pgrp) { ... kill (0, SIGTTIN); continue; } break; }"
     while (host.foregroundGroup(task) !== (await host.processGroup(task))) {
-      // A namespace's init ignores its own SIGTTIN (SEMANTICS 4.2); such a bash stays, never reading (bash
-      // would give up job control after 16 tries, which is not emulated).
+      // A namespace's init ignores its own SIGTTIN (SEMANTICS 4.2), and so does a process of an orphaned
+      // group: such a bash stays without ever reading (bash gives up job control after 16 tries and would
+      // then fail to read; neither is emulated).
       if (task.proc.pid === 1) return 'running';
       await task.proc.kill(0, 'TTIN');
-      // A stopped process's syscalls wait for SIGCONT: this returns once fg or bg continued it (or at once,
-      // if the stop has not taken effect yet: the loop then signals again, and the signals coalesce).
+      // The kernel has acted on the signal by the time kill() returns to the program.
+      if (!task.stopped) return 'running';
+      // A stopped process's syscalls wait for SIGCONT: this returns once fg or bg continued it.
       await task.proc.getpid();
     }
     const sh = new BashShell(host, task, { interactive: true, login });
