@@ -1,10 +1,11 @@
 // This file implements the bash builtins of the emulated shell: commands
 // that run inside the shell process itself, so they fork nothing and use no
-// PID (echo, kill, exit, jobs, help, true, false, :). `window N` is not a
-// bash builtin but a command of the terminal session (it switches windows);
-// help describes it too.
+// PID (echo, kill, exit, logout, jobs, fg, bg, help, true, false, :).
+// `window N` is not a bash builtin but a command of the terminal session (it
+// switches windows); help describes it too.
 
 import { killBuiltin } from './kill-builtin.js';
+import { bgBuiltin, fgBuiltin, jobsBuiltin } from './job-control-builtins.js';
 import type { BashShell } from './bash-shell.js';
 
 export type Builtin = (sh: BashShell, argv: string[]) => Promise<number>;
@@ -20,17 +21,17 @@ async function echo(sh: BashShell, argv: string[]): Promise<number> {
   return 0;
 }
 
+/** exit [N]: "exit" (or "logout") first, then the stopped-jobs check, then the argument (exit.def). */
 async function exitBuiltin(sh: BashShell, argv: string[]): Promise<number> {
+  if (sh.interactive) sh.err(sh.login ? 'logout\n' : 'exit\n');
+  if (!sh.mayExit()) return 1;
   const arg = argv[1];
   if (arg === undefined) return sh.exit(sh.status);
   if (!/^[+-]?\d+$/.test(arg)) {
-    if (sh.interactive) sh.err(sh.login ? 'logout\n' : 'exit\n');
     sh.err(`bash: exit: ${arg}: numeric argument required\n`);
-    await sh.task.proc.exit(2).catch(() => undefined);
-    return 2;
+    return sh.exit(2);
   }
   if (argv.length > 2) {
-    if (sh.interactive) sh.err(sh.login ? 'logout\n' : 'exit\n');
     sh.err('bash: exit: too many arguments\n');
     return 1;
   }
@@ -45,13 +46,6 @@ async function logout(sh: BashShell, argv: string[]): Promise<number> {
   return exitBuiltin(sh, argv);
 }
 
-async function jobs(sh: BashShell): Promise<number> {
-  await sh.reap();
-  for (const line of sh.takeNotices()) sh.out(`${line}\n`);
-  for (const line of sh.jobs.listing()) sh.out(`${line}\n`);
-  return 0;
-}
-
 export const HELP_TEXT = `pidsim shell: an emulated terminal on an emulated kernel (PID namespaces).
 Each window has its own shell; the prompt shows [wWINDOW $$=PID of the current shell].
 
@@ -62,8 +56,14 @@ Terminal:
 bash builtins (no process, no PID):
   echo ARGS             $$, $?, $!, $PPID and $NAME expand
   kill [-SIG|-s SIG|-n N] PID|%JOB...   kill -l [SIG]
-  exit [N], logout      jobs      true      false
+  exit [N], logout      true      false
   CMD &                 run in the background; ; && || join commands
+
+Job control (as bash's; jobs are %1, %%, %-, %NAME, %?TEXT):
+  jobs [-lnprs] [JOB...]   fg [JOB]   bg [JOB...]   %JOB (= fg)   %JOB & (= bg)
+  Ctrl-Z stops the foreground job, Ctrl-C interrupts it, Ctrl-D at the prompt exits the shell.
+  In a script: a line holding only ^Z, ^C or ^D (or the control character itself);
+  ^Z or ^C right after a command is typed while that command runs.
 
 Programs (each runs as a child process and takes a PID, as on Linux):
   unshare [-p|--pid] [-m|--mount] [--mount-proc] [-f|--fork] [PROGRAM [ARGS]]
@@ -87,7 +87,7 @@ async function help(sh: BashShell): Promise<number> {
 }
 
 /** bash builtins the emulation lacks: saying so beats "command not found", which bash never says for them. */
-const NOT_EMULATED = ['.', 'alias', 'bg', 'cd', 'declare', 'disown', 'eval', 'exec', 'export', 'fg', 'hash', 'history', 'let', 'local', 'printf', 'pwd', 'read', 'set', 'shopt', 'source', 'suspend', 'test', '[', 'times', 'trap', 'type', 'ulimit', 'umask', 'unset', 'wait'];
+const NOT_EMULATED = ['.', 'alias', 'cd', 'declare', 'disown', 'eval', 'exec', 'export', 'hash', 'history', 'let', 'local', 'printf', 'pwd', 'read', 'set', 'shopt', 'source', 'suspend', 'test', '[', 'times', 'trap', 'type', 'ulimit', 'umask', 'unset', 'wait'];
 
 async function notEmulated(sh: BashShell, argv: string[]): Promise<number> {
   sh.err(`pidsim: bash: the builtin \`${argv[0]}' is not emulated (type help for what is)\n`);
@@ -100,7 +100,9 @@ export const BUILTINS: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   ['kill', killBuiltin],
   ['exit', exitBuiltin],
   ['logout', logout],
-  ['jobs', jobs],
+  ['jobs', jobsBuiltin],
+  ['fg', fgBuiltin],
+  ['bg', bgBuiltin],
   ['help', help],
   ['true', async () => 0],
   ['false', async () => 1],

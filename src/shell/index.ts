@@ -2,10 +2,10 @@
 // nsenter, ps, pstree, kill and /proc over an emulated kernel. runShell()
 // drives a session from streams; ShellSession runs one line at a time.
 
-export { runShell } from './terminal-io.js';
+export { controlKeyOf, runShell } from './terminal-io.js';
 export type { ShellIo } from './terminal-io.js';
 export { ShellSession } from './shell-session.js';
-export type { ShellSessionOptions } from './shell-session.js';
+export type { ControlKey, RefusedLine, ShellSessionOptions } from './shell-session.js';
 export { Window } from './window.js';
 export { parseCommandLine } from './command-line.js';
 export type { ParseResult, SimpleCommand } from './command-line.js';

@@ -3,11 +3,16 @@
 // messages. A PID is resolved in the shell's own namespace by the kernel, so
 // a shell in a parent namespace can kill a process of a child namespace by
 // the number it sees (SEMANTICS 4.x); a job spec (%1) signals the job's
-// process group, as bash does.
+// process group, as bash's kill_pid() does: a stopped job is continued after
+// SIGTERM or SIGHUP, and SIGCONT makes it a running job again.
 
 import { parseSignal, signalName } from '../index.js';
 import { errnoOf, strerror } from './strerror.js';
 import type { BashShell } from './bash-shell.js';
+
+const SIGHUP = 1;
+const SIGTERM = 15;
+const SIGCONT = 18;
 
 const USAGE = 'kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]\n';
 
@@ -61,32 +66,49 @@ export async function killBuiltin(sh: BashShell, argv: readonly string[]): Promi
   }
   let status = 0;
   for (const t of targets) {
-    let pid: number;
     if (t.startsWith('%')) {
-      const job = sh.jobs.resolve(t);
-      if (!job) {
-        sh.err(`bash: kill: ${t}: no such job\n`);
+      const found = sh.jobs.lookup(t, false);
+      if (found.kind !== 'job') {
+        sh.err(found.kind === 'ambiguous' ? `bash: kill: ${found.name}: ambiguous job spec\n` : `bash: kill: ${t}: no such job\n`);
         status = 1;
         continue;
       }
-      pid = -job.pid;
-    } else if (/^-?\d+$/.test(t)) {
-      pid = Number(t);
-    } else {
+      const job = found.job;
+      // Without job control the job is in the shell's own group: bash signals its process alone.
+      const target = job.pgrp !== 0 ? -job.pid : job.pid;
+      if (!(await signal(sh, target, sig, job.pid))) {
+        status = 1;
+        continue;
+      }
+      if (job.state === 'stopped' && (sig === SIGTERM || sig === SIGHUP)) await signal(sh, target, SIGCONT, job.pid);
+      // "If we're continuing a stopped job via kill rather than bg or fg, emulate the `bg' behavior."
+      if (job.state === 'stopped' && sig === SIGCONT) {
+        sh.jobs.continued(job, false);
+        job.notified = true;
+      }
+      continue;
+    }
+    if (!/^-?\d+$/.test(t)) {
       sh.err(`bash: kill: ${t}: arguments must be process or job IDs\n`);
       status = 1;
       continue;
     }
-    try {
-      await sh.task.proc.kill(pid, sig);
-    } catch (e) {
-      const code = errnoOf(e);
-      if (!code || sh.dead) throw e;
-      sh.err(`bash: kill: (${Math.abs(pid)}) - ${strerror(code)}\n`);
-      status = 1;
-    }
+    if (!(await signal(sh, Number(t), sig, Number(t)))) status = 1;
   }
   return status;
+}
+
+/** kill(2) on behalf of the shell; false after printing bash's `kill: (PID) - ...` (the PID as given, or the job's group). */
+async function signal(sh: BashShell, pid: number, sig: number, shown: number): Promise<boolean> {
+  try {
+    await sh.task.proc.kill(pid, sig);
+    return true;
+  } catch (e) {
+    const code = errnoOf(e);
+    if (!code || sh.dead) throw e;
+    sh.err(`bash: kill: (${shown}) - ${strerror(code)}\n`);
+    return false;
+  }
 }
 
 /** kill -l: the table, or the name of a number / the number of a name. */

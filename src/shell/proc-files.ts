@@ -1,7 +1,7 @@
 // This file implements the emulated file system as one process sees it:
-// /proc only, and the /proc of the process's mount namespace (its proc
-// mount's PID namespace decides which PIDs exist and how they are
-// numbered, SEMANTICS 3.5-3.6). Paths resolve as the kernel does:
+// a root directory holding only /proc, and the /proc of the process's mount
+// namespace (its proc mount's PID namespace decides which PIDs exist and how
+// they are numbered, SEMANTICS 3.5-3.6). Paths resolve as the kernel does:
 // /proc/self is the reader's PID *in that procfs* (ENOENT when the reader is
 // not visible there), /proc/PID/ns/pid is a link to `pid:[inode]`, and
 // /proc/sys/kernel/pid_max and ns_last_pid belong to the reader's *active*
@@ -92,7 +92,7 @@ export class ProcFiles {
   /** stat(): what the path is, ENOENT if nothing. */
   async kind(path: string): Promise<FsResult<FileKind>> {
     const node = parsePath(path);
-    if (!node) return isKnownDirectory(path) ? ok('dir') : fail('ENOENT');
+    if (!node) return isRoot(path) ? ok('dir') : fail('ENOENT');
     switch (node.kind) {
       case 'root':
       case 'sys-dir':
@@ -114,14 +114,19 @@ export class ProcFiles {
   /** read(): the text of a file. */
   async read(path: string): Promise<FsResult<string>> {
     const node = parsePath(path);
-    if (!node) return fail(isKnownDirectory(path) ? 'EISDIR' : 'ENOENT');
+    if (!node) return fail(isRoot(path) ? 'EISDIR' : 'ENOENT');
     switch (node.kind) {
       case 'sysctl':
         return ok(`${await this.#reader.proc.readSysctl(node.name)}\n`);
       case 'pid-file': {
         const e = await this.entry(node.pid);
         if (!e.ok) return e;
-        if (node.file === 'status') return ok(await this.procfs.statusText(e.value.pid));
+        if (node.file === 'status') {
+          const text = await this.procfs.statusText(e.value.pid);
+          // The reader is on a CPU while it reads: fs/proc/array.c shows R for it, S for the
+          // others, which all wait in a syscall (the kernel's state knows no "on a CPU now").
+          return ok(e.value.key === this.#reader.key && e.value.state === 'running' ? text.replace(/^State:\t.*$/m, 'State:\tR (running)') : text);
+        }
         if (node.file === 'comm') return ok(`${e.value.name}\n`);
         return ok(e.value.state === 'zombie' ? '' : e.value.cmdline.map((a) => `${a}\0`).join(''));
       }
@@ -140,7 +145,7 @@ export class ProcFiles {
   /** readlink(): /proc/self and the namespace links; EINVAL for anything that is not a link. */
   async readlink(path: string): Promise<FsResult<string>> {
     const node = parsePath(path);
-    if (!node) return fail(isKnownDirectory(path) ? 'EINVAL' : 'ENOENT');
+    if (!node) return fail(isRoot(path) ? 'EINVAL' : 'ENOENT');
     if (node.kind === 'self') {
       const self = await this.#self();
       return self.ok ? ok(String(self.value)) : self;
@@ -157,7 +162,7 @@ export class ProcFiles {
   /** readdir(): the names in a directory. */
   async list(path: string): Promise<FsResult<string[]>> {
     const node = parsePath(path);
-    if (!node) return fail(isKnownDirectory(path) ? 'ENOTSUP' : 'ENOENT');
+    if (!node) return isRoot(path) ? ok(['proc']) : fail('ENOENT');
     if (node.kind === 'ns-dir' || node.kind === 'pid-dir') {
       const e = await this.entry(node.pid);
       if (!e.ok) return e;
@@ -233,8 +238,7 @@ export class ProcFiles {
   }
 }
 
-/** Directories outside /proc that exist on any Linux system: reading them is EISDIR, not ENOENT. */
-function isKnownDirectory(path: string): boolean {
-  const p = path.replace(/\/+$/, '') || '/';
-  return ['/', '/root', '/tmp', '/etc', '/usr', '/usr/bin', '/bin', '/sbin', '/home', '/dev', '/var'].includes(p);
+/** `/` (or `//`, `/.`): the root directory, whose only entry is `proc`; nothing else exists outside /proc. */
+function isRoot(path: string): boolean {
+  return path.startsWith('/') && path.split('/').every((p) => p === '' || p === '.');
 }

@@ -52,7 +52,6 @@ export async function forkTask(host: ShellHost, parent: Task): Promise<Task> {
   const child = new Task(proc, { tty: parent.tty, mnt: parent.mnt, comm: parent.comm, argv: parent.argv });
   child.stdin = parent.stdin;
   child.output = parent.output;
-  child.background = parent.background;
   return host.tasks.add(child);
 }
 

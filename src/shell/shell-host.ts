@@ -1,7 +1,8 @@
 // This file declares what the emulated programs (bash and the tools) get
 // from the terminal session that runs them: the kernel, the user-space
 // process table, mount namespaces, timers, the programs on $PATH, and the
-// terminal to write to. ShellSession implements it; tests may fake it.
+// terminal to write to and whose foreground process group job control
+// moves. ShellSession implements it; tests may fake it.
 
 import type { Kernel } from '../index.js';
 import type { BashShell } from './bash-shell.js';
@@ -18,6 +19,12 @@ export interface ShellHost {
   readonly closing: boolean;
   /** Writes to the terminal of `task` (dropped for output sent to nohup.out). */
   write(task: Task, text: string): void;
-  /** An interactive bash started: it takes over the terminal of its window until it exits. */
+  /** An interactive bash started: it reads its terminal while its process group is in the foreground. */
   attachShell(shell: BashShell): void;
+  /** tcgetpgrp() on the task's terminal: its foreground process group (root-namespace number), undefined without a terminal. */
+  foregroundGroup(task: Task): number | undefined;
+  /** tcsetpgrp() on the task's terminal (nothing without one). */
+  setForegroundGroup(task: Task, pgrp: number): void;
+  /** The task's process group as the root namespace numbers it (what a terminal's foreground is compared with); undefined once it is gone. */
+  processGroup(task: Task): Promise<number | undefined>;
 }

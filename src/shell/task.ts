@@ -1,8 +1,8 @@
 // This file implements the user-space side of an emulated process: what the
 // kernel does not know about it but a terminal session does (its controlling
-// terminal, its mount namespace, where its output goes, whether it is still
-// running), and the table that finds it by kernel key. Every process the
-// shell layer forks gets one; children inherit their parent's at fork.
+// terminal, its mount namespace, where its output goes, whether it runs, is
+// stopped or is gone), and the table that finds it by kernel key. Every
+// process the shell layer forks gets one; children inherit their parent's at fork.
 
 import type { ChildChange, Process } from '../index.js';
 import type { MountNamespace } from './mount-namespace.js';
@@ -12,8 +12,12 @@ export type ProcKey = Process['key'];
 /** Where a process's standard output and error go. nohup sends them to nohup.out, which the emulation drops. */
 export type OutputTarget = 'tty' | 'nohup.out';
 
-/** 'alive' until the kernel reports its exit ('exit' event); a dead task's pending syscalls fail with ESRCH. */
-export type TaskState = 'alive' | 'dead';
+/**
+ * As the kernel's events report it: 'stopped' from a stop signal until
+ * SIGCONT (its syscalls wait until then), 'dead' from its exit on (its
+ * pending syscalls fail with ESRCH).
+ */
+export type TaskState = 'running' | 'stopped' | 'dead';
 
 export class Task {
   readonly proc: Process;
@@ -27,9 +31,7 @@ export class Task {
   /** nohup redirects stdin from /dev/null: an interactive bash then has nothing to read and exits. */
   stdin: 'tty' | 'null';
   output: OutputTarget;
-  /** Started as (part of) a background job: reading the terminal would stop it with SIGTTIN. */
-  background: boolean;
-  state: TaskState = 'alive';
+  state: TaskState = 'running';
   /** How it ended, once dead. */
   exit: ChildChange | null = null;
   /** Runs when a caught signal is delivered (sudo relays signals to its command). */
@@ -45,7 +47,6 @@ export class Task {
     this.argv = init.argv;
     this.stdin = 'tty';
     this.output = 'tty';
-    this.background = false;
   }
 
   get key(): ProcKey {
@@ -54,6 +55,10 @@ export class Task {
 
   get dead(): boolean {
     return this.state === 'dead';
+  }
+
+  get stopped(): boolean {
+    return this.state === 'stopped';
   }
 
   /** The task's PID as its own namespace shows it ($$ for a shell). */
@@ -65,6 +70,12 @@ export class Task {
   whenDead(fn: () => void): void {
     if (this.dead) fn();
     else this.#onExit.push(fn);
+  }
+
+  /** The kernel reported a stop ('stop') or a SIGCONT that resumed it ('continue'). */
+  markStopped(stopped: boolean): void {
+    if (this.dead) return;
+    this.state = stopped ? 'stopped' : 'running';
   }
 
   /** The kernel reported the exit: mark it and run the hooks. */

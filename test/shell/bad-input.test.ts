@@ -36,6 +36,9 @@ const CASES: readonly [string, string, number][] = [
   ['nsenter --target', `nsenter: option '--target' requires an argument\n${TRY('nsenter')}`, 1],
   ['nsenter -t 1 -p nosuch', 'nsenter: failed to execute nosuch: No such file or directory\n', 127],
   ['kill 99999', 'bash: kill: (99999) - No such process\n', 1],
+  // A process group is named as typed, minus sign and all.
+  ['kill -9 -5', 'bash: kill: (-5) - No such process\n', 1],
+  ['kill -s KILL -- -99999', 'bash: kill: (-99999) - No such process\n', 1],
   ['kill -FOO 1', 'bash: kill: FOO: invalid signal specification\n', 1],
   ['kill -99 1', 'bash: kill: 99: invalid signal specification\n', 1],
   ['kill abc', 'bash: kill: abc: arguments must be process or job IDs\n', 1],
@@ -66,6 +69,8 @@ const CASES: readonly [string, string, number][] = [
   ['grep x /nonexist', 'grep: /nonexist: No such file or directory\n', 2],
   ['grep nomatch /proc/1/status', '', 1],
   ['ls /proc/99999/ns', "ls: cannot access '/proc/99999/ns': No such file or directory\n", 2],
+  ['ls /etc', "ls: cannot access '/etc': No such file or directory\n", 2],
+  ['ls /', 'proc\n', 0],
   ['ls -y', `ls: invalid option -- 'y'\n${TRY('ls')}`, 2],
   ['nohup', `nohup: missing operand\n${TRY('nohup')}`, 125],
   ['nohup nosuch', "nohup: ignoring input and appending output to 'nohup.out'\nnohup: failed to run command 'nosuch': No such file or directory\n", 127],

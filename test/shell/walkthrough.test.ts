@@ -1,8 +1,8 @@
 // Golden transcripts of the PID-namespace walkthrough (the article pidsim grew
-// from, replayed in full by examples/demo.sh), scene by scene, in
-// `pidsim shell`. The article's PIDs (2616, 2724, 27, 14, 51 ...) depend on
-// what its machine had running; here every session starts from a fresh
-// kernel, so the numbers are smaller but deterministic. Where the article
+// from, which examples/demo.sh replays), scene by scene, in `pidsim shell`.
+// The article's PIDs (2616, 2724, 27, 14, 51 ...) depend on what its machine
+// had running; here every session starts from a fresh kernel, so the
+// numbers are smaller but deterministic. Where the article
 // prints a number, the test says which one it was and checks the structure
 // it shows (who is whose parent, how many levels, which rows have PPID 0).
 

@@ -2,8 +2,9 @@
 // unshare and nsenter start it when no program is given) starts an
 // interactive shell that takes over its window's terminal until it exits;
 // `bash -c CMD` runs CMD and exits with its status. An interactive bash
-// started in the background stops on SIGTTIN (it would read the terminal),
-// and one whose input is /dev/null (nohup bash) reads end-of-file and exits.
+// started outside the terminal's foreground process group (`bash &`) stops
+// itself with SIGTTIN until `fg` brings it to the foreground, and one whose
+// input is /dev/null (nohup bash) reads end-of-file and exits.
 
 import { BashShell } from '../bash-shell.js';
 import type { Tool } from '../program-exec.js';
@@ -92,9 +93,18 @@ export const bashTool: Tool = {
       return 127;
     }
     if (task.stdin === 'null') return 0;
-    if (task.background) {
-      await task.proc.kill(task.proc.pid, 'TTIN');
-      return 'running';
+    // initialize_job_control(): "while ((terminal_pgrp = tcgetpgrp (shell_tty)) != -1) { if (shell_pgrp
+    // != terminal_pgrp) { ... kill (0, SIGTTIN); continue; } break; }"
+    while (host.foregroundGroup(task) !== (await host.processGroup(task))) {
+      // A namespace's init ignores its own SIGTTIN (SEMANTICS 4.2), and so does a process of an orphaned
+      // group: such a bash stays without ever reading (bash gives up job control after 16 tries and would
+      // then fail to read; neither is emulated).
+      if (task.proc.pid === 1) return 'running';
+      await task.proc.kill(0, 'TTIN');
+      // The kernel has acted on the signal by the time kill() returns to the program.
+      if (!task.stopped) return 'running';
+      // A stopped process's syscalls wait for SIGCONT: this returns once fg or bg continued it.
+      await task.proc.getpid();
     }
     const sh = new BashShell(host, task, { interactive: true, login });
     await sh.startInteractive();

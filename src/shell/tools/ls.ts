@@ -1,8 +1,8 @@
-// This file implements coreutils `ls [-l] PATH...` for the emulated /proc,
-// mainly `ls -l /proc/PID/ns`: one link per namespace type, `pid ->
-// 'pid:[4026531836]'` (quoted, as ls does on a terminal). Namespace types
-// pidsim does not model show the host's initial inodes; the dates are the
-// virtual clock's.
+// This file implements coreutils `ls [-l] PATH...` for the emulated file
+// system (`/`, which holds only `proc`, and /proc), mainly `ls -l
+// /proc/PID/ns`: one link per namespace type, `pid -> 'pid:[4026531836]'`
+// (quoted, as ls does on a terminal). Namespace types pidsim does not model
+// show the host's initial inodes; the dates are the virtual clock's.
 
 import { getopt } from '../getopt.js';
 import { NS_ENTRIES, ProcFiles, type FileKind } from '../proc-files.js';
@@ -56,10 +56,18 @@ export const lsTool: Tool = {
       const shown = /[^A-Za-z0-9_./:-]/.test(target.value) ? `'${target.value}'` : target.value;
       return { line: `lrwxrwxrwx 1 root root 0 ${date} ${label} -> ${shown}`, ok: true };
     };
-    const paths = parsed.operands.length > 0 ? parsed.operands : ['/root'];
+    if (parsed.operands.length === 0) {
+      // The working directory (/root) is outside the emulated file system: it shows as empty,
+      // as a directory removed from under the shell does.
+      if (long) out('total 0\n');
+      return 0;
+    }
+    const paths = parsed.operands;
     let status = 0;
     const many = paths.length > 1;
-    for (const [i, path] of paths.entries()) {
+    // GNU ls separates a directory's listing from what it printed before; an error is not printed before.
+    let printed = false;
+    for (const path of paths) {
       const kind = await files.kind(path);
       if (!kind.ok) {
         err(`ls: cannot access '${path}': ${strerror(kind.code)}\n`);
@@ -73,20 +81,17 @@ export const lsTool: Tool = {
           out(`${r.line}\n`);
           if (!r.ok) status = 1;
         } else out(`${mode(kind.value)} 1 root root 0 ${date} ${path}\n`);
+        printed = true;
         continue;
       }
       const names = await files.list(path);
       if (!names.ok) {
-        if (names.code === 'ENOTSUP') {
-          // /root and friends: the emulated file system holds nothing outside /proc.
-          if (many) out(`${i > 0 ? '\n' : ''}${path}:\n`);
-          continue;
-        }
         err(`ls: cannot open directory '${path}': ${strerror(names.code)}\n`);
         status = 2;
         continue;
       }
-      if (many) out(`${i > 0 ? '\n' : ''}${path}:\n`);
+      if (many) out(`${printed ? '\n' : ''}${path}:\n`);
+      printed = true;
       const dir = path.replace(/\/+$/, '');
       const isNsDir = names.value.length === NS_ENTRIES.length && names.value.every((n, k) => n === NS_ENTRIES[k]);
       if (!long) {

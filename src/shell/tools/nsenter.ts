@@ -154,8 +154,8 @@ export const nsenterTool: Tool = {
     };
     if (!pidNs || noFork) return run(task);
 
-    // continue_as_child(): fork, wait, then end as the child ended. (The real one also stops
-    // itself when the child stops and continues it afterwards; here it just keeps waiting.)
+    // continue_as_child(): fork, wait, then end as the child ended; "The child suspended so suspend us
+    // as well": when the child stops, nsenter stops itself (SIGSTOP) and continues the child afterwards.
     let child: Task;
     try {
       child = await forkTask(host, task);
@@ -166,10 +166,23 @@ export const nsenterTool: Tool = {
       return 1;
     }
     startProgram(host, child, () => run(child));
-    const r = await task.proc.wait(child.proc.pidIn(task.proc.ns));
-    const change = r.change!;
-    if (change.kind === 'exited') return change.code;
-    if (change.kind === 'killed') await task.proc.kill(task.proc.pid, change.signal);
-    return 1;
+    const pid = child.proc.pidIn(task.proc.ns);
+    for (;;) {
+      const r = await task.proc.wait(pid, { untraced: true });
+      const change = r.change!;
+      if (change.kind === 'stopped') {
+        // The same Ctrl-Z may have stopped nsenter too: it runs again only once continued, with the child.
+        if (task.stopped) {
+          await task.proc.getpid();
+          if (!child.stopped) continue;
+        }
+        await task.proc.kill(task.proc.pid, 'STOP');
+        await task.proc.kill(pid, 'CONT').catch(() => undefined);
+        continue;
+      }
+      if (change.kind === 'exited') return change.code;
+      if (change.kind === 'killed') await task.proc.kill(task.proc.pid, change.signal);
+      return 1;
+    }
   },
 };

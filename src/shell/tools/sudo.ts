@@ -2,12 +2,16 @@
 // (bash───sudo───unshare───bash): it resolves the command, forks it, relays
 // the signals it is sent to it, waits, and ends the way the command ended
 // (with its exit code, or killed by the same signal, so the calling bash
-// prints "Killed"). Everyone is root already, so there is no password,
-// policy or I/O logging; -u takes only root.
+// prints "Killed"). When the command stops, sudo stops itself with the same
+// signal, so the job stops in the calling bash too, and continues the
+// command once it is continued (exec_nopty.c). Everyone is root already, so
+// there is no password, policy or I/O logging; -u takes only root.
 
 import { getopt } from '../getopt.js';
 import { execve, forkTask, startProgram, DEFAULT_SHELL, type Tool } from '../program-exec.js';
 import { errnoOf, strerror } from '../strerror.js';
+import type { ShellHost } from '../shell-host.js';
+import type { Task } from '../task.js';
 
 const USAGE = `usage: sudo -h | -K | -k | -V
 usage: sudo -v [-ABknS] [-g group] [-h host] [-p prompt] [-u user]
@@ -18,6 +22,28 @@ usage: sudo -e [-ABknS] [-r role] [-t type] [-C num] [-D directory] [-g group] [
 
 /** Signals sudo catches and passes on to the command (sudo's exec_nopty.c relay). */
 const RELAYED = ['HUP', 'INT', 'QUIT', 'TERM', 'USR1', 'USR2'] as const;
+
+/**
+ * suspend_sudo_nopty(): the command stopped, so sudo stops itself with the
+ * same signal; once continued (fg) it gives the terminal back to the group
+ * that had it, if that was not sudo's own (an interactive shell under sudo
+ * leads a group of its own), and continues the command.
+ */
+async function suspendWithCommand(host: ShellHost, task: Task, command: Task, pid: number, sig: number): Promise<void> {
+  // The same Ctrl-Z may have stopped sudo too (its group gets it): a stopped process runs again only
+  // once continued, and by then the command may have been continued with it.
+  if (task.stopped) {
+    await task.proc.getpid();
+    if (!command.stopped) return;
+  }
+  const saved = host.foregroundGroup(task);
+  const own = await host.processGroup(task);
+  await task.proc.kill(task.proc.pid, sig);
+  // A stopped process's syscalls wait for SIGCONT: this returns once sudo is continued.
+  await task.proc.getpid();
+  if (saved !== undefined && saved !== own) host.setForegroundGroup(task, saved);
+  await task.proc.kill(pid, 'CONT').catch(() => undefined);
+}
 
 export const sudoTool: Tool = {
   name: 'sudo',
@@ -90,9 +116,14 @@ export const sudoTool: Tool = {
       const r = await execve(host, child, command0, file);
       return r === 'ENOENT' ? 127 : r;
     });
-    const r = await task.proc.wait(pid);
+    let change;
+    for (;;) {
+      const r = await task.proc.wait(pid, { untraced: true });
+      change = r.change!;
+      if (change.kind !== 'stopped') break;
+      await suspendWithCommand(host, task, child, pid, change.signal);
+    }
     task.onSignal = null;
-    const change = r.change!;
     if (change.kind === 'killed') {
       // sudo.c: "the command was killed by a signal: kill ourselves with the same one".
       await task.proc.sigaction(change.signal, 'default').catch(() => undefined);
