@@ -1,0 +1,505 @@
+// This file turns a kernel's run into trace records as it happens: its
+// events (fork, exec, signals, exit, reap, reparent, namespace life) and its
+// syscalls (sent and answered) become, on the tracks of trace-tracks.ts,
+//   - a slice for each process's life, then one for its zombie time;
+//   - a slice for each syscall, and for each time a process is stopped;
+//   - marks for signals sent and delivered or dropped, with an arrow from
+//     sender to receiver, and for exec, exit and reparenting;
+//   - per namespace: a slice for its life and one for its teardown, an arrow
+//     from the dying init to each process the teardown kills, and counters of
+//     its running and zombie processes.
+// Filters (one namespace subtree, a window of trace time) decide what is
+// written; the state is followed whole so that what is written nests.
+
+import { signalName, type ChildChange, type NsId, type Op, type ProcKey, type Result, type TimedEvent } from '@pidsim/core';
+import { TraceClock } from './trace-clock.js';
+import { begin, counter2, end, mark, processName, threadName, type ArgsJson, type FlowEnd } from './trace-event-json.js';
+import type { TraceWindow } from './trace-options.js';
+import { PendingSends, type CascadeSource, type PendingMark } from './signal-flows.js';
+import { Track, namespacePid, processTid, type Lane, type OpenSlice, type SliceKind } from './trace-tracks.js';
+
+export interface RecordSink {
+  write(record: string): void;
+}
+
+export interface RecorderOptions {
+  readonly namespace?: number | undefined;
+  readonly window?: TraceWindow | undefined;
+  /** The root namespace and its init, which exist before any event. */
+  readonly root: { readonly ns: NsId; readonly init: ProcKey; readonly initName: string };
+}
+
+/** What a trace holds, for its summary. */
+export interface TraceCounts {
+  records: number;
+  processes: number;
+  namespaces: number;
+  syscalls: number;
+  signalFlows: number;
+  cascadeFlows: number;
+  overlapLanes: number;
+}
+
+interface NsState {
+  readonly id: number;
+  readonly level: number;
+  readonly track: Track;
+  state: 'active' | 'exiting';
+  /** The key of its init (PID 1 there), once forked. */
+  init: number | null;
+  parent: NsState | null;
+  running: number;
+  zombie: number;
+  cascade: CascadeSource | null;
+}
+
+interface ProcState {
+  readonly key: number;
+  readonly ns: NsState;
+  readonly nspid: readonly number[];
+  readonly track: Track;
+  /** Its open stop, if stopped. */
+  stopped: { readonly lane: Lane; readonly slice: OpenSlice } | null;
+  /** Whether it exited (it is a zombie until reaped). */
+  exited: boolean;
+  /** Whether a teardown's arrow reached it already (one per victim). */
+  reachedByTeardown: boolean;
+}
+
+interface OpenCall {
+  readonly proc: ProcState;
+  readonly lane: Lane;
+  readonly slice: OpenSlice;
+}
+
+const nspidText = (nspid: readonly number[]): string => `NSpid ${nspid.join(' ')}`;
+
+function changeText(c: ChildChange): string {
+  switch (c.kind) {
+    case 'exited':
+      return `exit ${c.code}`;
+    case 'killed':
+      return `killed by ${signalName(c.signal)}${c.core ? ' (core dumped)' : ''}`;
+    case 'stopped':
+      return `stopped by ${signalName(c.signal)}`;
+    case 'continued':
+      return 'continued';
+  }
+}
+
+/** A syscall's arguments as the slice shows them (everything but its name). */
+function opArgs(op: Op | { readonly op: string }): ArgsJson {
+  const { op: _name, ...rest } = op as Record<string, unknown>;
+  for (const _k in rest) return JSON.stringify(rest);
+  return null;
+}
+
+/** What a syscall returned, as small as it stays readable: a number, a child's NSpid, or the errno. */
+function resultArgs(op: string, result: Result<unknown>): ArgsJson {
+  if (!result.ok) return `{"errno":"${result.code}"}`;
+  const v = result.value;
+  if (typeof v === 'number' || typeof v === 'boolean') return `{"ret":${v}}`;
+  if (op === 'fork' && v && typeof v === 'object' && 'nums' in v) return `{"child":"${nspidText((v as { nums: number[] }).nums)}"}`;
+  if (op === 'wait' && v && typeof v === 'object' && 'pid' in v) {
+    const w = v as { pid: number; change?: ChildChange };
+    return JSON.stringify({ pid: w.pid, ...(w.change ? { change: changeText(w.change) } : {}) });
+  }
+  return null;
+}
+
+export class TraceRecorder {
+  readonly counts: TraceCounts = { records: 0, processes: 0, namespaces: 0, syscalls: 0, signalFlows: 0, cascadeFlows: 0, overlapLanes: 0 };
+  readonly #sink: RecordSink;
+  readonly #clock = new TraceClock();
+  readonly #filterNs: number | undefined;
+  readonly #window: TraceWindow | undefined;
+  /** Where trace time stands against the window (always 'inside' without one). */
+  #phase: 'before' | 'inside' | 'after';
+  /** The last timestamp given inside the window. */
+  #lastInside = 0;
+  readonly #ns = new Map<number, NsState>();
+  readonly #procs = new Map<number, ProcState>();
+  readonly #calls = new Map<number, OpenCall>();
+  readonly #sends = new PendingSends();
+  /** Victims a teardown's SIGKILL was sent to, waiting for its outcome. */
+  readonly #teardownSent = new Map<number, NsState>();
+  /** pids whose process_name was written. */
+  readonly #namedPids = new Set<number>();
+  #nextFlow = 1;
+  #overlaps = 0;
+  #vms = 0;
+
+  constructor(sink: RecordSink, o: RecorderOptions) {
+    this.#sink = sink;
+    this.#filterNs = o.namespace;
+    this.#window = o.window;
+    this.#phase = o.window ? 'before' : 'inside';
+    const root = this.#newNs(o.root.ns, null, 0, null);
+    this.#newProc(o.root.init, root, [1], o.root.initName);
+  }
+
+  /** True once the window has passed: nothing more will be written. */
+  get done(): boolean {
+    return this.#phase === 'after';
+  }
+
+  // --- time, window and writing --------------------------------------------------
+
+  #stamp(): number {
+    const ts = this.#clock.stamp(this.#vms);
+    if (this.#phase === 'before' && ts >= this.#window!.from) this.#openWindow(ts);
+    if (this.#phase === 'inside') {
+      if (this.#window && ts > this.#window.to) this.#closeWindow();
+      else this.#lastInside = ts;
+    }
+    return ts;
+  }
+
+  #inWindow(ts: number): boolean {
+    return this.#phase !== 'after' && (!this.#window || (ts >= this.#window.from && ts <= this.#window.to));
+  }
+
+  #write(pid: number, lane: Lane | null, laneName: string | null, record: string): void {
+    if (!this.#namedPids.has(pid)) {
+      this.#namedPids.add(pid);
+      const ns = this.#ns.get(pid / 2);
+      this.#out(processName(pid, ns ? nsName(ns) : `PID namespace #${pid / 2}`));
+    }
+    if (lane && !lane.named) {
+      lane.named = true;
+      this.#out(threadName(pid, lane.tid, laneName!));
+    }
+    this.#out(record);
+  }
+
+  #out(record: string): void {
+    this.counts.records++;
+    this.#sink.write(record);
+  }
+
+  #begin(track: Track, lane: Lane, kind: SliceKind, name: string, cat: string, args: ArgsJson): OpenSlice {
+    const ts = this.#stamp();
+    const slice: OpenSlice = { kind, name, cat, args, emitted: false };
+    lane.stack.push(slice);
+    if (track.kept && this.#inWindow(ts)) {
+      slice.emitted = true;
+      this.#write(track.pid, lane, track.laneName(lane), begin(track.pid, lane.tid, ts, name, cat, args));
+    }
+    return slice;
+  }
+
+  /** Ends the slice on top of `lane`. */
+  #end(track: Track, lane: Lane, args: ArgsJson): void {
+    // Stamp first: if this record opens or closes the window, the slice is still on its lane to be clipped.
+    const ts = this.#stamp();
+    const slice = lane.stack.pop()!;
+    if (slice.emitted && this.#inWindow(ts)) this.#write(track.pid, lane, null, end(track.pid, lane.tid, ts, args));
+  }
+
+  /** A mark now on `track`'s lane 0. */
+  #markNow(track: Track, name: string, cat: string, args: ArgsJson): void {
+    const ts = this.#stamp();
+    if (track.kept && this.#inWindow(ts)) this.#write(track.pid, track.main, track.name, mark(track.pid, track.main.tid, ts, name, cat, args, null));
+  }
+
+  /** A mark stamped now whose record waits for its arrow's other end. */
+  #pendingMark(track: Track, name: string, cat: string, args: ArgsJson): PendingMark {
+    return { pid: track.pid, tid: track.main.tid, ts: this.#stamp(), name, cat, args, kept: track.kept };
+  }
+
+  #writable(m: PendingMark): boolean {
+    return m.kept && this.#inWindow(m.ts);
+  }
+
+  #writeMark(m: PendingMark, flow: FlowEnd | null): void {
+    const proc = this.#procs.get((m.tid - 1) / 2);
+    const lane = proc && proc.track.main.tid === m.tid ? proc.track.main : null;
+    this.#write(m.pid, lane, lane ? proc!.track.name : null, mark(m.pid, m.tid, m.ts, m.name, m.cat, m.args, flow));
+  }
+
+  /** Writes a waiting mark without an arrow (its other end never came, or was filtered out). */
+  #flushMark(m: PendingMark): void {
+    if (this.#writable(m)) this.#writeMark(m, null);
+  }
+
+  #counter(ns: NsState, ts: number): void {
+    if (ns.track.kept && this.#inWindow(ts)) this.#write(ns.track.pid, null, null, counter2(ns.track.pid, ts, 'processes', 'running', ns.running, 'zombie', ns.zombie));
+  }
+
+  /** The window opens at the record stamped `ts`: what is open then begins just before it (clipped). */
+  #openWindow(ts: number): void {
+    this.#phase = 'inside';
+    const begins = (track: Track): void => {
+      if (!track.kept) return;
+      for (const lane of track.lanes) {
+        lane.stack.forEach((s, depth) => {
+          s.emitted = true;
+          const args = `{"clipped":"began before the window"${s.args === null ? '' : `,"at":${s.args}`}}`;
+          this.#write(track.pid, lane, track.laneName(lane), begin(track.pid, lane.tid, ts - 0.01 + 0.001 * depth, s.name, s.cat, args));
+        });
+      }
+    };
+    for (const ns of this.#ns.values()) {
+      begins(ns.track);
+      this.#counter(ns, ts - 0.01);
+    }
+    for (const p of this.#procs.values()) begins(p.track);
+  }
+
+  /** The window has passed: what is open ends just after its last record, waiting marks are written without arrows. */
+  #closeWindow(): void {
+    const last = this.#lastInside;
+    const ends = (track: Track): void => {
+      for (const lane of track.lanes) {
+        for (let i = lane.stack.length - 1, k = 1; i >= 0; i--, k++) {
+          const s = lane.stack[i]!;
+          if (!s.emitted) continue;
+          s.emitted = false;
+          this.#out(end(track.pid, lane.tid, last + 0.001 * k, '{"clipped":"ended after the window"}'));
+        }
+      }
+    };
+    for (const ns of this.#ns.values()) ends(ns.track);
+    for (const p of this.#procs.values()) ends(p.track);
+    for (const m of this.#sends.takeAll()) this.#flushMark(m);
+    for (const ns of this.#ns.values()) if (ns.cascade && !ns.cascade.written) this.#flushCascade(ns.cascade);
+    this.#phase = 'after';
+  }
+
+  // --- namespaces and processes --------------------------------------------------
+
+  #newNs(id: number, parent: NsState | null, level: number, inode: number | null): NsState {
+    const kept = this.#filterNs === undefined || id === this.#filterNs || (parent !== null && parent.track.kept);
+    const pid = namespacePid(id);
+    const ns: NsState = { id, level, track: new Track(pid, pid, nsName({ id, level }), kept), state: 'active', init: null, parent, running: 0, zombie: 0, cascade: null };
+    this.#ns.set(id, ns);
+    this.counts.namespaces++;
+    const args = JSON.stringify({ level, ...(inode === null ? {} : { inode }), ...(parent ? { parent: `#${parent.id}` } : {}) });
+    this.#begin(ns.track, ns.track.main, 'life', nsName(ns), 'namespace', args);
+    return ns;
+  }
+
+  /** A namespace the trace has not seen created (it began before the trace). */
+  #nsOf(id: number, level: number): NsState {
+    return this.#ns.get(id) ?? this.#newNs(id, null, level, null);
+  }
+
+  #newProc(key: number, ns: NsState, nspid: readonly number[], name: string, parent?: ProcState): ProcState {
+    const track = new Track(ns.track.pid, processTid(key), `${name} · ${nspidText(nspid)}`, ns.track.kept);
+    const p: ProcState = { key, ns, nspid, track, stopped: null, exited: false, reachedByTeardown: false };
+    this.#procs.set(key, p);
+    this.counts.processes++;
+    if (nspid[ns.level] === 1) ns.init = key;
+    const args = `{"nspid":"${nspid.join(' ')}"${parent ? `,"parent":"${parent.nspid.join(' ')}"` : ''}}`;
+    this.#begin(track, track.main, 'life', name, 'process', args);
+    ns.running++;
+    this.#counter(ns, this.#clock.last);
+    return p;
+  }
+
+  /** The process an event names; one the trace has not seen fork is taken up as it first appears. */
+  #procOf(e: { key: ProcKey; nspid: readonly number[]; ns: NsId }): ProcState {
+    return this.#procs.get(e.key) ?? this.#newProc(e.key, this.#nsOf(e.ns, e.nspid.length - 1), e.nspid, `pid ${e.nspid[e.nspid.length - 1]}`);
+  }
+
+  /** Ends every slice inside the process's life or zombie time: it exited, or was reaped. */
+  #endInner(p: ProcState, why: string): void {
+    const args = `{"ended":"${why}"}`;
+    for (const lane of p.track.lanes) {
+      const floor = lane === p.track.main ? 1 : 0;
+      while (lane.stack.length > floor) this.#end(p.track, lane, args);
+    }
+    p.stopped = null;
+  }
+
+  // --- events ----------------------------------------------------------------------
+
+  event(e: TimedEvent): void {
+    if (this.#phase === 'after') return;
+    this.#vms = e.time;
+    switch (e.type) {
+      case 'fork': {
+        const ns = this.#nsOf(e.ns, e.nspid.length - 1);
+        this.#newProc(e.key, ns, e.nspid, e.name, this.#procs.get(e.parent));
+        return;
+      }
+      case 'exec':
+        this.#markNow(this.#procOf(e).track, `exec ${e.name}`, 'process', JSON.stringify({ program: e.program }));
+        return;
+      case 'reparent': {
+        const to = this.#procs.get(e.to);
+        this.#markNow(this.#procOf(e).track, 'reparented', 'process', to ? `{"to":"${nspidText(to.nspid)}"}` : null);
+        return;
+      }
+      case 'signal-sent':
+        this.#signalSent(e.key, e.nspid, e.ns, e.sig, e.from);
+        return;
+      case 'signal-delivered': {
+        const p = this.#procOf(e);
+        this.#signalOutcome(p, e.sig, `${signalName(e.sig)}: ${e.action}`, 'oldest');
+        if (e.action === 'stop' && !p.stopped) {
+          const lane = p.track.laneForInner(() => this.#overlap());
+          p.stopped = { lane, slice: this.#begin(p.track, lane, 'stopped', 'stopped', 'state', `{"by":"${signalName(e.sig)}"}`) };
+        } else if (e.action === 'continue' && p.stopped) {
+          const { lane, slice } = p.stopped;
+          p.stopped = null;
+          if (lane.stack[lane.stack.length - 1] === slice) this.#end(p.track, lane, null);
+        }
+        return;
+      }
+      case 'signal-ignored':
+        this.#signalOutcome(this.#procOf(e), e.sig, `${signalName(e.sig)} ignored: ${e.reason}`, 'newest');
+        return;
+      case 'exit': {
+        const p = this.#procOf(e);
+        this.#endInner(p, 'exit');
+        this.#markNow(p.track, changeText(e.change), 'process', null);
+        this.#end(p.track, p.track.main, null);
+        this.#begin(p.track, p.track.main, 'zombie', 'zombie', 'state', null);
+        p.exited = true;
+        p.ns.running--;
+        p.ns.zombie++;
+        this.#counter(p.ns, this.#clock.last);
+        return;
+      }
+      case 'reap': {
+        const p = this.#procs.get(e.key);
+        if (!p) return;
+        this.#endInner(p, 'reaped');
+        const by = this.#procs.get(e.by);
+        this.#end(p.track, p.track.main, JSON.stringify({ reapedBy: by ? nspidText(by.nspid) : `key ${e.by}`, auto: e.auto }));
+        this.#procs.delete(e.key);
+        for (const m of this.#sends.takeAllFor(e.key)) this.#flushMark(m);
+        this.#teardownSent.delete(e.key);
+        if (p.exited) p.ns.zombie--;
+        else p.ns.running--;
+        this.#counter(p.ns, this.#clock.last);
+        return;
+      }
+      case 'ns-created': {
+        const parent = e.parent === null ? null : (this.#ns.get(e.parent) ?? null);
+        if (!this.#ns.has(e.ns)) this.#newNs(e.ns, parent, e.level, e.inode);
+        return;
+      }
+      case 'ns-exiting': {
+        const ns = this.#nsOf(e.ns, e.level);
+        ns.state = 'exiting';
+        this.#begin(ns.track, ns.track.main, 'exiting', 'exiting (init died)', 'namespace', null);
+        const init = ns.init === null ? undefined : this.#procs.get(ns.init);
+        if (init) {
+          const source = this.#pendingMark(init.track, 'teardown: SIGKILL to every process of the namespace', 'cascade', `{"namespace":"#${ns.id}"}`);
+          ns.cascade = { mark: source, flowId: null, written: false };
+        }
+        return;
+      }
+      case 'ns-destroyed': {
+        const ns = this.#ns.get(e.ns);
+        if (!ns) return;
+        while (ns.track.main.stack.length > 0) this.#end(ns.track, ns.track.main, null);
+        if (ns.cascade && !ns.cascade.written) this.#flushCascade(ns.cascade);
+        this.#ns.delete(e.ns);
+        return;
+      }
+    }
+  }
+
+  #overlap(): number {
+    this.counts.overlapLanes++;
+    return this.#overlaps++;
+  }
+
+  #signalSent(target: ProcKey, nspid: readonly number[], nsId: NsId, sig: number, from: ProcKey | null): void {
+    const p = this.#procOf({ key: target, nspid, ns: nsId });
+    if (from !== null) {
+      const sender = this.#procs.get(from);
+      if (sender) this.#sends.add(target, sig, this.#pendingMark(sender.track, `send ${signalName(sig)}`, 'signal', `{"to":"${nspidText(nspid)}"}`));
+      return;
+    }
+    // The kernel's SIGKILL to a process under an exiting namespace: that namespace's teardown reached it.
+    if (sig !== 9 || p.reachedByTeardown) return;
+    for (let ns: NsState | null = p.ns; ns !== null; ns = ns.parent) {
+      if (ns.state === 'exiting') {
+        if (ns.cascade) this.#teardownSent.set(target, ns);
+        return;
+      }
+    }
+  }
+
+  #signalOutcome(p: ProcState, sig: number, name: string, which: 'oldest' | 'newest'): void {
+    const send = this.#sends.take(p.key, sig, which);
+    const outcome = this.#pendingMark(p.track, name, 'signal', null);
+    const teardown = sig === 9 && !send ? this.#teardownSent.get(p.key) : undefined;
+    if (send) {
+      if (this.#writable(send) && this.#writable(outcome)) {
+        const id = this.#nextFlow++;
+        this.#writeMark(send, { id, dir: 'out' });
+        this.#writeMark(outcome, { id, dir: 'in' });
+        this.counts.signalFlows++;
+        return;
+      }
+      this.#flushMark(send);
+    } else if (teardown) {
+      this.#teardownSent.delete(p.key);
+      p.reachedByTeardown = true;
+      const c = teardown.cascade!;
+      if (this.#writable(outcome) && (c.flowId !== null || (!c.written && this.#writable(c.mark)))) {
+        if (c.flowId === null) {
+          c.flowId = this.#nextFlow++;
+          c.written = true;
+          this.#writeMark(c.mark, { id: c.flowId, dir: 'out' });
+        }
+        this.#writeMark(outcome, { id: c.flowId, dir: 'in' });
+        this.counts.cascadeFlows++;
+        return;
+      }
+    }
+    this.#flushMark(outcome);
+  }
+
+  #flushCascade(c: CascadeSource): void {
+    c.written = true;
+    this.#flushMark(c.mark);
+  }
+
+  // --- syscalls --------------------------------------------------------------------
+
+  callSent(id: number, caller: number, op: Op | { readonly op: string }, virtualMs: number): void {
+    if (this.#phase === 'after') return;
+    const p = this.#procs.get(caller);
+    if (!p) return;
+    this.#vms = virtualMs;
+    const lane = p.track.laneForInner(() => this.#overlap());
+    const slice = this.#begin(p.track, lane, 'syscall', op.op, 'syscall', opArgs(op));
+    this.#calls.set(id, { proc: p, lane, slice });
+    this.counts.syscalls++;
+  }
+
+  callAnswered(id: number, result: Result<unknown>, virtualMs: number): void {
+    const c = this.#calls.get(id);
+    if (!c) return;
+    this.#calls.delete(id);
+    if (this.#phase === 'after') return;
+    // Ended already if the process exited while the call was in the kernel.
+    if (c.lane.stack[c.lane.stack.length - 1] !== c.slice) return;
+    this.#vms = virtualMs;
+    this.#end(c.proc.track, c.lane, resultArgs(c.slice.name, result));
+  }
+
+  /** Ends what is still open at the end of the run and writes the marks still waiting. */
+  finish(virtualMs: number): void {
+    if (this.#phase === 'after') return;
+    this.#vms = virtualMs;
+    const close = (track: Track): void => {
+      for (const lane of track.lanes) while (lane.stack.length > 0) this.#end(track, lane, '{"open":"at the end of the trace"}');
+    };
+    for (const p of this.#procs.values()) close(p.track);
+    for (const ns of this.#ns.values()) close(ns.track);
+    for (const m of this.#sends.takeAll()) this.#flushMark(m);
+    for (const ns of this.#ns.values()) if (ns.cascade && !ns.cascade.written) this.#flushCascade(ns.cascade);
+    if (this.#phase === 'before') this.#phase = 'after';
+  }
+}
+
+function nsName(ns: { id: number; level: number }): string {
+  return `PID namespace #${ns.id} · level ${ns.level}${ns.level === 0 ? ' (root)' : ''}`;
+}
