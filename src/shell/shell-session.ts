@@ -7,7 +7,7 @@
 // the kernel's manual clock to the next `sleep` deadline. So replaying the
 // same lines gives the same PIDs and the same output every time.
 
-import { createKernel, type Kernel, type TimedEvent } from '../index.js';
+import { createKernel, type Kernel, type KernelTrace, type TimedEvent, type TraceOptions } from '../index.js';
 import { BashShell } from './bash-shell.js';
 import { MountTable, type MountNamespace } from './mount-namespace.js';
 import { Task, TaskTable } from './task.js';
@@ -35,6 +35,8 @@ export interface ShellSessionOptions {
   readonly seed?: number;
   /** Receives everything the front window shows, as it happens. */
   readonly sink?: (text: string) => void;
+  /** Write the session's run as a trace (docs/trace.md), from boot to close. */
+  readonly trace?: TraceOptions | undefined;
 }
 
 /** Every program on the emulated $PATH. */
@@ -63,6 +65,8 @@ export class ShellSession implements ShellHost {
   #rootMnt: MountNamespace | undefined;
   /** Everything the front window showed, for tests. */
   #transcript = '';
+  /** The trace being written, if one was asked for. */
+  #trace: KernelTrace | undefined;
 
   private constructor(kernel: Kernel, options: ShellSessionOptions) {
     this.kernel = kernel;
@@ -78,6 +82,7 @@ export class ShellSession implements ShellHost {
       init: { program: 'reaper', name: 'systemd', argv: ['/sbin/init'] },
     });
     const session = new ShellSession(kernel, options);
+    session.#trace = options.trace ? kernel.trace(options.trace) : undefined;
     await session.#boot();
     return session;
   }
@@ -156,6 +161,7 @@ export class ShellSession implements ShellHost {
   /** Shuts the kernel down; pending syscalls of still-running programs fail quietly. */
   async close(): Promise<void> {
     this.closing = true;
+    this.#trace?.close();
     await this.kernel.close();
     await quiesce();
   }

@@ -5,6 +5,7 @@
 
 import { createInterface } from 'node:readline';
 import { ShellSession } from './shell-session.js';
+import type { TraceOptions } from '../trace/index.js';
 
 export interface ShellIo {
   readonly input: NodeJS.ReadableStream;
@@ -13,6 +14,8 @@ export interface ShellIo {
   readonly interactive: boolean;
   /** Seed of the emulated kernel's scheduler. */
   readonly seed?: number;
+  /** Write the session's run as a trace (docs/trace.md). */
+  readonly trace?: TraceOptions | undefined;
 }
 
 const BANNER = 'pidsim shell: an emulated terminal on a fresh emulated kernel. Type `help`; `window N` switches windows; Ctrl-D quits.\n';
@@ -26,7 +29,7 @@ export async function runShell(io: ShellIo): Promise<number> {
     io.output.write(text);
   };
   if (io.interactive) write(BANNER);
-  const session = await ShellSession.start({ ...(io.seed !== undefined ? { seed: io.seed } : {}), sink: write });
+  const session = await ShellSession.start({ ...(io.seed !== undefined ? { seed: io.seed } : {}), sink: write, trace: io.trace });
   const rl = createInterface({
     input: io.input,
     ...(io.interactive ? { output: io.output, terminal: true } : { terminal: false }),

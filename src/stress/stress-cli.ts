@@ -16,23 +16,32 @@ import { farmReport, runReport, shrinkReport, summaryLines, type ShrinkReport } 
 import { runStress } from './stress-run.js';
 import { generateWorkload, type Workload, type WorkloadShape } from './workload-generator.js';
 import { describeOp } from './workload-ops.js';
+import { TRACE_USAGE } from '../trace/index.js';
+import type { Kernel, KernelTrace, TraceOptions } from '../index.js';
 
 export interface StressIo {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
   readonly stderr: NodeJS.WritableStream;
 }
 
+/** What `pidsim stress` writes besides its report: a trace of the run, an HTML page (src/cli/output-args.ts). */
+export interface StressOutputs {
+  readonly trace?: TraceOptions | undefined;
+  readonly html?: string | undefined;
+}
+
 /** `pidsim stress ARGS`: resolves the exit status. */
-export async function runStressCli(args: string[], io: StressIo): Promise<number> {
+export async function runStressCli(args: string[], io: StressIo, outputs: StressOutputs = {}): Promise<number> {
   let o: StressCliOptions;
   try {
     o = parseStressArgs(args);
     if (o.help) {
-      io.stdout.write(STRESS_USAGE);
+      io.stdout.write(`${STRESS_USAGE}\nalso (docs/trace.md, docs/report.md):\n${TRACE_USAGE}  --html FILE           a self-contained HTML page: operations and processes over time, latencies, failures\n`);
       return 0;
     }
     checkReportPath(o.report);
-    return o.seeds === undefined ? await stressOne(o, io) : await stressFarm(o, io);
+    if (outputs.trace && o.seeds !== undefined) throw new StressUsageError('--trace writes the run of one seed; it cannot be combined with --seeds (replay the seed to trace with --seed N)');
+    return o.seeds === undefined ? await stressOne(o, io, outputs) : await stressFarm(o, io);
   } catch (e) {
     if (e instanceof StressUsageError) {
       io.stderr.write(`pidsim stress: ${e.message}\n(pidsim stress --help lists the options)\n`);
@@ -62,7 +71,7 @@ function writeReport(io: StressIo, path: string | undefined, report: unknown): v
   io.stdout.write(`  report: ${path}\n`);
 }
 
-async function stressOne(o: StressCliOptions, io: StressIo): Promise<number> {
+async function stressOne(o: StressCliOptions, io: StressIo, outputs: StressOutputs): Promise<number> {
   const out = io.stdout;
   const shape = shapeOf(o);
   const workload = generateWorkload(o.seed, shape);
@@ -76,6 +85,8 @@ async function stressOne(o: StressCliOptions, io: StressIo): Promise<number> {
   const where = threads ? `threads (${workers} workers${o.placement === 'spread' ? ', spread' : ''})` : 'inline';
   out.write(`pidsim stress: seed ${o.seed}${o.seedGiven ? '' : ' (random)'}, ${where}, ${describeShape(shape)}${o.ops ? `, ${count(o.ops.length)} of ${count(workload.ops.length)} operations` : ''}${o.chaos !== undefined ? `, chaos ${o.chaos}` : ''}\n`);
   const display = new ProgressDisplay(out, o.progress);
+  let trace: KernelTrace | undefined;
+  const traced = outputs.trace;
   const result = await runStress({
     ...shape,
     seed: o.seed,
@@ -87,6 +98,7 @@ async function stressOne(o: StressCliOptions, io: StressIo): Promise<number> {
     watchdogMs: o.watchdogSeconds * 1000,
     workload,
     catchUncaught: true,
+    ...(traced ? { onKernel: (k: Kernel) => void (trace = k.trace(traced)) } : {}),
     onProgress: (p) =>
       display.update(
         p.opsDone / Math.max(1, p.opsPlanned),
@@ -94,6 +106,10 @@ async function stressOne(o: StressCliOptions, io: StressIo): Promise<number> {
       ),
   });
   display.clear();
+  if (trace) {
+    const t = trace.close();
+    out.write(`  trace: ${t.file} (${count(t.records)} records, ${count(Math.round(t.bytes / 1024))} KiB)\n`);
+  }
   const command = replayCommand(spec);
   const inlineReplay = threads ? replayCommand({ ...spec, transport: 'inline', workers: undefined, placement: undefined }) : undefined;
   let shrunk: ShrinkReport | null = null;

@@ -323,9 +323,14 @@ export class TraceRecorder {
         this.#newProc(e.key, ns, e.nspid, e.name, this.#procs.get(e.parent));
         return;
       }
-      case 'exec':
-        this.#markNow(this.#procOf(e).track, `exec ${e.name}`, 'process', JSON.stringify({ program: e.program }));
+      case 'exec': {
+        const p = this.#procOf(e);
+        this.#markNow(p.track, `exec ${e.name}`, 'process', JSON.stringify({ program: e.program }));
+        // A track is named for what the process became (a shell forks, then the child execs ps): the viewer keeps the last name.
+        p.track.name = `${e.name} · ${nspidText(p.nspid)}`;
+        if (p.track.main.named && p.track.kept && this.#phase === 'inside') this.#out(threadName(p.track.pid, p.track.main.tid, p.track.name));
         return;
+      }
       case 'reparent': {
         const to = this.#procs.get(e.to);
         this.#markNow(this.#procOf(e).track, 'reparented', 'process', to ? `{"to":"${nspidText(to.nspid)}"}` : null);

@@ -35,7 +35,8 @@ const OVERLAP_TID_BASE = 2_000_000_001;
 
 export class Track {
   readonly pid: number;
-  readonly name: string;
+  /** What it is called: a process's name (after its last exec) and NSpid. */
+  name: string;
   /** Whether the trace keeps this track (the namespace filter). */
   readonly kept: boolean;
   readonly lanes: Lane[];
