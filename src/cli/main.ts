@@ -16,10 +16,12 @@ commands:
   stress [options]     seeded stress run: races, invariants, replay, shrinking (pidsim stress --help)
   bench [--quick] [--only SUITE,...] [--out DIR] [--no-linux] [--list]
                        benchmarks against a real-Linux baseline: markdown on stdout, JSON and SVG in bench/results
+  report FILE --html OUT
+                       an HTML page from a bench results JSON or a trace, without running anything
   help                 this text
 
 run, stress, demo and shell also take (docs/trace.md):
-${TRACE_USAGE}stress and bench also take:
+${TRACE_USAGE}stress, bench and report also take:
   --html FILE           a self-contained HTML report with charts (docs/report.md)
 `;
 
@@ -36,7 +38,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...args] = argv;
   let outputs;
   try {
-    outputs = takeOutputArgs(args, { trace: ['demo', 'shell', 'run', 'stress', undefined].includes(command), html: command === 'stress' || command === 'bench' });
+    outputs = takeOutputArgs(args, { trace: ['demo', 'shell', 'run', 'stress', undefined].includes(command), html: command === 'stress' || command === 'bench' || command === 'report' });
   } catch (e) {
     if (!(e instanceof OutputArgsError)) throw e;
     process.stderr.write(`pidsim ${command}: ${e.message}\n`);
@@ -62,7 +64,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     case 'bench': {
       const { runBenchCli } = await import('../bench/index.js');
-      return runBenchCli(rest, { stdout: process.stdout, stderr: process.stderr });
+      return runBenchCli(rest, { stdout: process.stdout, stderr: process.stderr }, { html });
+    }
+    case 'report': {
+      const { runReportCli } = await import('../report/index.js');
+      return runReportCli(rest, { stdout: process.stdout, stderr: process.stderr }, html);
     }
     case 'help':
     case '--help':
