@@ -110,7 +110,7 @@ if (tl) {
   });
   const ns = tl.namespaces.map((n, i) => ({ label: 'namespace #' + n.ns + ' (level ' + n.level + ')', data: n.values, backgroundColor: PALETTE[i % 10] + '99', borderColor: PALETTE[i % 10], fill: true, pointRadius: 0 }));
   if (tl.namespaceCount > tl.namespaces.length) ns.push({ label: 'the other ' + (tl.namespaceCount - tl.namespaces.length) + ' namespaces', data: tl.others, backgroundColor: '#cccccc99', borderColor: '#999', fill: true, pointRadius: 0 });
-  chart('live', { type: 'line', data: { labels: t, datasets: ns }, options: { scales: { y: { stacked: true, title: { display: true, text: 'processes (live and zombie)' } } } } });
+  chart('live', { type: 'line', data: { labels: t, datasets: ns }, options: { scales: { y: { stacked: true, beginAtZero: true, title: { display: true, text: 'processes (live and zombie)' } } } } });
 }
 if (DATA.perSeed) {
   chart('seeds', {
