@@ -11,19 +11,7 @@
 // kernel's SIGKILL reaches, attributed to the innermost exiting namespace on
 // the victim's chain when the SIGKILL is sent.
 
-import type { ArgsJson } from './trace-event-json.js';
-
-/** A mark whose record waits for the other end of its arrow. */
-export interface PendingMark {
-  readonly pid: number;
-  readonly tid: number;
-  readonly ts: number;
-  readonly name: string;
-  readonly cat: string;
-  readonly args: ArgsJson;
-  /** Whether the trace keeps its track (namespace filter). */
-  readonly kept: boolean;
-}
+import type { PendingMark } from './trace-writer.js';
 
 /** The teardown of one namespace: its source mark, and the flow id its arrows share once one is drawn. */
 export interface CascadeSource {

@@ -12,15 +12,11 @@
 // written; the state is followed whole so that what is written nests.
 
 import { signalName, type ChildChange, type NsId, type Op, type ProcKey, type Result, type TimedEvent } from '@pidsim/core';
-import { TraceClock } from './trace-clock.js';
-import { begin, counter2, end, mark, processName, threadName, type ArgsJson, type FlowEnd } from './trace-event-json.js';
+import type { ArgsJson } from './trace-event-json.js';
 import type { TraceWindow } from './trace-options.js';
-import { PendingSends, type CascadeSource, type PendingMark } from './signal-flows.js';
-import { Track, namespacePid, processTid, type Lane, type OpenSlice, type SliceKind } from './trace-tracks.js';
-
-export interface RecordSink {
-  write(record: string): void;
-}
+import { PendingSends, type CascadeSource } from './signal-flows.js';
+import { Track, namespacePid, processTid, type Lane, type OpenSlice } from './trace-tracks.js';
+import { TraceWriter, type RecordSink } from './trace-writer.js';
 
 export interface RecorderOptions {
   readonly namespace?: number | undefined;
@@ -108,162 +104,55 @@ function resultArgs(op: string, result: Result<unknown>): ArgsJson {
 }
 
 export class TraceRecorder {
-  readonly counts: TraceCounts = { records: 0, processes: 0, namespaces: 0, syscalls: 0, signalFlows: 0, cascadeFlows: 0, overlapLanes: 0 };
-  readonly #sink: RecordSink;
-  readonly #clock = new TraceClock();
+  readonly #counts: TraceCounts = { records: 0, processes: 0, namespaces: 0, syscalls: 0, signalFlows: 0, cascadeFlows: 0, overlapLanes: 0 };
+  readonly #w: TraceWriter;
   readonly #filterNs: number | undefined;
-  readonly #window: TraceWindow | undefined;
-  /** Where trace time stands against the window (always 'inside' without one). */
-  #phase: 'before' | 'inside' | 'after';
-  /** The last timestamp given inside the window. */
-  #lastInside = 0;
   readonly #ns = new Map<number, NsState>();
   readonly #procs = new Map<number, ProcState>();
   readonly #calls = new Map<number, OpenCall>();
   readonly #sends = new PendingSends();
   /** Victims a teardown's SIGKILL was sent to, waiting for its outcome. */
   readonly #teardownSent = new Map<number, NsState>();
-  /** pids whose process_name was written. */
-  readonly #namedPids = new Set<number>();
   #nextFlow = 1;
   #overlaps = 0;
-  #vms = 0;
 
   constructor(sink: RecordSink, o: RecorderOptions) {
-    this.#sink = sink;
+    this.#w = new TraceWriter(sink, o.window);
     this.#filterNs = o.namespace;
-    this.#window = o.window;
-    this.#phase = o.window ? 'before' : 'inside';
+    this.#w.setHooks({
+      tracks: () => this.#tracks(),
+      opened: (ts) => {
+        for (const ns of this.#ns.values()) this.#w.counter(ns.track, ts, ns.running, ns.zombie);
+      },
+      closing: () => this.#flushWaiting(),
+    });
     const root = this.#newNs(o.root.ns, null, 0, null);
     this.#newProc(o.root.init, root, [1], o.root.initName);
   }
 
   /** True once the window has passed: nothing more will be written. */
   get done(): boolean {
-    return this.#phase === 'after';
+    return this.#w.done;
   }
 
-  // --- time, window and writing --------------------------------------------------
-
-  #stamp(): number {
-    const ts = this.#clock.stamp(this.#vms);
-    if (this.#phase === 'before' && ts >= this.#window!.from) this.#openWindow(ts);
-    if (this.#phase === 'inside') {
-      if (this.#window && ts > this.#window.to) this.#closeWindow();
-      else this.#lastInside = ts;
-    }
-    return ts;
+  /** What the trace holds so far. */
+  get counts(): TraceCounts {
+    return { ...this.#counts, records: this.#w.records };
   }
 
-  #inWindow(ts: number): boolean {
-    return this.#phase !== 'after' && (!this.#window || (ts >= this.#window.from && ts <= this.#window.to));
+  *#tracks(): Iterable<Track> {
+    for (const ns of this.#ns.values()) yield ns.track;
+    for (const p of this.#procs.values()) yield p.track;
   }
 
-  #write(pid: number, lane: Lane | null, laneName: string | null, record: string): void {
-    if (!this.#namedPids.has(pid)) {
-      this.#namedPids.add(pid);
-      const ns = this.#ns.get(pid / 2);
-      this.#out(processName(pid, ns ? nsName(ns) : `PID namespace #${pid / 2}`));
-    }
-    if (lane && !lane.named) {
-      lane.named = true;
-      this.#out(threadName(pid, lane.tid, laneName!));
-    }
-    this.#out(record);
+  #counter(ns: NsState): void {
+    this.#w.counter(ns.track, this.#w.lastStamp, ns.running, ns.zombie);
   }
 
-  #out(record: string): void {
-    this.counts.records++;
-    this.#sink.write(record);
-  }
-
-  #begin(track: Track, lane: Lane, kind: SliceKind, name: string, cat: string, args: ArgsJson): OpenSlice {
-    const ts = this.#stamp();
-    const slice: OpenSlice = { kind, name, cat, args, emitted: false };
-    lane.stack.push(slice);
-    if (track.kept && this.#inWindow(ts)) {
-      slice.emitted = true;
-      this.#write(track.pid, lane, track.laneName(lane), begin(track.pid, lane.tid, ts, name, cat, args));
-    }
-    return slice;
-  }
-
-  /** Ends the slice on top of `lane`. */
-  #end(track: Track, lane: Lane, args: ArgsJson): void {
-    // Stamp first: if this record opens or closes the window, the slice is still on its lane to be clipped.
-    const ts = this.#stamp();
-    const slice = lane.stack.pop()!;
-    if (slice.emitted && this.#inWindow(ts)) this.#write(track.pid, lane, null, end(track.pid, lane.tid, ts, args));
-  }
-
-  /** A mark now on `track`'s lane 0. */
-  #markNow(track: Track, name: string, cat: string, args: ArgsJson): void {
-    const ts = this.#stamp();
-    if (track.kept && this.#inWindow(ts)) this.#write(track.pid, track.main, track.name, mark(track.pid, track.main.tid, ts, name, cat, args, null));
-  }
-
-  /** A mark stamped now whose record waits for its arrow's other end. */
-  #pendingMark(track: Track, name: string, cat: string, args: ArgsJson): PendingMark {
-    return { pid: track.pid, tid: track.main.tid, ts: this.#stamp(), name, cat, args, kept: track.kept };
-  }
-
-  #writable(m: PendingMark): boolean {
-    return m.kept && this.#inWindow(m.ts);
-  }
-
-  #writeMark(m: PendingMark, flow: FlowEnd | null): void {
-    const proc = this.#procs.get((m.tid - 1) / 2);
-    const lane = proc && proc.track.main.tid === m.tid ? proc.track.main : null;
-    this.#write(m.pid, lane, lane ? proc!.track.name : null, mark(m.pid, m.tid, m.ts, m.name, m.cat, m.args, flow));
-  }
-
-  /** Writes a waiting mark without an arrow (its other end never came, or was filtered out). */
-  #flushMark(m: PendingMark): void {
-    if (this.#writable(m)) this.#writeMark(m, null);
-  }
-
-  #counter(ns: NsState, ts: number): void {
-    if (ns.track.kept && this.#inWindow(ts)) this.#write(ns.track.pid, null, null, counter2(ns.track.pid, ts, 'processes', 'running', ns.running, 'zombie', ns.zombie));
-  }
-
-  /** The window opens at the record stamped `ts`: what is open then begins just before it (clipped). */
-  #openWindow(ts: number): void {
-    this.#phase = 'inside';
-    const begins = (track: Track): void => {
-      if (!track.kept) return;
-      for (const lane of track.lanes) {
-        lane.stack.forEach((s, depth) => {
-          s.emitted = true;
-          const args = `{"clipped":"began before the window"${s.args === null ? '' : `,"at":${s.args}`}}`;
-          this.#write(track.pid, lane, track.laneName(lane), begin(track.pid, lane.tid, ts - 0.01 + 0.001 * depth, s.name, s.cat, args));
-        });
-      }
-    };
-    for (const ns of this.#ns.values()) {
-      begins(ns.track);
-      this.#counter(ns, ts - 0.01);
-    }
-    for (const p of this.#procs.values()) begins(p.track);
-  }
-
-  /** The window has passed: what is open ends just after its last record, waiting marks are written without arrows. */
-  #closeWindow(): void {
-    const last = this.#lastInside;
-    const ends = (track: Track): void => {
-      for (const lane of track.lanes) {
-        for (let i = lane.stack.length - 1, k = 1; i >= 0; i--, k++) {
-          const s = lane.stack[i]!;
-          if (!s.emitted) continue;
-          s.emitted = false;
-          this.#out(end(track.pid, lane.tid, last + 0.001 * k, '{"clipped":"ended after the window"}'));
-        }
-      }
-    };
-    for (const ns of this.#ns.values()) ends(ns.track);
-    for (const p of this.#procs.values()) ends(p.track);
-    for (const m of this.#sends.takeAll()) this.#flushMark(m);
+  /** Marks still waiting for an arrow's other end: written without it. */
+  #flushWaiting(): void {
+    for (const m of this.#sends.takeAll()) this.#w.flushMark(m);
     for (const ns of this.#ns.values()) if (ns.cascade && !ns.cascade.written) this.#flushCascade(ns.cascade);
-    this.#phase = 'after';
   }
 
   // --- namespaces and processes --------------------------------------------------
@@ -273,9 +162,10 @@ export class TraceRecorder {
     const pid = namespacePid(id);
     const ns: NsState = { id, level, track: new Track(pid, pid, nsName({ id, level }), kept), state: 'active', init: null, parent, running: 0, zombie: 0, cascade: null };
     this.#ns.set(id, ns);
-    this.counts.namespaces++;
+    this.#w.nameProcess(pid, nsName(ns));
+    this.#counts.namespaces++;
     const args = JSON.stringify({ level, ...(inode === null ? {} : { inode }), ...(parent ? { parent: `#${parent.id}` } : {}) });
-    this.#begin(ns.track, ns.track.main, 'life', nsName(ns), 'namespace', args);
+    this.#w.begin(ns.track, ns.track.main, 'life', nsName(ns), 'namespace', args);
     return ns;
   }
 
@@ -288,12 +178,12 @@ export class TraceRecorder {
     const track = new Track(ns.track.pid, processTid(key), `${name} · ${nspidText(nspid)}`, ns.track.kept);
     const p: ProcState = { key, ns, nspid, track, stopped: null, exited: false, reachedByTeardown: false };
     this.#procs.set(key, p);
-    this.counts.processes++;
+    this.#counts.processes++;
     if (nspid[ns.level] === 1) ns.init = key;
     const args = `{"nspid":"${nspid.join(' ')}"${parent ? `,"parent":"${parent.nspid.join(' ')}"` : ''}}`;
-    this.#begin(track, track.main, 'life', name, 'process', args);
+    this.#w.begin(track, track.main, 'life', name, 'process', args);
     ns.running++;
-    this.#counter(ns, this.#clock.last);
+    this.#counter(ns);
     return p;
   }
 
@@ -307,7 +197,7 @@ export class TraceRecorder {
     const args = `{"ended":"${why}"}`;
     for (const lane of p.track.lanes) {
       const floor = lane === p.track.main ? 1 : 0;
-      while (lane.stack.length > floor) this.#end(p.track, lane, args);
+      while (lane.stack.length > floor) this.#w.end(p.track, lane, args);
     }
     p.stopped = null;
   }
@@ -315,8 +205,8 @@ export class TraceRecorder {
   // --- events ----------------------------------------------------------------------
 
   event(e: TimedEvent): void {
-    if (this.#phase === 'after') return;
-    this.#vms = e.time;
+    if (this.#w.done) return;
+    this.#w.at(e.time);
     switch (e.type) {
       case 'fork': {
         const ns = this.#nsOf(e.ns, e.nspid.length - 1);
@@ -325,15 +215,15 @@ export class TraceRecorder {
       }
       case 'exec': {
         const p = this.#procOf(e);
-        this.#markNow(p.track, `exec ${e.name}`, 'process', JSON.stringify({ program: e.program }));
+        this.#w.markNow(p.track, `exec ${e.name}`, 'process', JSON.stringify({ program: e.program }));
         // A track is named for what the process became (a shell forks, then the child execs ps): the viewer keeps the last name.
         p.track.name = `${e.name} · ${nspidText(p.nspid)}`;
-        if (p.track.main.named && p.track.kept && this.#phase === 'inside') this.#out(threadName(p.track.pid, p.track.main.tid, p.track.name));
+        this.#w.rename(p.track);
         return;
       }
       case 'reparent': {
         const to = this.#procs.get(e.to);
-        this.#markNow(this.#procOf(e).track, 'reparented', 'process', to ? `{"to":"${nspidText(to.nspid)}"}` : null);
+        this.#w.markNow(this.#procOf(e).track, 'reparented', 'process', to ? `{"to":"${nspidText(to.nspid)}"}` : null);
         return;
       }
       case 'signal-sent':
@@ -344,11 +234,11 @@ export class TraceRecorder {
         this.#signalOutcome(p, e.sig, `${signalName(e.sig)}: ${e.action}`, 'oldest');
         if (e.action === 'stop' && !p.stopped) {
           const lane = p.track.laneForInner(() => this.#overlap());
-          p.stopped = { lane, slice: this.#begin(p.track, lane, 'stopped', 'stopped', 'state', `{"by":"${signalName(e.sig)}"}`) };
+          p.stopped = { lane, slice: this.#w.begin(p.track, lane, 'stopped', 'stopped', 'state', `{"by":"${signalName(e.sig)}"}`) };
         } else if (e.action === 'continue' && p.stopped) {
           const { lane, slice } = p.stopped;
           p.stopped = null;
-          if (lane.stack[lane.stack.length - 1] === slice) this.#end(p.track, lane, null);
+          if (lane.stack[lane.stack.length - 1] === slice) this.#w.end(p.track, lane, null);
         }
         return;
       }
@@ -358,13 +248,13 @@ export class TraceRecorder {
       case 'exit': {
         const p = this.#procOf(e);
         this.#endInner(p, 'exit');
-        this.#markNow(p.track, changeText(e.change), 'process', null);
-        this.#end(p.track, p.track.main, null);
-        this.#begin(p.track, p.track.main, 'zombie', 'zombie', 'state', null);
+        this.#w.markNow(p.track, changeText(e.change), 'process', null);
+        this.#w.end(p.track, p.track.main, null);
+        this.#w.begin(p.track, p.track.main, 'zombie', 'zombie', 'state', null);
         p.exited = true;
         p.ns.running--;
         p.ns.zombie++;
-        this.#counter(p.ns, this.#clock.last);
+        this.#counter(p.ns);
         return;
       }
       case 'reap': {
@@ -372,13 +262,13 @@ export class TraceRecorder {
         if (!p) return;
         this.#endInner(p, 'reaped');
         const by = this.#procs.get(e.by);
-        this.#end(p.track, p.track.main, JSON.stringify({ reapedBy: by ? nspidText(by.nspid) : `key ${e.by}`, auto: e.auto }));
+        this.#w.end(p.track, p.track.main, JSON.stringify({ reapedBy: by ? nspidText(by.nspid) : `key ${e.by}`, auto: e.auto }));
         this.#procs.delete(e.key);
-        for (const m of this.#sends.takeAllFor(e.key)) this.#flushMark(m);
+        for (const m of this.#sends.takeAllFor(e.key)) this.#w.flushMark(m);
         this.#teardownSent.delete(e.key);
         if (p.exited) p.ns.zombie--;
         else p.ns.running--;
-        this.#counter(p.ns, this.#clock.last);
+        this.#counter(p.ns);
         return;
       }
       case 'ns-created': {
@@ -389,10 +279,10 @@ export class TraceRecorder {
       case 'ns-exiting': {
         const ns = this.#nsOf(e.ns, e.level);
         ns.state = 'exiting';
-        this.#begin(ns.track, ns.track.main, 'exiting', 'exiting (init died)', 'namespace', null);
+        this.#w.begin(ns.track, ns.track.main, 'exiting', 'exiting (init died)', 'namespace', null);
         const init = ns.init === null ? undefined : this.#procs.get(ns.init);
         if (init) {
-          const source = this.#pendingMark(init.track, 'teardown: SIGKILL to every process of the namespace', 'cascade', `{"namespace":"#${ns.id}"}`);
+          const source = this.#w.pendingMark(init.track, 'teardown: SIGKILL to every process of the namespace', 'cascade', `{"namespace":"#${ns.id}"}`);
           ns.cascade = { mark: source, flowId: null, written: false };
         }
         return;
@@ -400,7 +290,7 @@ export class TraceRecorder {
       case 'ns-destroyed': {
         const ns = this.#ns.get(e.ns);
         if (!ns) return;
-        while (ns.track.main.stack.length > 0) this.#end(ns.track, ns.track.main, null);
+        while (ns.track.main.stack.length > 0) this.#w.end(ns.track, ns.track.main, null);
         if (ns.cascade && !ns.cascade.written) this.#flushCascade(ns.cascade);
         this.#ns.delete(e.ns);
         return;
@@ -409,7 +299,7 @@ export class TraceRecorder {
   }
 
   #overlap(): number {
-    this.counts.overlapLanes++;
+    this.#counts.overlapLanes++;
     return this.#overlaps++;
   }
 
@@ -417,7 +307,7 @@ export class TraceRecorder {
     const p = this.#procOf({ key: target, nspid, ns: nsId });
     if (from !== null) {
       const sender = this.#procs.get(from);
-      if (sender) this.#sends.add(target, sig, this.#pendingMark(sender.track, `send ${signalName(sig)}`, 'signal', `{"to":"${nspidText(nspid)}"}`));
+      if (sender) this.#sends.add(target, sig, this.#w.pendingMark(sender.track, `send ${signalName(sig)}`, 'signal', `{"to":"${nspidText(nspid)}"}`));
       return;
     }
     // The kernel's SIGKILL to a process under an exiting namespace: that namespace's teardown reached it.
@@ -432,76 +322,75 @@ export class TraceRecorder {
 
   #signalOutcome(p: ProcState, sig: number, name: string, which: 'oldest' | 'newest'): void {
     const send = this.#sends.take(p.key, sig, which);
-    const outcome = this.#pendingMark(p.track, name, 'signal', null);
+    const outcome = this.#w.pendingMark(p.track, name, 'signal', null);
     const teardown = sig === 9 && !send ? this.#teardownSent.get(p.key) : undefined;
     if (send) {
-      if (this.#writable(send) && this.#writable(outcome)) {
+      if (this.#w.writable(send) && this.#w.writable(outcome)) {
         const id = this.#nextFlow++;
-        this.#writeMark(send, { id, dir: 'out' });
-        this.#writeMark(outcome, { id, dir: 'in' });
-        this.counts.signalFlows++;
+        this.#w.writeMark(send, { id, dir: 'out' });
+        this.#w.writeMark(outcome, { id, dir: 'in' });
+        this.#counts.signalFlows++;
         return;
       }
-      this.#flushMark(send);
+      this.#w.flushMark(send);
     } else if (teardown) {
       this.#teardownSent.delete(p.key);
       p.reachedByTeardown = true;
       const c = teardown.cascade!;
-      if (this.#writable(outcome) && (c.flowId !== null || (!c.written && this.#writable(c.mark)))) {
+      if (this.#w.writable(outcome) && (c.flowId !== null || (!c.written && this.#w.writable(c.mark)))) {
         if (c.flowId === null) {
           c.flowId = this.#nextFlow++;
           c.written = true;
-          this.#writeMark(c.mark, { id: c.flowId, dir: 'out' });
+          this.#w.writeMark(c.mark, { id: c.flowId, dir: 'out' });
         }
-        this.#writeMark(outcome, { id: c.flowId, dir: 'in' });
-        this.counts.cascadeFlows++;
+        this.#w.writeMark(outcome, { id: c.flowId, dir: 'in' });
+        this.#counts.cascadeFlows++;
         return;
       }
     }
-    this.#flushMark(outcome);
+    this.#w.flushMark(outcome);
   }
 
   #flushCascade(c: CascadeSource): void {
     c.written = true;
-    this.#flushMark(c.mark);
+    this.#w.flushMark(c.mark);
   }
 
   // --- syscalls --------------------------------------------------------------------
 
   callSent(id: number, caller: number, op: Op | { readonly op: string }, virtualMs: number): void {
-    if (this.#phase === 'after') return;
+    if (this.#w.done) return;
     const p = this.#procs.get(caller);
     if (!p) return;
-    this.#vms = virtualMs;
+    this.#w.at(virtualMs);
     const lane = p.track.laneForInner(() => this.#overlap());
-    const slice = this.#begin(p.track, lane, 'syscall', op.op, 'syscall', opArgs(op));
+    const slice = this.#w.begin(p.track, lane, 'syscall', op.op, 'syscall', opArgs(op));
     this.#calls.set(id, { proc: p, lane, slice });
-    this.counts.syscalls++;
+    this.#counts.syscalls++;
   }
 
   callAnswered(id: number, result: Result<unknown>, virtualMs: number): void {
     const c = this.#calls.get(id);
     if (!c) return;
     this.#calls.delete(id);
-    if (this.#phase === 'after') return;
+    if (this.#w.done) return;
     // Ended already if the process exited while the call was in the kernel.
     if (c.lane.stack[c.lane.stack.length - 1] !== c.slice) return;
-    this.#vms = virtualMs;
-    this.#end(c.proc.track, c.lane, resultArgs(c.slice.name, result));
+    this.#w.at(virtualMs);
+    this.#w.end(c.proc.track, c.lane, resultArgs(c.slice.name, result));
   }
 
   /** Ends what is still open at the end of the run and writes the marks still waiting. */
   finish(virtualMs: number): void {
-    if (this.#phase === 'after') return;
-    this.#vms = virtualMs;
+    if (this.#w.done) return;
+    this.#w.at(virtualMs);
     const close = (track: Track): void => {
-      for (const lane of track.lanes) while (lane.stack.length > 0) this.#end(track, lane, '{"open":"at the end of the trace"}');
+      for (const lane of track.lanes) while (lane.stack.length > 0) this.#w.end(track, lane, '{"open":"at the end of the trace"}');
     };
     for (const p of this.#procs.values()) close(p.track);
     for (const ns of this.#ns.values()) close(ns.track);
-    for (const m of this.#sends.takeAll()) this.#flushMark(m);
-    for (const ns of this.#ns.values()) if (ns.cascade && !ns.cascade.written) this.#flushCascade(ns.cascade);
-    if (this.#phase === 'before') this.#phase = 'after';
+    this.#flushWaiting();
+    this.#w.endBeforeWindow();
   }
 }
 
