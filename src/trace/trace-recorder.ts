@@ -58,6 +58,8 @@ interface ProcState {
   stopped: { readonly lane: Lane; readonly slice: OpenSlice } | null;
   /** Whether it exited (it is a zombie until reaped). */
   exited: boolean;
+  /** Reaped: only marks are drawn for its late events (threads). */
+  gone: boolean;
   /** Whether a teardown's arrow reached it already (one per victim). */
   reachedByTeardown: boolean;
 }
@@ -67,6 +69,9 @@ interface OpenCall {
   readonly lane: Lane;
   readonly slice: OpenSlice;
 }
+
+/** How many reaped processes are remembered for events that arrive late (threads). */
+const REAPED_KEPT = 4096;
 
 const nspidText = (nspid: readonly number[]): string => `NSpid ${nspid.join(' ')}`;
 
@@ -113,6 +118,12 @@ export class TraceRecorder {
   readonly #sends = new PendingSends();
   /** Victims a teardown's SIGKILL was sent to, waiting for its outcome. */
   readonly #teardownSent = new Map<number, NsState>();
+  /**
+   * Processes reaped lately (a key is never reused). On threads an event from
+   * another worker can arrive after the reaping: it is drawn as a mark after
+   * the zombie time, and is not taken for a new process.
+   */
+  readonly #reaped = new Map<number, ProcState>();
   #nextFlow = 1;
   #overlaps = 0;
 
@@ -176,7 +187,7 @@ export class TraceRecorder {
 
   #newProc(key: number, ns: NsState, nspid: readonly number[], name: string, parent?: ProcState): ProcState {
     const track = new Track(ns.track.pid, processTid(key), `${name} · ${nspidText(nspid)}`, ns.track.kept);
-    const p: ProcState = { key, ns, nspid, track, stopped: null, exited: false, reachedByTeardown: false };
+    const p: ProcState = { key, ns, nspid, track, stopped: null, exited: false, gone: false, reachedByTeardown: false };
     this.#procs.set(key, p);
     this.#counts.processes++;
     if (nspid[ns.level] === 1) ns.init = key;
@@ -187,9 +198,12 @@ export class TraceRecorder {
     return p;
   }
 
-  /** The process an event names; one the trace has not seen fork is taken up as it first appears. */
+  /**
+   * The process an event names; one the trace has not seen fork is taken up
+   * as it first appears (a reaped one lately is found among the reaped).
+   */
   #procOf(e: { key: ProcKey; nspid: readonly number[]; ns: NsId }): ProcState {
-    return this.#procs.get(e.key) ?? this.#newProc(e.key, this.#nsOf(e.ns, e.nspid.length - 1), e.nspid, `pid ${e.nspid[e.nspid.length - 1]}`);
+    return this.#procs.get(e.key) ?? this.#reaped.get(e.key) ?? this.#newProc(e.key, this.#nsOf(e.ns, e.nspid.length - 1), e.nspid, `pid ${e.nspid[e.nspid.length - 1]}`);
   }
 
   /** Ends every slice inside the process's life or zombie time: it exited, or was reaped. */
@@ -209,8 +223,14 @@ export class TraceRecorder {
     this.#w.at(e.time);
     switch (e.type) {
       case 'fork': {
-        const ns = this.#nsOf(e.ns, e.nspid.length - 1);
-        this.#newProc(e.key, ns, e.nspid, e.name, this.#procs.get(e.parent));
+        const early = this.#procs.get(e.key);
+        if (early) {
+          // On threads, an event of the child can arrive before its fork: it was taken up already; now it has its name.
+          early.track.name = `${e.name} · ${nspidText(early.nspid)}`;
+          this.#w.rename(early.track);
+        } else if (!this.#reaped.has(e.key)) {
+          this.#newProc(e.key, this.#nsOf(e.ns, e.nspid.length - 1), e.nspid, e.name, this.#procs.get(e.parent));
+        }
         return;
       }
       case 'exec': {
@@ -223,7 +243,8 @@ export class TraceRecorder {
       }
       case 'reparent': {
         const to = this.#procs.get(e.to);
-        this.#w.markNow(this.#procOf(e).track, 'reparented', 'process', to ? `{"to":"${nspidText(to.nspid)}"}` : null);
+        const p = this.#procOf(e);
+        this.#w.markNow(p.track, 'reparented', 'process', to ? `{"to":"${nspidText(to.nspid)}"}` : null);
         return;
       }
       case 'signal-sent':
@@ -232,6 +253,7 @@ export class TraceRecorder {
       case 'signal-delivered': {
         const p = this.#procOf(e);
         this.#signalOutcome(p, e.sig, `${signalName(e.sig)}: ${e.action}`, 'oldest');
+        if (p.gone) return;
         if (e.action === 'stop' && !p.stopped) {
           const lane = p.track.laneForInner(() => this.#overlap());
           p.stopped = { lane, slice: this.#w.begin(p.track, lane, 'stopped', 'stopped', 'state', `{"by":"${signalName(e.sig)}"}`) };
@@ -242,11 +264,16 @@ export class TraceRecorder {
         }
         return;
       }
-      case 'signal-ignored':
+      case 'signal-ignored': {
         this.#signalOutcome(this.#procOf(e), e.sig, `${signalName(e.sig)} ignored: ${e.reason}`, 'newest');
         return;
+      }
       case 'exit': {
         const p = this.#procOf(e);
+        if (p.gone) {
+          this.#w.markNow(p.track, changeText(e.change), 'process', '{"late":"arrived after its reaping"}');
+          return;
+        }
         this.#endInner(p, 'exit');
         this.#w.markNow(p.track, changeText(e.change), 'process', null);
         this.#w.end(p.track, p.track.main, null);
@@ -264,6 +291,10 @@ export class TraceRecorder {
         const by = this.#procs.get(e.by);
         this.#w.end(p.track, p.track.main, JSON.stringify({ reapedBy: by ? nspidText(by.nspid) : `key ${e.by}`, auto: e.auto }));
         this.#procs.delete(e.key);
+        p.gone = true;
+        this.#reaped.set(e.key, p);
+        // Late events come soon after: the last few thousand reaped are enough.
+        if (this.#reaped.size > REAPED_KEPT) this.#reaped.delete(this.#reaped.keys().next().value!);
         for (const m of this.#sends.takeAllFor(e.key)) this.#w.flushMark(m);
         this.#teardownSent.delete(e.key);
         if (p.exited) p.ns.zombie--;
@@ -280,7 +311,7 @@ export class TraceRecorder {
         const ns = this.#nsOf(e.ns, e.level);
         ns.state = 'exiting';
         this.#w.begin(ns.track, ns.track.main, 'exiting', 'exiting (init died)', 'namespace', null);
-        const init = ns.init === null ? undefined : this.#procs.get(ns.init);
+        const init = ns.init === null ? undefined : (this.#procs.get(ns.init) ?? this.#reaped.get(ns.init));
         if (init) {
           const source = this.#w.pendingMark(init.track, 'teardown: SIGKILL to every process of the namespace', 'cascade', `{"namespace":"#${ns.id}"}`);
           ns.cascade = { mark: source, flowId: null, written: false };
@@ -307,7 +338,8 @@ export class TraceRecorder {
     const p = this.#procOf({ key: target, nspid, ns: nsId });
     if (from !== null) {
       const sender = this.#procs.get(from);
-      if (sender) this.#sends.add(target, sig, this.#w.pendingMark(sender.track, `send ${signalName(sig)}`, 'signal', `{"to":"${nspidText(nspid)}"}`));
+      const s = sender ?? this.#reaped.get(from);
+      if (s) this.#sends.add(target, sig, this.#w.pendingMark(s.track, `send ${signalName(sig)}`, 'signal', `{"to":"${nspidText(nspid)}"}`));
       return;
     }
     // The kernel's SIGKILL to a process under an exiting namespace: that namespace's teardown reached it.

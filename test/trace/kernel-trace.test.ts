@@ -116,3 +116,25 @@ describe('kernel.trace() replays', () => {
     expect(readFileSync(files[0]!, 'utf8')).toBe(readFileSync(files[1]!, 'utf8'));
   });
 });
+
+describe('kernel.trace() on worker threads', () => {
+  it('writes a valid trace of the same processes and signal arrows (events in the order they reach the main thread)', async () => {
+    const file = traceFile();
+    const kernel = createKernel({ transport: 'threads', workers: 2 });
+    try {
+      const trace = kernel.trace({ file });
+      const cascade = { kernel, ...(await forkCascade(kernel)) };
+      await stopContinueKill(cascade);
+      const summary = trace.close();
+      expect(summary.signalFlows).toBe(3);
+      // Each of b, c and d gets one teardown arrow, whichever namespace's SIGKILL reached it first.
+      expect(summary.cascadeFlows).toBe(3);
+      const names = [...trackNames(readTrace(file)).values()].map((n) => n.name);
+      expect(names.filter((n) => !n.startsWith('PID namespace')).sort()).toEqual(
+        ['init · NSpid 1', ...[cascade.a, cascade.b, cascade.c, cascade.d].map((p, i) => `${'abcd'[i]} · NSpid ${p.nspid.join(' ')}`)].sort(),
+      );
+    } finally {
+      await kernel.close();
+    }
+  });
+});
