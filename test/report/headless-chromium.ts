@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // Opens report pages in Debian's headless Chromium through playwright-core
 // (never a browser playwright downloads). Where Chromium or playwright-core
 // is missing, `chromiumMissing` says which, and the tests skip loudly.
