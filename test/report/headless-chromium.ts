@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // Opens report pages in Debian's headless Chromium through playwright-core
 // (never a browser playwright downloads). Where Chromium or playwright-core
 // is missing, `chromiumMissing` says which, and the tests skip loudly.
