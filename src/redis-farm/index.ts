@@ -11,7 +11,7 @@ export { followRun } from './run-follow.js';
 export type { FarmWorkerSummary, FollowOptions, FollowProgress, FollowResult } from './run-follow.js';
 export { RunRequestError, redisTimeMs, startRun } from './run-start.js';
 export type { RunRequest, StartedRun } from './run-start.js';
-export { RUN_NAME, autoBatch, batchCount, batchOf, batchSeeds, parseJobData } from './run-spec.js';
+export { RUN_NAME, autoBatch, batchCount, batchSeeds, parseJobData } from './run-spec.js';
 export type { BatchJobData, RunSpec } from './run-spec.js';
 export { QUEUE_NAME, QUEUE_PREFIX, RUN_TTL_SECONDS, WORKERS_KEY, jobId, runKeys } from './run-keys.js';
 export type { RunKeys } from './run-keys.js';

@@ -54,11 +54,6 @@ export function batchSeeds(spec: Pick<RunSpec, 'firstSeed' | 'seeds' | 'batch'>,
   return out;
 }
 
-/** Which batch seed `seed` of the run belongs to. */
-export function batchOf(spec: Pick<RunSpec, 'firstSeed' | 'batch'>, seed: number): number {
-  return Math.floor(((seed - spec.firstSeed) >>> 0) / spec.batch);
-}
-
 const int = (lo: number, hi: number) => z.number().int().min(lo).max(hi);
 
 const runSpecSchema = z.object({
