@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LocalRedis, QUEUE_NAME, QUEUE_PREFIX, WORKERS_KEY, freePort, pidsimVersion, redisServerMissing, runKeys, type WorkerBeat } from '../../src/redis-farm/index.js';
+import { LocalRedis, QUEUE_NAME, QUEUE_PREFIX, WORKERS_KEY, freePort, pidsimVersion, redisServerMissing, runKeys } from '../../src/redis-farm/index.js';
 import { runStressCli } from '../../src/stress/index.js';
 import { capturedIo } from '../stress/captured-io.js';
 import { pidsim, stop, type PidsimProcess, type PidsimSpawn } from './pidsim-process.js';
@@ -105,10 +105,6 @@ describe.skipIf(missing !== null)(missing === null ? 'a seed farm on Redis' : `a
   };
   const recorded = (run: string): Promise<number> => conn.hlen(runKeys(run).results);
   const logSeeds = async (run: string): Promise<number[]> => (await conn.xrange(runKeys(run).log, '-', '+')).map(([, fields]) => Number(fields[fields.indexOf('seed') + 1]));
-  const runningOn = async (p: PidsimProcess): Promise<number> => {
-    const json = await conn.hget(WORKERS_KEY, `${HOST}:${p.pid}`);
-    return json === null ? 0 : (JSON.parse(json) as WorkerBeat).running.length;
-  };
   const ready = (...ps: PidsimProcess[]): Promise<unknown> => Promise.all(ps.map((p) => p.waitFor(/taking jobs from/)));
 
   it('two workers on 200 seeds, one SIGKILLed mid-run: every seed has exactly one result, and the summary equals a local run of the same seeds', async () => {
@@ -117,8 +113,17 @@ describe.skipIf(missing !== null)(missing === null ? 'a seed farm on Redis' : `a
     await ready(a, b);
     const report = join(dir, 'kill.json');
     const c = client(['--seeds', '200', '--seed', '5000', ...SMALL, '--batch', '4', '--name', 'kill-one', '--report', report]);
-    // Kill `a` while it holds a batch, once the run is well under way.
-    await until('worker a runs a batch of a run 40 seeds into', async () => (await recorded('kill-one')) >= 40 && (await runningOn(a)) > 0);
+    // Kill `a` while it holds a batch, once the run is well under way: frozen first (SIGSTOP),
+    // so whether it holds one cannot change between looking and killing.
+    const aId = `${HOST}:${a.pid}`;
+    await until('worker a is frozen holding a batch, 40 seeds into the run', async () => {
+      if ((await recorded('kill-one')) < 40) return false;
+      a.child.kill('SIGSTOP');
+      await new Promise((r) => setTimeout(r, 20));
+      const held = (await queue.getActive()).some((j) => j.processedBy === aId && j.data?.spec?.name === 'kill-one');
+      if (!held) a.child.kill('SIGCONT');
+      return held;
+    });
     const atKill = await recorded('kill-one');
     a.child.kill('SIGKILL');
     expect(await c.exited, c.out() + c.err()).toBe(0);
@@ -137,7 +142,7 @@ describe.skipIf(missing !== null)(missing === null ? 'a seed farm on Redis' : `a
 
     const farm = JSON.parse(readFileSync(report, 'utf8'));
     expect(farm.queue).toMatchObject({ run: 'kill-one', batch: 4, jobs: 50, resumed: false });
-    expect(new Set(farm.perSeed.map((s: { recordedBy: string }) => s.recordedBy))).toEqual(new Set([`${HOST}:${a.pid}`, `${HOST}:${b.pid}`]));
+    expect(new Set(farm.perSeed.map((s: { recordedBy: string }) => s.recordedBy))).toEqual(new Set([aId, `${HOST}:${b.pid}`]));
     expect(c.out()).toMatch(/^200 seeds in [\d.]+ s \([\d.]+ seeds\/s\): 200 passed, 0 failed$/m);
 
     // The same seeds on the local pool: the same outcome, seed by seed (the same trace digests).
@@ -154,6 +159,9 @@ describe.skipIf(missing !== null)(missing === null ? 'a seed farm on Redis' : `a
     const c = client(['--seeds', '120', '--seed', '7000', ...SMALL, '--batch', '3', '--name', 'restart']);
     await until('30 seeds are recorded', async () => (await recorded('restart')) >= 30);
     const before = await conn.hgetallBuffer(runKeys('restart').results);
+    // Down for a second: long enough for every connection to find it gone.
+    await redis.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 1000));
     await redis.restart();
     expect(await c.exited, c.out() + c.err()).toBe(0);
 
