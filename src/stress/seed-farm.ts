@@ -19,6 +19,8 @@ export interface FarmOptions {
   readonly shape: WorkloadShape;
   /** Pool threads. */
   readonly threads: number;
+  /** A pool to run on, kept open afterwards (default: a new pool of `threads`, destroyed at the end). */
+  readonly pool?: SeedPool | undefined;
   readonly watchdogMs: number;
   /** Shrink the first failing seed within this budget (omit: do not shrink). */
   readonly shrinkBudgetMs?: number | undefined;
@@ -76,7 +78,7 @@ export function emptyEvents(): LedgerCounts {
 
 export async function runSeedFarm(o: FarmOptions): Promise<FarmResult> {
   const started = performance.now();
-  const pool = new SeedPool(o.threads);
+  const pool = o.pool ?? new SeedPool(o.threads);
   const results: StressResult[] = [];
   const lost: { seed: number; failure: StressFailure }[] = [];
   const totals = newCounters();
@@ -144,6 +146,6 @@ export async function runSeedFarm(o: FarmOptions): Promise<FarmResult> {
     }
     return { results, lost, totals, events, wallMs, mainPeakRssBytes: peakRss, shrunk };
   } finally {
-    await pool.destroy();
+    if (!o.pool) await pool.destroy();
   }
 }
