@@ -144,7 +144,8 @@ function summarize(o: StressCliOptions, io: StressIo, url: RedisUrl, run: Starte
   const passed = farm.results.filter((r) => r.passed).length;
   const threads = farm.workers.reduce((n, w) => n + w.threads, 0);
   out.write(`${count(spec.seeds)} seeds in ${duration(farm.wallMs)} (${((spec.seeds * 1000) / farm.wallMs).toFixed(2)} seeds/s): ${count(passed)} passed, ${count(failures.length)} failed${failures.length ? ` (seeds ${failures.map((f) => f.seed).join(', ')})` : ''}\n`);
-  out.write(`  recorded by ${farm.workers.map((w) => `${w.id} (${count(w.seeds)} seeds${w.threads > 0 ? `, ${w.threads} threads` : ''})`).join(', ')}\n`);
+  const plural = (n: number, what: string): string => `${count(n)} ${what}${n === 1 ? '' : 's'}`;
+  out.write(`  recorded by ${farm.workers.map((w) => `${w.id} (${plural(w.seeds, 'seed')}${w.threads > 0 ? `, ${plural(w.threads, 'thread')}` : ''})`).join(', ')}\n`);
   for (const line of summaryLines(farm.totals, farm.events, farm.wallMs)) out.write(`${line}\n`);
   const [first, ...others] = failures;
   if (first) {

@@ -245,7 +245,7 @@ describe.skipIf(missing !== null)(missing === null ? 'a seed farm on Redis' : `a
     const good = worker(['--concurrency', '1']);
     expect(await c.exited, c.out() + c.err()).toBe(0);
     expect(c.out()).toMatch(/^3 seeds in [\d.]+ s \([\d.]+ seeds\/s\): 3 passed, 0 failed$/m);
-    expect(c.out()).toContain(`  recorded by ${HOST}:${good.pid} (3 seeds, 1 threads)\n`);
+    expect(c.out()).toContain(`  recorded by ${HOST}:${good.pid} (3 seeds, 1 thread)\n`);
   });
 });
 
