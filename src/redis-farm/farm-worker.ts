@@ -124,6 +124,7 @@ export class FarmWorker {
         seedsDone: this.#seedsDone,
         running: [...this.#running.values()],
       });
+      if (this.#lastRedisError !== '') this.#o.log('Redis: connected again');
       this.#lastRedisError = '';
     } catch {
       // Redis is away; the connection says so and retries.

@@ -48,6 +48,11 @@ export async function runQueueStress(o: StressCliOptions, io: StressIo): Promise
     say(`Redis at ${url.display}: ${e.message} (retrying)`);
   };
   const redis = farmConnection(url, { name: 'pidsim-stress', onError });
+  redis.on('ready', () => {
+    if (lastError === '') return;
+    lastError = '';
+    say(`Redis at ${url.display}: connected again`);
+  });
   const reader = farmConnection(url, { name: 'pidsim-stress-log', onError });
   const queue = new Queue<BatchJobData>(QUEUE_NAME, { connection: bullmqConnection(url, 'pidsim-stress-queue'), prefix: QUEUE_PREFIX });
   queue.on('error', onError);
