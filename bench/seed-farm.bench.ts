@@ -65,7 +65,7 @@ async function localBatch(firstSeed: number, sizes: Sizes, threads: number, pool
 export async function run(options: SuiteOptions): Promise<Omit<SuiteResult, 'seconds'>> {
   const threads = availableParallelism();
   const sizes: Sizes = options.quick
-    ? { seeds: 6, shape: { depth: 4, fanout: 4, processes: 200, concurrency: 256 }, samples: 1, warmup: 0 }
+    ? { seeds: 4, shape: { depth: 4, fanout: 4, processes: 100, concurrency: 256 }, samples: 1, warmup: 0 }
     : { seeds: 40, shape: { depth: 4, fanout: 4, processes: 500, concurrency: 256 }, samples: 3, warmup: 1 };
   const shapeText = `${sizes.seeds} seeds of ${sizes.shape.processes} processes`;
   const measurements: Measurement[] = [];
