@@ -44,7 +44,7 @@ export interface BatchOutcome {
 const REFUSED_DELAY_MS = 1000;
 /** Failures kept in a run's stream of early announcements. */
 const FOUND_MAXLEN = 1000;
-/** How often a worker gives up a job stalled in turn (its worker died each time) before the job fails. */
+/** How many times a job may come back after its worker died before it fails: a seed that kills its host does not go round for ever. */
 const MAX_STALLED = 3;
 
 export class FarmWorker {

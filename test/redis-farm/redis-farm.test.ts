@@ -254,12 +254,12 @@ describe('a farm whose Redis cannot be reached', () => {
   it('exits 2 within seconds with a message naming the URL and why, for the client and for a worker', async () => {
     const port = await freePort();
     const url = `redis://127.0.0.1:${port}`;
-    const c = pidsim(['stress', '--seeds', '2', '--queue', url]);
     const w = pidsim(['worker', '--queue', url]);
-    expect(await c.exited).toBe(2);
+    const io = capturedIo();
+    expect(await runStressCli(['--seeds', '2', '--queue', url], io)).toBe(2);
     expect(await w.exited).toBe(2);
-    expect(c.err()).toBe(`pidsim stress: cannot reach Redis at ${url}: connect ECONNREFUSED 127.0.0.1:${port}\n`);
+    expect(io.err()).toBe(`pidsim stress: cannot reach Redis at ${url}: connect ECONNREFUSED 127.0.0.1:${port}\n`);
     expect(w.err()).toBe(`pidsim worker: cannot reach Redis at ${url}: connect ECONNREFUSED 127.0.0.1:${port}\n`);
-    expect(c.out() + w.out()).toBe('');
+    expect(io.out() + w.out()).toBe('');
   });
 });
