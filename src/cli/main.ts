@@ -14,6 +14,8 @@ commands:
   run FILE [--backend inline|threads|linux] [--seed N] [--json]
                        run a scenario (JSON or YAML) and print what each step observed
   stress [options]     seeded stress run: races, invariants, replay, shrinking (pidsim stress --help)
+  worker --queue URL [--concurrency C]
+                       a host of a stress farm over Redis: runs the seeds of pidsim stress --queue URL (pidsim worker --help)
   bench [--quick] [--only SUITE,...] [--out DIR] [--no-linux] [--list]
                        benchmarks against a real-Linux baseline: markdown on stdout, JSON and SVG in bench/results
   report FILE --html OUT
@@ -61,6 +63,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'stress': {
       const { runStressCli } = await import('../stress/index.js');
       return runStressCli(rest, { stdout: process.stdout, stderr: process.stderr }, { trace, html });
+    }
+    case 'worker': {
+      const { runWorkerCli } = await import('../redis-farm/index.js');
+      return runWorkerCli(rest, { stdout: process.stdout, stderr: process.stderr });
     }
     case 'bench': {
       const { runBenchCli } = await import('../bench/index.js');

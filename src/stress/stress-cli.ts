@@ -44,6 +44,11 @@ export async function runStressCli(args: string[], io: StressIo, outputs: Stress
     }
     checkReportPath(o.report);
     if (outputs.trace && o.seeds !== undefined) throw new StressUsageError('--trace writes the run of one seed; it cannot be combined with --seeds (replay the seed to trace with --seed N)');
+    if (o.queue !== undefined) {
+      // Loaded only here: a run without --queue never loads BullMQ.
+      const { runQueueStress } = await import('../redis-farm/queue-stress-cli.js');
+      return await runQueueStress(o, io);
+    }
     return o.seeds === undefined ? await stressOne(o, io, outputs) : await stressFarm(o, io, outputs);
   } catch (e) {
     if (e instanceof StressUsageError) {
@@ -60,15 +65,15 @@ function checkReportPath(path: string | undefined): void {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new StressUsageError(`--report: the directory ${dir} does not exist, received ${JSON.stringify(path)}`);
 }
 
-function shapeOf(o: StressCliOptions): WorkloadShape {
+export function shapeOf(o: StressCliOptions): WorkloadShape {
   return { depth: o.depth, fanout: o.fanout, processes: o.processes, concurrency: o.concurrency };
 }
 
-function describeShape(s: WorkloadShape): string {
+export function describeShape(s: WorkloadShape): string {
   return `depth ${s.depth}, fan-out ${s.fanout}, ${count(s.processes)} processes, ${count(s.concurrency)} in flight`;
 }
 
-function writeReport(io: StressIo, path: string | undefined, report: unknown): void {
+export function writeReport(io: StressIo, path: string | undefined, report: unknown): void {
   if (path === undefined) return;
   writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
   io.stdout.write(`  report: ${path}\n`);
@@ -156,7 +161,7 @@ async function stressOne(o: StressCliOptions, io: StressIo, outputs: StressOutpu
   return result.passed ? 0 : 1;
 }
 
-function headline(f: StressFailure): string {
+export function headline(f: StressFailure): string {
   if (f.kind === 'hang') return `a hang: ${f.pending.length} calls never settled (invariant 6)`;
   if (f.kind === 'crash') return 'the kernel failed (an actor threw, or a call ended with something other than an errno)';
   return f.invariant === null ? 'a syscall returned an impossible result' : `invariant ${f.invariant} broken`;
@@ -183,7 +188,7 @@ async function shrinkAndPrint(o: StressCliOptions, io: StressIo, workload: Workl
   return shrinkReport(s, replay);
 }
 
-function printShrunk(io: StressIo, s: ShrinkResult, workload: Workload, replay: string, seed: number): void {
+export function printShrunk(io: StressIo, s: ShrinkResult, workload: Workload, replay: string, seed: number): void {
   const out = io.stdout;
   if (!s.reproduced) {
     out.write(`  the failure did not happen again on inline with seed ${seed}, so there is nothing to shrink (run it again, or try more seeds)\n`);
