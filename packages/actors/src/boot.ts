@@ -62,6 +62,7 @@ export function bootRootInit(a: NamespaceActor, init: RootInit): Proc {
     waiters: null,
     deferred: null,
     timer: 0,
+    spawned: null,
     timerDue: false,
   };
   a.table.holdCommitted(1, init.key, a.id);

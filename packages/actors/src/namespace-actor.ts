@@ -31,6 +31,7 @@ import { dispatchCall } from './syscalls.js';
 import { onForkAbort, onForkAdopt, onForkAttach, onForkCommit, onForkJoined, onForkReserve } from './task-fork.js';
 import { onReap } from './task-wait.js';
 import { onNsFreed } from './ns-teardown.js';
+import { onProgramContinue } from './programs.js';
 import { onJobStop, onTimerFired } from './task-signals.js';
 import { onKillDone, onSignalMsg, onSignalAck } from './task-kill.js';
 import { onChildChanged, onChildUpdated, onParentGroups, onSetParent } from './reparent.js';
@@ -258,6 +259,8 @@ export class NamespaceActor {
         return onSetParent(this, msg.child, msg.parent);
       case 'timer-fired':
         return onTimerFired(this, msg.proc, msg.token);
+      case 'program-continue':
+        return onProgramContinue(this, msg.proc);
       case 'fork-adopt':
         return onForkAdopt(this, msg.job);
       case 'fork-abort':

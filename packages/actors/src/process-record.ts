@@ -103,6 +103,8 @@ export interface Proc {
   deferred: CallMsg[] | null;
   /** The program's pending timer, or 0. */
   timer: number;
+  /** A `spawner` program's progress: children forked and reaped, and whether it has a continue message coming. */
+  spawned: { forked: number; reaped: number; due: boolean } | null;
   /** A timer fired while stopped; act on it when continued. */
   timerDue: boolean;
 }

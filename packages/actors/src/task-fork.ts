@@ -307,6 +307,7 @@ function createChild(a: NamespaceActor, job: ForkJob): Proc {
     waiters: null,
     deferred: null,
     timer: 0,
+    spawned: null,
     timerDue: false,
   };
   a.procs.set(job.key, child);

@@ -146,7 +146,7 @@ export {
 } from './clone-flags.js';
 export type { RebootCommand } from './clone-flags.js';
 export { PROGRAM_NAMES, COMM_LEN, commOf } from './program.js';
-export type { ProgramSpec, ProgramName } from './program.js';
+export type { ProgramSpec, ProgramName, SpawnedProgram } from './program.js';
 export type {
   ActorMsg,
   CallMsg,

@@ -356,7 +356,9 @@ export type ActorMsg =
   | { readonly type: 'ns-child-gone' }
   /** A number of this namespace was freed by an actor below it while this one is not active: it may drain, die or be freed. */
   | { readonly type: 'ns-freed' }
-  | { readonly type: 'timer-fired'; readonly proc: ProcKey; readonly token: number };
+  | { readonly type: 'timer-fired'; readonly proc: ProcKey; readonly token: number }
+  /** A program goes on after the message that woke it (programs.ts: a spawner's next forks). */
+  | { readonly type: 'program-continue'; readonly proc: ProcKey };
 
 /** A query about one process, answered by the actor it lives in. */
 export type RemoteQuery =

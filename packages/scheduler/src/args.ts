@@ -91,6 +91,19 @@ export function toProgram(program: unknown, where: string): ProgramSpec {
       }
       return { name: 'exit', code: p.code };
     }
+    if (p.name === 'spawner') {
+      const s = program as { count?: unknown; parallel?: unknown };
+      for (const [field, v, min] of [['count', s.count, 0], ['parallel', s.parallel, 1]] as const) {
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > 1e12) {
+          throw new TypeError(`${where}: program 'spawner' needs an integer \`${field}\` >= ${min}, received ${JSON.stringify(v)}`);
+        }
+      }
+      const child = (program as { child?: unknown }).child;
+      if (child === undefined) return { name: 'spawner', count: s.count as number, parallel: s.parallel as number };
+      const c = toProgram(child, `${where}: program 'spawner' child`);
+      if (c.name !== 'exit' && c.name !== 'sleep') throw new TypeError(`${where}: program 'spawner' child must be exit or sleep (a program that ends), received ${JSON.stringify(child)}`);
+      return { name: 'spawner', count: s.count as number, parallel: s.parallel as number, child: c };
+    }
   }
   throw new TypeError(`${where}: program must be one of ${PROGRAM_NAMES.join(', ')} (as {name: ...}), received ${JSON.stringify(program)}`);
 }
