@@ -248,7 +248,7 @@ export class Kernel implements TransportSink {
   async advance(ms: number): Promise<void> {
     if (!(ms >= 0) || !Number.isFinite(ms)) throw new TypeError(`advance: ms must be a finite number >= 0, received ${ms}`);
     if (this.#closing) throw shutdownError('advance');
-    await this.#transport.advanceTo(this.#transport.now() + ms);
+    await this.#untilClosed(this.#transport.advanceTo(this.#transport.now() + ms), 'advance');
   }
 
   /**

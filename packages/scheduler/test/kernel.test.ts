@@ -77,6 +77,14 @@ forEachTransport('a closed kernel', (flavour) => {
     expect(await racing).toEqual(shutdown('snapshot'));
   });
 
+  it('an advance() racing close() rejects ESHUTDOWN', async () => {
+    const k = flavour.create({ clock: 'manual' });
+    await k.init.fork({ program: { name: 'sleep', seconds: 5 } });
+    const racing = outcome(k.advance(10_000));
+    await k.close();
+    expect(await racing).toEqual(shutdown('advance'));
+  });
+
   it('every close() returns the first one, which resolves once the transport has stopped', async () => {
     const k = flavour.create();
     const first = k.close();
