@@ -16,23 +16,40 @@ import { farmReport, runReport, shrinkReport, summaryLines, type ShrinkReport } 
 import { runStress } from './stress-run.js';
 import { generateWorkload, type Workload, type WorkloadShape } from './workload-generator.js';
 import { describeOp } from './workload-ops.js';
+import { TRACE_USAGE } from '../trace/index.js';
+import { RunTimeline } from './run-timeline.js';
+import { traceShrunk, writeStressHtml } from './stress-html-output.js';
+import type { ShrunkEntry } from '../report/stress-html.js';
+import type { Kernel, KernelTrace, TraceOptions } from '../index.js';
 
 export interface StressIo {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
   readonly stderr: NodeJS.WritableStream;
 }
 
+/** What `pidsim stress` writes besides its report: a trace of the run, an HTML page (src/cli/output-args.ts). */
+export interface StressOutputs {
+  readonly trace?: TraceOptions | undefined;
+  readonly html?: string | undefined;
+}
+
 /** `pidsim stress ARGS`: resolves the exit status. */
-export async function runStressCli(args: string[], io: StressIo): Promise<number> {
+export async function runStressCli(args: string[], io: StressIo, outputs: StressOutputs = {}): Promise<number> {
   let o: StressCliOptions;
   try {
     o = parseStressArgs(args);
     if (o.help) {
-      io.stdout.write(STRESS_USAGE);
+      io.stdout.write(`${STRESS_USAGE}\nalso (docs/trace.md, docs/report.md):\n${TRACE_USAGE}  --html FILE           a self-contained HTML page: operations and processes over time, latencies, failures\n`);
       return 0;
     }
     checkReportPath(o.report);
-    return o.seeds === undefined ? await stressOne(o, io) : await stressFarm(o, io);
+    if (outputs.trace && o.seeds !== undefined) throw new StressUsageError('--trace writes the run of one seed; it cannot be combined with --seeds (replay the seed to trace with --seed N)');
+    if (o.queue !== undefined) {
+      // Loaded only here: a run without --queue never loads BullMQ.
+      const { runQueueStress } = await import('../redis-farm/queue-stress-cli.js');
+      return await runQueueStress(o, io);
+    }
+    return o.seeds === undefined ? await stressOne(o, io, outputs) : await stressFarm(o, io, outputs);
   } catch (e) {
     if (e instanceof StressUsageError) {
       io.stderr.write(`pidsim stress: ${e.message}\n(pidsim stress --help lists the options)\n`);
@@ -48,21 +65,21 @@ function checkReportPath(path: string | undefined): void {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new StressUsageError(`--report: the directory ${dir} does not exist, received ${JSON.stringify(path)}`);
 }
 
-function shapeOf(o: StressCliOptions): WorkloadShape {
+export function shapeOf(o: StressCliOptions): WorkloadShape {
   return { depth: o.depth, fanout: o.fanout, processes: o.processes, concurrency: o.concurrency };
 }
 
-function describeShape(s: WorkloadShape): string {
+export function describeShape(s: WorkloadShape): string {
   return `depth ${s.depth}, fan-out ${s.fanout}, ${count(s.processes)} processes, ${count(s.concurrency)} in flight`;
 }
 
-function writeReport(io: StressIo, path: string | undefined, report: unknown): void {
+export function writeReport(io: StressIo, path: string | undefined, report: unknown): void {
   if (path === undefined) return;
   writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
   io.stdout.write(`  report: ${path}\n`);
 }
 
-async function stressOne(o: StressCliOptions, io: StressIo): Promise<number> {
+async function stressOne(o: StressCliOptions, io: StressIo, outputs: StressOutputs): Promise<number> {
   const out = io.stdout;
   const shape = shapeOf(o);
   const workload = generateWorkload(o.seed, shape);
@@ -76,6 +93,9 @@ async function stressOne(o: StressCliOptions, io: StressIo): Promise<number> {
   const where = threads ? `threads (${workers} workers${o.placement === 'spread' ? ', spread' : ''})` : 'inline';
   out.write(`pidsim stress: seed ${o.seed}${o.seedGiven ? '' : ' (random)'}, ${where}, ${describeShape(shape)}${o.ops ? `, ${count(o.ops.length)} of ${count(workload.ops.length)} operations` : ''}${o.chaos !== undefined ? `, chaos ${o.chaos}` : ''}\n`);
   const display = new ProgressDisplay(out, o.progress);
+  let trace: KernelTrace | undefined;
+  const traced = outputs.trace;
+  const timeline = outputs.html ? new RunTimeline() : undefined;
   const result = await runStress({
     ...shape,
     seed: o.seed,
@@ -87,13 +107,24 @@ async function stressOne(o: StressCliOptions, io: StressIo): Promise<number> {
     watchdogMs: o.watchdogSeconds * 1000,
     workload,
     catchUncaught: true,
-    onProgress: (p) =>
+    onKernel: (k: Kernel) => {
+      if (traced) trace = k.trace(traced);
+      timeline?.attach(k);
+    },
+    onProgress: (p) => {
+      timeline?.sample(p);
       display.update(
         p.opsDone / Math.max(1, p.opsPlanned),
         `round ${p.round + 1}/${p.rounds} · ${count(p.forksDone)} forks · ${count(p.opsDone)} ops · ${count((p.calls * 1000) / Math.max(1, p.elapsedMs))} syscalls/s · ${count(p.liveProcesses)} processes · ${count(p.liveNamespaces)} namespaces · ${duration(p.elapsedMs)}`,
-      ),
+      );
+    },
   });
   display.clear();
+  timeline?.detach();
+  if (trace) {
+    const t = trace.close();
+    out.write(`  trace: ${t.file} (${count(t.records)} records, ${count(Math.round(t.bytes / 1024))} KiB)\n`);
+  }
   const command = replayCommand(spec);
   const inlineReplay = threads ? replayCommand({ ...spec, transport: 'inline', workers: undefined, placement: undefined }) : undefined;
   let shrunk: ShrinkReport | null = null;
@@ -112,10 +143,25 @@ async function stressOne(o: StressCliOptions, io: StressIo): Promise<number> {
   for (const line of summaryLines(result.counters, result.events, result.wallMs, result.checkMs)) out.write(`${line}\n`);
   if (!result.passed && o.shrink) shrunk = await shrinkAndPrint(o, io, workload, result.failure!, spec);
   writeReport(io, o.report, runReport({ result, command, inlineReplay, workers, placement: o.placement, opsOption: o.ops, shrunk }));
+  if (outputs.html) {
+    const shrunkEntry = shrunk?.reproduced ? await traceShrunk(outputs.html, o.seed, shape, workload, shrunk) : null;
+    writeStressHtml(outputs.html, {
+      title: `seed ${o.seed}, ${where}, ${describeShape(shape)}`,
+      command,
+      passed: result.passed,
+      summary: summaryLines(result.counters, result.events, result.wallMs, result.checkMs),
+      timeline: timeline!.summary(),
+      perSeed: null,
+      latency: result.counters.syscalls,
+      failures: result.failure ? [{ seed: o.seed, headline: headline(result.failure), details: formatFailure(result.failure), replay: threads ? inlineReplay! : command }] : [],
+      shrunk: shrunkEntry,
+    });
+    out.write(`  html: ${outputs.html}${shrunkEntry?.traceLink ? ` (the shrunk reproducer's trace beside it: ${shrunkEntry.traceLink})` : ''}\n`);
+  }
   return result.passed ? 0 : 1;
 }
 
-function headline(f: StressFailure): string {
+export function headline(f: StressFailure): string {
   if (f.kind === 'hang') return `a hang: ${f.pending.length} calls never settled (invariant 6)`;
   if (f.kind === 'crash') return 'the kernel failed (an actor threw, or a call ended with something other than an errno)';
   return f.invariant === null ? 'a syscall returned an impossible result' : `invariant ${f.invariant} broken`;
@@ -142,7 +188,7 @@ async function shrinkAndPrint(o: StressCliOptions, io: StressIo, workload: Workl
   return shrinkReport(s, replay);
 }
 
-function printShrunk(io: StressIo, s: ShrinkResult, workload: Workload, replay: string, seed: number): void {
+export function printShrunk(io: StressIo, s: ShrinkResult, workload: Workload, replay: string, seed: number): void {
   const out = io.stdout;
   if (!s.reproduced) {
     out.write(`  the failure did not happen again on inline with seed ${seed}, so there is nothing to shrink (run it again, or try more seeds)\n`);
@@ -159,7 +205,7 @@ function printShrunk(io: StressIo, s: ShrinkResult, workload: Workload, replay: 
   out.write(`  replay: ${replay}\n`);
 }
 
-async function stressFarm(o: StressCliOptions, io: StressIo): Promise<number> {
+async function stressFarm(o: StressCliOptions, io: StressIo, outputs: StressOutputs): Promise<number> {
   const out = io.stdout;
   const shape = shapeOf(o);
   const seeds = o.seeds!;
@@ -214,6 +260,22 @@ async function stressFarm(o: StressCliOptions, io: StressIo): Promise<number> {
     shrunk = { ...shrinkReport(s, replay), seed: farm.shrunk.seed };
   }
   const command = `pidsim stress --seeds ${seeds} --seed ${o.seed} --depth ${shape.depth} --fanout ${shape.fanout} --processes ${shape.processes} --concurrency ${shape.concurrency}`;
+  if (outputs.html) {
+    let shrunkEntry: ShrunkEntry | null = null;
+    if (farm.shrunk && shrunk?.reproduced) shrunkEntry = await traceShrunk(outputs.html, farm.shrunk.seed, shape, generateWorkload(farm.shrunk.seed, shape), shrunk);
+    writeStressHtml(outputs.html, {
+      title: `${count(seeds)} seeds (${o.seed}..${last}) on ${threads} pool threads, each inline: ${describeShape(shape)}`,
+      command,
+      passed: failures.length === 0,
+      summary: summaryLines(farm.totals, farm.events, farm.wallMs),
+      timeline: null,
+      perSeed: farm.results.map((r) => ({ seed: r.seed, passed: r.passed, wallSeconds: r.wallMs / 1000, forks: r.counters.forksSucceeded })),
+      latency: farm.totals.syscalls,
+      failures: failures.map((f) => ({ seed: f.seed, headline: headline(f.failure), details: formatFailure(f.failure), replay: replays.get(f.seed)! })),
+      shrunk: shrunkEntry,
+    });
+    out.write(`  html: ${outputs.html}\n`);
+  }
   writeReport(
     io,
     o.report,

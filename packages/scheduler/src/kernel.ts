@@ -33,6 +33,12 @@ import { shown } from './args.js';
 import { Process } from './process.js';
 import { NsHandle, ProcFs } from './procfs.js';
 
+/** Sees each syscall go out and come back, in the order the kernel sends and answers them. */
+export interface CallObserver {
+  sent(id: CallId, caller: ProcKey, to: NsId, op: Op | ProcOp): void;
+  answered(id: CallId, result: Result<unknown>): void;
+}
+
 export class Kernel implements TransportSink {
   readonly options: ResolvedOptions;
   /** The global init: PID 1 of the root namespace. */
@@ -51,6 +57,8 @@ export class Kernel implements TransportSink {
    * and handle() accept only these.
    */
   readonly #issued = new WeakSet<NsRef>();
+  /** Told of every call as it is sent and as it is answered (a trace's syscall slices). */
+  readonly #callObservers = new Set<CallObserver>();
   #nextCall = 1;
   #failure: Error | null = null;
   /** Set by the first close(); every later close() returns it. */
@@ -92,6 +100,7 @@ export class Kernel implements TransportSink {
     const msg: CallMsg = { type: 'call', id, caller, op };
     return new Promise<T>((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, op: op.op });
+      if (this.#callObservers.size > 0) for (const o of this.#callObservers) o.sent(id, caller, to, op);
       try {
         this.#transport.post(to, msg);
       } catch (err) {
@@ -149,6 +158,7 @@ export class Kernel implements TransportSink {
       return;
     }
     this.#pending.delete(id);
+    if (this.#callObservers.size > 0) for (const o of this.#callObservers) o.answered(id, result);
     if (result.ok) p.resolve(result.value);
     else p.reject(new KernelError(result));
   }
@@ -192,6 +202,12 @@ export class Kernel implements TransportSink {
       this.#listeners.delete(listener);
       if (this.#listeners.size === 0 && !this.options.events) this.#transport.setEventsEnabled(false);
     };
+  }
+
+  /** Calls `observer` as each syscall is sent and answered, from now on. Returns an unsubscribe. */
+  observeCalls(observer: CallObserver): () => void {
+    this.#callObservers.add(observer);
+    return () => void this.#callObservers.delete(observer);
   }
 
   /** Resolves when no message is in flight anywhere (at once after close(): nothing ever is again). */

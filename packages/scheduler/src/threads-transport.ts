@@ -27,8 +27,8 @@ import {
 import {
   KernelTables,
   MAX_WORKERS,
+  PidTable,
   callerGone,
-  SharedPidTable,
   makeLocalId,
   makeNsId,
   nodeEndpoint,
@@ -101,7 +101,7 @@ export class ThreadsTransport implements Transport {
     this.rootNs = rootId;
     this.rootInit = { key: makeLocalId(1, 0) as ProcKey, ns };
     const entry = workerEntryPath();
-    const rootTable = new SharedPidTable({ pidMax: options.pidMax });
+    const rootTable = new PidTable({ pidMax: options.pidMax, shared: true });
     // One MessageChannel per pair of workers: worker-to-worker traffic never hops through here.
     const peers: (MessagePort | null)[][] = Array.from({ length: count }, () => new Array<MessagePort | null>(count).fill(null));
     for (let i = 0; i < count; i++) {
@@ -119,13 +119,12 @@ export class ThreadsTransport implements Transport {
         placement: options.placement,
         wire: this.#numeric ? 'numeric' : 'objects',
         tables: this.tables.buffer,
-        root: { ns, initKey: this.rootInit.key, table: rootTable.buffers },
         ...(i === 0
           ? {
               boot: {
                 ns,
+                table: rootTable.buffers,
                 initKey: this.rootInit.key,
-                pidMax: options.pidMax,
                 program: options.initProgram,
                 name: options.initName,
                 argv: options.initArgv,
