@@ -156,10 +156,11 @@ export function checkNsKind(which: unknown, where: string): NsKind {
   );
 }
 
-/** Options that are all flags: only the keys allowed, each true, false or absent. */
+/** Options that are all flags: only the keys allowed, each true, false or absent (one pass: wait() takes these on a hot path). */
 export function checkFlags(o: object, allowed: readonly string[], where: string): void {
-  checkKeys(o, allowed, where);
+  if (o === null || typeof o !== 'object') throw new TypeError(`${where}: options must be an object, received ${shown(o)}`);
   for (const k in o) {
+    if (!allowed.includes(k)) throw new TypeError(`${where}: unknown option \`${k}\` (expected one of ${allowed.join(', ')})`);
     const v = (o as Record<string, unknown>)[k];
     if (v !== undefined && typeof v !== 'boolean') throw new TypeError(`${where}: option \`${k}\` must be true or false, received ${shown(v)}`);
   }

@@ -111,26 +111,26 @@ export class Kernel implements TransportSink {
     });
   }
 
-  // --- what the handles ask of their kernel ------------------------------------------
+  // --- what the handles (Process, ProcFs, NsHandle) ask of their kernel ---------------
 
   /** Whether close() was called. */
   get closed(): boolean {
     return this.#closing !== null;
   }
 
-  /** Notes a namespace value as handed out by this kernel (see #issued); returns it. */
+  /** @internal Notes a namespace value as handed out by this kernel (see #issued); returns it. */
   issue(ns: NsRef): NsRef {
     this.#issued.add(ns);
     return ns;
   }
 
-  /** ESHUTDOWN for a call `syscall` once close() was called, else null: what an answer the edge gives by itself checks first. */
+  /** @internal ESHUTDOWN for a call `syscall` once close() was called, else null: what an answer the edge gives by itself checks first. */
   refuseClosed(syscall: string): KernelError | null {
     return this.#closing ? shutdownError(syscall) : null;
   }
 
   /**
-   * Why a call `syscall` of this kernel cannot use handle `h`, or null:
+   * @internal Why a call `syscall` of this kernel cannot use handle `h`, or null:
    * ESHUTDOWN after close(), EINVAL for a handle of another kernel (the fd
    * means nothing here), EBADF for a closed one (as a closed fd).
    */
@@ -141,7 +141,7 @@ export class Kernel implements TransportSink {
     return null;
   }
 
-  /** close(2) of an open handle: its namespace may go. Once the kernel is closed or failed there is nothing to release. */
+  /** @internal close(2) of an open handle: its namespace may go. Once the kernel is closed or failed there is nothing to release. */
   releaseNs(ref: NsRef): void {
     if (this.#closing || this.#failure) return;
     this.#transport.post(ref.id, { type: 'ns-ref', delta: -1 });
