@@ -63,7 +63,7 @@ const target: fc.Arbitrary<Target> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(-1, 0, 1, 2, 3, 99999).map((raw) => ({ raw })) },
 );
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ t: fc.constant('fork' as const), k: kernelIx, by: ix, newPid: fc.boolean(), program: fc.nat({ max: PROGRAMS.length - 1 }) }) },
+  { weight: 8, arbitrary: fc.record({ t: fc.constant('fork' as const), k: kernelIx, by: ix, newPid: fc.boolean(), program: fc.nat({ max: PROGRAMS.length - 1 }) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('exit' as const), k: kernelIx, by: ix, code: fc.integer({ min: 0, max: 255 }) }) },
   {
     weight: 3,
@@ -124,7 +124,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('close-kernel' as const), k: kernelIx }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('settle' as const), k: kernelIx }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('settle' as const), k: kernelIx }) },
 );
 
 /** What the edge of the API must answer, decided when the call is made. */
@@ -331,9 +331,16 @@ class Run {
       case 'close-kernel':
         this.closeCalled[s.k] = true;
         return this.track(label, { kind: 'resolves' }, () => this.kernels[s.k].close());
-      case 'settle':
-        // settled() resolves (after close() too: nothing is in flight any more).
-        return this.track(label, { kind: 'resolves' }, () => this.kernels[s.k].settled());
+      case 'settle': {
+        // settled() resolves (after close() too: nothing is in flight any more). Waiting for it here,
+        // and a turn of the event loop after, lets the calls made so far answer, so later steps can
+        // use the processes and handles they made.
+        let done: Promise<unknown> = Promise.resolve();
+        this.track(label, { kind: 'resolves' }, () => (done = this.kernels[s.k].settled()));
+        await done.catch(() => undefined);
+        await new Promise((resolve) => setImmediate(resolve));
+        return;
+      }
     }
   }
 
@@ -358,11 +365,7 @@ async function runSteps(options: [KernelOptions, KernelOptions], steps: readonly
   const run = new Run(options);
   try {
     await run.setUp();
-    for (const s of steps) {
-      await run.step(s);
-      // Let answers already given come back, so later steps can use the processes they made.
-      if (s.t === 'settle') await Promise.resolve();
-    }
+    for (const s of steps) await run.step(s);
   } finally {
     await run.finish();
   }
@@ -371,7 +374,7 @@ async function runSteps(options: [KernelOptions, KernelOptions], steps: readonly
   expect(run.calls.filter((c) => c.wrong !== null).map((c) => `${c.label}: ${c.wrong}`), 'calls with a wrong outcome').toEqual([]);
 }
 
-const steps = fc.array(step, { minLength: 5, maxLength: 40 });
+const steps = fc.array(step, { minLength: 5, maxLength: 50, size: 'max' });
 
 describe('the API under random calls, stale and foreign handles and close() racing the calls (fast-check)', () => {
   it('inline: nothing escapes to the host, every call settles as the edge promises, invariants hold', async () => {
