@@ -25,6 +25,7 @@ import type { Group, Proc } from './process-record.js';
 import { batchesInOrder, fanOut } from './task-kill.js';
 import { release } from './task-wait.js';
 import { applyChildUpdate } from './reparent.js';
+import { parentLinkOf } from './process-queries.js';
 
 const GROUP_KINDS = ['pgrp', 'session'] as const;
 type GroupKind = (typeof GROUP_KINDS)[number];
@@ -54,12 +55,15 @@ export function bootGroups(a: NamespaceActor, init: Proc): void {
  * the child once fork returns).
  */
 export function holdGroupsOnFork(a: NamespaceActor, job: ForkJob): number {
-  for (const ref of [job.init.pgrp, job.init.session]) {
-    const owner = ownerNs(ref);
-    if (owner === a.id) onGroupHold(a, ref.key);
-    else a.send(owner, { type: 'group-hold', group: ref.key });
-  }
+  holdGroup(a, job.init.pgrp);
+  holdGroup(a, job.init.session);
   return ownerNs(job.init.pgrp) === job.target.id ? 0 : 1;
+}
+
+function holdGroup(a: NamespaceActor, ref: PidRef): void {
+  const owner = ownerNs(ref);
+  if (owner === a.id) onGroupHold(a, ref.key);
+  else a.send(owner, { type: 'group-hold', group: ref.key });
 }
 
 export function onGroupHold(a: NamespaceActor, group: ProcKey): void {
@@ -200,7 +204,7 @@ function groupsChanged(a: NamespaceActor, p: Proc): void {
   for (const stub of p.children.values()) {
     if (stub.home === a.id) {
       const c = a.procs.get(stub.key);
-      if (c?.parent) c.parent = { ...c.parent, pgrp: p.pgrp.key, session: p.session.key };
+      if (c?.parent) c.parent = parentLinkOf(a, p);
     } else {
       let list = remote.get(stub.home);
       if (!list) remote.set(stub.home, (list = []));

@@ -136,6 +136,24 @@ export class PidTable {
     return { key: this.#key[nr]! as ProcKey, home: this.#home[nr]! as NsId, task: (f & TASK) !== 0, committed: (f & COMMITTED) !== 0 };
   }
 
+  /** Who holds `nr` (reserved or not, task or group only), without building an entry: for the hot paths. */
+  holderOf(nr: number): ProcKey | undefined {
+    if (nr < 0 || nr >= this.#flags.length || (Atomics.load(this.#flags, nr) & PRESENT) === 0) return undefined;
+    return this.#key[nr]! as ProcKey;
+  }
+
+  /** The process whose PID `nr` is, if a process holds it and its fork is complete (what kill(nr) finds). */
+  visibleTask(nr: number): ProcKey | undefined {
+    if (nr < 1 || nr >= this.#flags.length) return undefined;
+    const f = Atomics.load(this.#flags, nr);
+    return (f & (PRESENT | TASK | COMMITTED)) === (PRESENT | TASK | COMMITTED) ? (this.#key[nr]! as ProcKey) : undefined;
+  }
+
+  /** The namespace whose actor holds the record of the process at `nr` (valid after holderOf/visibleTask found it). */
+  homeOf(nr: number): NsId {
+    return this.#home[nr]! as NsId;
+  }
+
   /** A fork reserved `nr` for process `key`: held, not yet visible. */
   hold(nr: number, key: ProcKey, home: NsId): void {
     this.#row(nr, key, home, PRESENT | TASK);

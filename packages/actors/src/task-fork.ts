@@ -249,8 +249,7 @@ export function onForkCommit(a: NamespaceActor, msg: ChainMsg<'fork-commit'>): v
   for (let level = job.target.level; level >= 0; level--) {
     const table = a.tables[level]!;
     const nr = job.nums[level]!;
-    const entry = table.get(nr);
-    if (!entry || entry.key !== job.key) throw new Error(`fork-commit: level ${level} lost the reservation of PID ${nr}`);
+    if (table.holderOf(nr) !== job.key) throw new Error(`fork-commit: level ${level} lost the reservation of PID ${nr}`);
     table.commit(nr);
   }
   const child = createChild(a, job);
@@ -281,6 +280,7 @@ function createChild(a: NamespaceActor, job: ForkJob): Proc {
     startTime: a.host.now(),
     program: init.program,
     parent: job.parent,
+    asParent: null,
     parentHome: job.parentNs,
     children: null,
     zombies: null,
@@ -359,8 +359,7 @@ function undoReserve(a: NamespaceActor, job: ForkJob, failure: Failure, lowest: 
   for (let level = job.target.level; level >= lowest; level--) {
     const table = a.tables[level]!;
     const nr = job.nums[level]!;
-    const entry = table.get(nr);
-    if (entry && entry.key === job.key) {
+    if (table.holderOf(nr) === job.key) {
       table.release(nr);
       if (level !== a.level) notifyFreed(a, level);
     }

@@ -42,8 +42,12 @@ function matches(a: NamespaceActor, p: Proc, stub: ChildStub, pid: number): bool
 
 /** The zombie children of `p` in the children list's order (what a waitpid(-1) loop meets). */
 export function zombiesInOrder(p: Proc): ChildStub[] {
-  return p.zombies ? [...p.zombies].sort((x, y) => x.order - y.order) : [];
+  const z = p.zombies;
+  if (!z || z.size === 0) return NO_STUBS;
+  if (z.size === 1) return [...z];
+  return [...z].sort((x, y) => x.order - y.order);
 }
+const NO_STUBS: ChildStub[] = [];
 
 /** The first of a set of children in the parent's list order. */
 export function firstInOrder(stubs: Set<ChildStub>): ChildStub | undefined {
@@ -89,8 +93,8 @@ export function tryWait(a: NamespaceActor, p: Proc, w: Waiter): boolean {
   let any = false;
   if (p.children) {
     if (w.pid > 0) {
-      const entry = a.table.get(w.pid);
-      const stub = entry && entry.committed ? p.children.get(entry.key) : undefined;
+      const key = a.table.visibleTask(w.pid);
+      const stub = key !== undefined ? p.children.get(key) : undefined;
       if (stub) {
         any = true;
         if (report(a, p, stub, w)) return true;
@@ -155,7 +159,7 @@ export function reapChild(
   auto: boolean,
 ): void {
   parent.children!.delete(stub.key);
-  if (parent.children!.size === 0) parent.children = null;
+  // The map stays, empty: a reaper forking and reaping children one at a time would otherwise make one per child.
   parent.zombies?.delete(stub);
   a.remoteChildren.delete(stub.key);
   if (a.events) a.emit({ type: 'reap', key: stub.key, nspid: stub.ref.nums, ns: stub.home, by: parent.key, auto });
@@ -199,8 +203,7 @@ export function release(a: NamespaceActor, job: Release): void {
   for (let level = top; level >= 0; level--) {
     const table = a.tables[level]!;
     const nr = job.ref.nums[level]!;
-    const entry = table.get(nr);
-    if (!entry || entry.key !== job.ref.key) throw new Error(`release: PID ${nr} at level ${level} is not ${job.ref.key}`);
+    if (table.holderOf(nr) !== job.ref.key) throw new Error(`release: PID ${nr} at level ${level} is not ${job.ref.key}`);
     if (job.mode === 'detach') {
       table.detach(nr);
       continue;

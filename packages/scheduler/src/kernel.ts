@@ -7,11 +7,9 @@
 
 import {
   KernelError,
-  asCallId,
   checkInvariants,
   fail,
   type CallId,
-  type CallMsg,
   type InvariantViolation,
   type KernelEvent,
   type KernelSnapshot,
@@ -31,6 +29,7 @@ import type { Transport, TransportSink } from './transport.js';
 import { resolveOptions, type KernelOptions, type ResolvedOptions } from './options.js';
 import { shown } from './args.js';
 import { Process } from './process.js';
+import { PendingCalls } from './pending-calls.js';
 import { NsHandle, ProcFs } from './procfs.js';
 
 /** Sees each syscall go out and come back, in the order the kernel sends and answers them. */
@@ -47,7 +46,7 @@ export class Kernel implements TransportSink {
   /** Bounds the calls outstanding at once (maxInFlight), so a caller issuing a million forks stays in memory. */
   readonly #queue: PQueue | null;
   /** Calls sent and not yet answered, with the op each made (for the syscall an error names). */
-  readonly #pending = new Map<CallId, { resolve: (v: unknown) => void; reject: (e: Error) => void; op: (Op | ProcOp)['op'] }>();
+  readonly #pending = new PendingCalls();
   readonly #stray: string[] = [];
   readonly #listeners = new Set<(e: TimedEvent) => void>();
   /**
@@ -59,7 +58,6 @@ export class Kernel implements TransportSink {
   readonly #issued = new WeakSet<NsRef>();
   /** Told of every call as it is sent and as it is answered (a trace's syscall slices). */
   readonly #callObservers = new Set<CallObserver>();
-  #nextCall = 1;
   #failure: Error | null = null;
   /** Set by the first close(); every later close() returns it. */
   #closing: Promise<void> | null = null;
@@ -96,17 +94,14 @@ export class Kernel implements TransportSink {
   #send<T>(caller: ProcKey, to: NsId, op: Op | ProcOp): Promise<T> {
     if (this.#failure) return Promise.reject(this.#failure);
     if (this.#closing) return Promise.reject(shutdownError(SYSCALL_NAMES[op.op]));
-    const id = asCallId(this.#nextCall++);
-    const msg: CallMsg = { type: 'call', id, caller, op };
     return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, op: op.op });
+      const id = this.#pending.open(resolve as (v: unknown) => void, reject, op.op);
       if (this.#callObservers.size > 0) for (const o of this.#callObservers) o.sent(id, caller, to, op);
       try {
-        this.#transport.post(to, msg);
+        this.#transport.post(to, { type: 'call', id, caller, op });
       } catch (err) {
-        // The transport refused the message: the call was never made (the promise rejects with why).
-        this.#pending.delete(id);
-        throw err;
+        // The transport refused the message: the call was never made, and rejects with why.
+        this.#pending.answer(id, false, err);
       }
     });
   }
@@ -150,17 +145,10 @@ export class Kernel implements TransportSink {
   // --- TransportSink --------------------------------------------------------------
 
   reply(id: CallId, result: Result<unknown>): void {
-    const p = this.#pending.get(id);
-    if (!p) {
-      // close() already settled it (a reply racing close on another thread).
-      if (this.#closing) return;
-      this.#stray.push(`a reply to call ${id}, which is not pending (answered twice, or never asked)`);
-      return;
-    }
-    this.#pending.delete(id);
-    if (this.#callObservers.size > 0) for (const o of this.#callObservers) o.answered(id, result);
-    if (result.ok) p.resolve(result.value);
-    else p.reject(new KernelError(result));
+    if (this.#callObservers.size > 0 && this.#pending.syscallOf(id) !== undefined) for (const o of this.#callObservers) o.answered(id, result);
+    const answered = result.ok ? this.#pending.answer(id, true, result.value) : this.#pending.answer(id, false, new KernelError(result));
+    // Unless close() already settled it (a reply racing close on another thread), an answer to no pending call is a bug.
+    if (!answered && !this.#closing) this.#stray.push(`a reply to call ${id}, which is not pending (answered twice, or never asked)`);
   }
 
   event(event: KernelEvent): void {
@@ -186,10 +174,7 @@ export class Kernel implements TransportSink {
 
   failed(cause: Error): void {
     this.#failure = cause;
-    for (const [id, p] of this.#pending) {
-      this.#pending.delete(id);
-      p.reject(cause);
-    }
+    this.#pending.rejectAll(cause);
   }
 
   // --- the kernel as a whole ------------------------------------------------------
@@ -312,10 +297,7 @@ export class Kernel implements TransportSink {
     try {
       await this.#transport.close();
     } finally {
-      for (const [id, p] of this.#pending) {
-        this.#pending.delete(id);
-        p.reject(shutdownError(SYSCALL_NAMES[p.op]));
-      }
+      this.#pending.rejectAll((op) => shutdownError(SYSCALL_NAMES[op as (Op | ProcOp)['op']]));
     }
   }
 }
