@@ -206,7 +206,7 @@ describe('crash settlement on worker threads', () => {
     await b.k.close();
   });
 
-  it('close(): every call settles once, by its reply or as closed; it is no crash; every worker stops; later calls are refused', async () => {
+  it('close(): every call settles once, by its reply or as closed (ESHUTDOWN); it is no crash; every worker stops; later calls are refused', async () => {
     const b = await busyKernel();
     moreInFlight(b);
     await b.k.close();
@@ -214,9 +214,14 @@ describe('crash settlement on worker threads', () => {
     expect(b.t.workers.map((w) => w.threadId)).toEqual([-1, -1]); // an exited worker has no thread
     expect(b.heard.failures).toEqual([]);
     expect(b.k.pendingCalls).toBe(0);
-    const closed = 'rejected with Error: pidsim: the kernel was closed';
+    const closed = 'rejected with ESHUTDOWN';
     expect(b.calls.map((c) => `${c.label}: ${outcomeOf(c, null)}`)).toEqual(b.calls.map((c) => `${c.label}: ${expectedOf(c, b.heard, closed)}`));
     for (const c of b.calls.slice(0, 4)) expect(outcomeOf(c, null), c.label).toBe(closed);
-    await expect(b.k.init.getpid()).rejects.toThrow(/^pidsim: the kernel is closed$/);
+    await expect(b.k.init.getpid()).rejects.toMatchObject({
+      code: 'ESHUTDOWN',
+      errno: 108,
+      syscall: 'getpid',
+      message: 'ESHUTDOWN: cannot send after transport endpoint shutdown, getpid (the kernel is closed)',
+    });
   });
 });

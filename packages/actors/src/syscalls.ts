@@ -61,7 +61,7 @@ export function dispatchCall(a: NamespaceActor, call: CallMsg): void {
   if (op.op === 'proc-list' || op.op === 'proc-status' || op.op === 'proc-ns' || op.op === 'ns-ioctl') return procCall(a, call, op);
   const p = a.procs.get(call.caller);
   const name = SYSCALL_NAMES[op.op];
-  if (!p) return a.replyFail(call.id, 'ESRCH', name, undefined, `process ${call.caller} no longer exists (it was reaped)`);
+  if (!p) return a.replyFail(call.id, 'ESRCH', name, undefined, 'the calling process no longer exists (it was reaped)');
   if (op.op === 'info') return a.replyOk(call.id, processInfo(a, p));
   if (p.state === 'zombie' || p.state === 'exiting') {
     return a.replyFail(call.id, 'ESRCH', name, undefined, 'the calling process has exited');

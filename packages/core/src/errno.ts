@@ -10,6 +10,7 @@ export const ERRNO = {
   ENOENT: { errno: 2, message: 'no such file or directory' },
   ESRCH: { errno: 3, message: 'no such process' },
   EINTR: { errno: 4, message: 'interrupted system call' },
+  EBADF: { errno: 9, message: 'bad file descriptor' },
   ECHILD: { errno: 10, message: 'no child processes' },
   EAGAIN: { errno: 11, message: 'resource temporarily unavailable' },
   ENOMEM: { errno: 12, message: 'cannot allocate memory' },
@@ -19,6 +20,8 @@ export const ERRNO = {
   EINVAL: { errno: 22, message: 'invalid argument' },
   ENOSPC: { errno: 28, message: 'no space left on device' },
   ENOSYS: { errno: 38, message: 'function not implemented' },
+  /** Not a kernel's answer to a syscall: the API's answer to a call made after `kernel.close()`. */
+  ESHUTDOWN: { errno: 108, message: 'cannot send after transport endpoint shutdown' },
 } as const;
 
 export type ErrnoCode = keyof typeof ERRNO;

@@ -9,6 +9,19 @@ export type SignalLike = number | string;
 /** What a new process runs: a program, or just its name for those without arguments. */
 export type ProgramLike = ProgramSpec | 'idle' | 'reaper';
 
+/** A value as an error message shows what was received: JSON where it can be, else what it is. */
+export function shown(v: unknown): string {
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'function') return `a function ${v.name || '(anonymous)'}`;
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'object' && v !== null && v.constructor !== Object && v.constructor !== Array) return String(v);
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
 export function toSignal(sig: SignalLike, where: string): number {
   if (typeof sig === 'number') {
     if (!Number.isInteger(sig)) throw new TypeError(`${where}: signal must be an integer or a name, received ${sig}`);
@@ -137,5 +150,31 @@ export function checkArgv(argv: unknown, where: string): readonly string[] {
 export function checkSysctl(name: unknown): void {
   if (name !== 'ns_last_pid' && name !== 'pid_max' && name !== 'max_pid_namespaces') {
     throw new TypeError(`sysctl: name must be 'ns_last_pid', 'pid_max' or 'max_pid_namespaces', received ${JSON.stringify(name)}`);
+  }
+}
+
+/** The namespace kinds /proc/PID/ns/ has in pidsim. */
+export type NsKind = 'pid' | 'pid_for_children';
+
+/**
+ * /proc/PID/ns/KIND: only `pid` and `pid_for_children` are emulated. Linux
+ * would open net, mnt, user and the rest, so no errno is a faithful answer
+ * (ENOENT would say Linux has no such file), and a PID-namespace handle under
+ * another name would make setns() join the wrong kind: a TypeError, at once.
+ */
+export function checkNsKind(which: unknown, where: string): NsKind {
+  if (which === 'pid' || which === 'pid_for_children') return which;
+  throw new TypeError(
+    `${where}: namespace kind must be 'pid' or 'pid_for_children' (pidsim emulates PID namespaces only), received ${JSON.stringify(which)}`,
+  );
+}
+
+/** Options that are all flags: only the keys allowed, each true, false or absent (one pass: wait() takes these on a hot path). */
+export function checkFlags(o: object, allowed: readonly string[], where: string): void {
+  if (o === null || typeof o !== 'object') throw new TypeError(`${where}: options must be an object, received ${shown(o)}`);
+  for (const k in o) {
+    if (!allowed.includes(k)) throw new TypeError(`${where}: unknown option \`${k}\` (expected one of ${allowed.join(', ')})`);
+    const v = (o as Record<string, unknown>)[k];
+    if (v !== undefined && typeof v !== 'boolean') throw new TypeError(`${where}: option \`${k}\` must be true or false, received ${shown(v)}`);
   }
 }

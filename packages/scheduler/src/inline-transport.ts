@@ -1,7 +1,10 @@
 // The `inline` transport: every actor on this thread. Messages wait on
 // per-link FIFO queues (one per sender->receiver pair); a seeded PRNG picks
 // which non-empty link delivers next. The same seed replays the same run;
-// another seed explores another legal interleaving.
+// another seed explores another legal interleaving. Delivery runs in a
+// microtask, so nothing thrown there may escape: a message for no actor is a
+// recorded fault, and an actor that throws fails the kernel as a dying
+// worker does on threads.
 
 import {
   ROOT_PID_NS_INODE,
@@ -92,6 +95,10 @@ export class InlineTransport implements Transport {
   /** Delivery choices the PRNG made so far (for stress reports). */
   choices = 0;
   #closed = false;
+  /** Set when an actor threw: nothing is delivered any more, and every call has failed. */
+  #failure: Error | null = null;
+  /** Protocol faults: messages that reached no actor, an actor that threw. */
+  readonly #faults: string[] = [];
   eventsEnabled = false;
   #nextNs = 1;
   #nextProc = 1;
@@ -164,6 +171,7 @@ export class InlineTransport implements Transport {
   }
 
   post(to: NsId, msg: ActorMsg): void {
+    if (this.#failure) throw this.#failure;
     if (this.#closed) throw new Error('pidsim: the kernel is closed');
     this.enqueue(CLIENT, to, msg);
   }
@@ -205,7 +213,7 @@ export class InlineTransport implements Transport {
 
   /** Deliver until nothing is queued, then tell the kernel it is idle (which may queue timers). */
   #drain(): void {
-    if (this.#draining || this.#closed) return;
+    if (this.#draining || this.#closed || this.#failure) return;
     this.#draining = true;
     try {
       for (;;) {
@@ -232,9 +240,21 @@ export class InlineTransport implements Transport {
         this.#sink.idle();
         if (this.#active.length === 0) break;
       }
+    } catch (err) {
+      this.#fail(err);
     } finally {
       this.#draining = false;
     }
+  }
+
+  /** An actor threw: its state is unknown, so the kernel stops here, as on threads when a worker dies. */
+  #fail(err: unknown): void {
+    const cause = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    this.#faults.push(`an actor threw: ${cause}`);
+    this.#failure = new Error(`pidsim: an actor threw ${err instanceof Error ? err.message : String(err)}; the kernel has failed`);
+    this.#active.length = 0;
+    this.#clock.clear();
+    this.#sink.failed(this.#failure);
   }
 
   #deliver(link: Link, msg: ActorMsg): void {
@@ -245,12 +265,12 @@ export class InlineTransport implements Transport {
     if (actor) return actor.handle(msg);
     // A call from a process whose namespace was torn down and freed meanwhile.
     if (msg.type === 'call') return this.#sink.reply(msg.id, callerGone(msg));
-    throw new Error(`pidsim inline transport: ${msg.type} message to namespace ${to}, which has no actor`);
+    this.#faults.push(`a ${msg.type} message for namespace ${to}, which has no actor`);
   }
 
   settled(): Promise<void> {
     this.#drain();
-    return Promise.resolve();
+    return this.#failure ? Promise.reject(this.#failure) : Promise.resolve();
   }
 
   async snapshot(): Promise<ActorSnapshot[]> {
@@ -258,9 +278,9 @@ export class InlineTransport implements Transport {
     return [...this.#actors.values()].filter((a) => !a.retired).map((a) => a.snapshot());
   }
 
-  /** Inline delivery throws at once on a protocol fault, so none are ever left to report. */
+  /** Messages that reached no actor, and the actor that threw, if one did. */
   async faultReport(): Promise<string[]> {
-    return [];
+    return [...this.#faults];
   }
 
   setEventsEnabled(on: boolean): void {

@@ -1,11 +1,14 @@
 // The public face of an emulated kernel: it owns the transport, sends each
 // syscall to the actor that owns the caller's namespace and matches replies
 // to calls. Expected failures reject with KernelError; bad arguments throw
-// TypeError at once and change nothing.
+// TypeError at once and change nothing. Nothing a caller passes in - a
+// handle of another kernel, a closed one, a call after close() - reaches the
+// engine in a form it cannot answer: the edge refuses it here, as an errno.
 
 import {
   KernelError,
   checkInvariants,
+  fail,
   type CallId,
   type InvariantViolation,
   type KernelEvent,
@@ -18,11 +21,13 @@ import {
   type Result,
   type TimedEvent,
 } from '@pidsim/core';
+import { SYSCALL_NAMES } from '@pidsim/actors';
 import PQueue from 'p-queue';
 import { InlineTransport } from './inline-transport.js';
 import { ThreadsTransport } from './threads-transport.js';
 import type { Transport, TransportSink } from './transport.js';
 import { resolveOptions, type KernelOptions, type ResolvedOptions } from './options.js';
+import { shown } from './args.js';
 import { Process } from './process.js';
 import { PendingCalls } from './pending-calls.js';
 import { NsHandle, ProcFs } from './procfs.js';
@@ -40,14 +45,24 @@ export class Kernel implements TransportSink {
   readonly #transport: Transport;
   /** Bounds the calls outstanding at once (maxInFlight), so a caller issuing a million forks stays in memory. */
   readonly #queue: PQueue | null;
-  /** Calls sent and not yet answered. */
+  /** Calls sent and not yet answered, with the op each made (for the syscall an error names). */
   readonly #pending = new PendingCalls();
   readonly #stray: string[] = [];
   readonly #listeners = new Set<(e: TimedEvent) => void>();
+  /**
+   * The namespace values (NsRef objects) this kernel handed out: the root's,
+   * fork results, info(), open handles. A plain NsRef carries nothing that
+   * tells one kernel's namespace from another's with the same id, so procfs()
+   * and handle() accept only these.
+   */
+  readonly #issued = new WeakSet<NsRef>();
   /** Told of every call as it is sent and as it is answered (a trace's syscall slices). */
   readonly #callObservers = new Set<CallObserver>();
   #failure: Error | null = null;
-  #closed = false;
+  /** Set by the first close(); every later close() returns it. */
+  #closing: Promise<void> | null = null;
+  /** Kernel-wide waits under way (#untilClosed): close() ends each, so none outlives the kernel. */
+  readonly #closeWaiters = new Set<() => void>();
 
   constructor(input?: KernelOptions) {
     this.options = resolveOptions(input);
@@ -58,7 +73,7 @@ export class Kernel implements TransportSink {
     this.#queue = this.options.maxInFlight === undefined ? null : new PQueue({ concurrency: this.options.maxInFlight });
     if (this.options.events) this.#transport.setEventsEnabled(true);
     const root = this.#transport.rootInit;
-    this.init = new Process(this, root.key, root.ns, [1]);
+    this.init = new Process(this, root.key, this.issue(root.ns), [1]);
   }
 
   get transport(): Transport {
@@ -78,12 +93,53 @@ export class Kernel implements TransportSink {
 
   #send<T>(caller: ProcKey, to: NsId, op: Op | ProcOp): Promise<T> {
     if (this.#failure) return Promise.reject(this.#failure);
-    if (this.#closed) return Promise.reject(new Error('pidsim: the kernel is closed'));
+    if (this.#closing) return Promise.reject(shutdownError(SYSCALL_NAMES[op.op]));
     return new Promise<T>((resolve, reject) => {
       const id = this.#pending.open(resolve as (v: unknown) => void, reject, op.op);
       if (this.#callObservers.size > 0) for (const o of this.#callObservers) o.sent(id, caller, to, op);
-      this.#transport.post(to, { type: 'call', id, caller, op });
+      try {
+        this.#transport.post(to, { type: 'call', id, caller, op });
+      } catch (err) {
+        // The transport refused the message: the call was never made, and rejects with why.
+        this.#pending.answer(id, false, err);
+      }
     });
+  }
+
+  // --- what the handles (Process, ProcFs, NsHandle) ask of their kernel ---------------
+
+  /** Whether close() was called. */
+  get closed(): boolean {
+    return this.#closing !== null;
+  }
+
+  /** @internal Notes a namespace value as handed out by this kernel (see #issued); returns it. */
+  issue(ns: NsRef): NsRef {
+    this.#issued.add(ns);
+    return ns;
+  }
+
+  /** @internal ESHUTDOWN for a call `syscall` once close() was called, else null: what an answer the edge gives by itself checks first. */
+  refuseClosed(syscall: string): KernelError | null {
+    return this.#closing ? shutdownError(syscall) : null;
+  }
+
+  /**
+   * @internal Why a call `syscall` of this kernel cannot use handle `h`, or null:
+   * ESHUTDOWN after close(), EINVAL for a handle of another kernel (the fd
+   * means nothing here), EBADF for a closed one (as a closed fd).
+   */
+  refuseHandle(h: NsHandle, syscall: string): KernelError | null {
+    if (this.#closing) return shutdownError(syscall);
+    if (h.kernel !== this) return new KernelError(fail('EINVAL', syscall, undefined, `${h} is a namespace of another kernel`));
+    if (!h.open) return new KernelError(fail('EBADF', syscall, undefined, `the handle of ${h} is closed`));
+    return null;
+  }
+
+  /** @internal close(2) of an open handle: its namespace may go. Once the kernel is closed or failed there is nothing to release. */
+  releaseNs(ref: NsRef): void {
+    if (this.#closing || this.#failure) return;
+    this.#transport.post(ref.id, { type: 'ns-ref', delta: -1 });
   }
 
   // --- TransportSink --------------------------------------------------------------
@@ -91,13 +147,24 @@ export class Kernel implements TransportSink {
   reply(id: CallId, result: Result<unknown>): void {
     if (this.#callObservers.size > 0 && this.#pending.syscallOf(id) !== undefined) for (const o of this.#callObservers) o.answered(id, result);
     const answered = result.ok ? this.#pending.answer(id, true, result.value) : this.#pending.answer(id, false, new KernelError(result));
-    if (!answered) this.#stray.push(`a reply to call ${id}, which is not pending (answered twice, or never asked)`);
+    // Unless close() already settled it (a reply racing close on another thread), an answer to no pending call is a bug.
+    if (!answered && !this.#closing) this.#stray.push(`a reply to call ${id}, which is not pending (answered twice, or never asked)`);
   }
 
   event(event: KernelEvent): void {
     if (this.#listeners.size === 0) return;
     const timed = { ...event, time: this.#transport.now() } as TimedEvent;
-    for (const fn of this.#listeners) fn(timed);
+    for (const fn of this.#listeners) {
+      try {
+        fn(timed);
+      } catch (err) {
+        // Thrown into the engine, it would stop an actor half-way through a step.
+        // The listener's own error still surfaces, on its own, as an EventEmitter's would.
+        queueMicrotask(() => {
+          throw err;
+        });
+      }
+    }
   }
 
   idle(): void {
@@ -128,15 +195,39 @@ export class Kernel implements TransportSink {
     return () => void this.#callObservers.delete(observer);
   }
 
-  /** Resolves when no message is in flight anywhere. */
+  /** Resolves when no message is in flight anywhere (at once after close(): nothing ever is again). */
   settled(): Promise<void> {
-    return this.#transport.settled();
+    if (this.#closing) return Promise.resolve();
+    return this.#transport.settled().catch((err: unknown) => {
+      if (this.#closing) return;
+      throw err;
+    });
   }
 
+  /** Every namespace's state at quiescence. Rejects ESHUTDOWN after close(), or when close() comes first. */
   async snapshot(): Promise<KernelSnapshot> {
-    const namespaces = await this.#transport.snapshot();
-    const faults = await this.#transport.faultReport();
+    if (this.#closing) throw shutdownError('snapshot');
+    const namespaces = await this.#untilClosed(this.#transport.snapshot(), 'snapshot');
+    const faults = await this.#untilClosed(this.#transport.faultReport(), 'snapshot');
     return { namespaces, pendingCalls: this.#pending.size, strayReplies: [...this.#stray], faults, time: this.#transport.now() };
+  }
+
+  /** `work`, unless close() comes first: then ESHUTDOWN (on threads, a closed kernel's workers would never answer). */
+  #untilClosed<T>(work: Promise<T>, syscall: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const onClose = (): void => reject(shutdownError(syscall));
+      this.#closeWaiters.add(onClose);
+      work.then(
+        (v) => {
+          this.#closeWaiters.delete(onClose);
+          resolve(v);
+        },
+        (err: unknown) => {
+          this.#closeWaiters.delete(onClose);
+          reject(err);
+        },
+      );
+    });
   }
 
   /** Checks every invariant of docs/architecture.md over a snapshot taken at quiescence. */
@@ -157,23 +248,66 @@ export class Kernel implements TransportSink {
   /** Lets `ms` of virtual time pass, firing every timer due. */
   async advance(ms: number): Promise<void> {
     if (!(ms >= 0) || !Number.isFinite(ms)) throw new TypeError(`advance: ms must be a finite number >= 0, received ${ms}`);
-    await this.#transport.advanceTo(this.#transport.now() + ms);
+    if (this.#closing) throw shutdownError('advance');
+    await this.#untilClosed(this.#transport.advanceTo(this.#transport.now() + ms), 'advance');
   }
 
-  /** A procfs instance mounted for namespace `ns` (SEMANTICS 3.6); `reader` resolves `self`. */
+  /**
+   * A procfs instance mounted for namespace `ns` (SEMANTICS 3.6); `reader`
+   * resolves `self`. `ns` is an NsHandle, or a namespace value this kernel
+   * gave out (a process's `ns`, info()'s `ns` and `pidForChildren`); one of
+   * another kernel, or a reader of another kernel, throws EINVAL here.
+   */
   procfs(ns: NsRef | NsHandle, reader?: Process): ProcFs {
-    return new ProcFs(this, ns instanceof NsHandle ? ns.ref : ns, reader);
+    if (reader !== undefined) {
+      if (!(reader instanceof Process)) throw new TypeError(`procfs: reader must be a Process, received ${shown(reader)}`);
+      if (reader.kernel !== this) throw new KernelError(fail('EINVAL', 'mount', 'proc', `the reader, ${reader}, is a process of another kernel`));
+    }
+    if (ns instanceof NsHandle) {
+      if (ns.kernel !== this) throw new KernelError(fail('EINVAL', 'mount', 'proc', `${ns} is a namespace of another kernel`));
+      return new ProcFs(this, ns.ref, reader);
+    }
+    if (!isNsRef(ns)) throw new TypeError(`procfs: ns must be a namespace (a process's \`ns\` or an NsHandle), received ${shown(ns)}`);
+    if (reader?.ns !== ns && !this.#issued.has(ns)) {
+      throw new KernelError(fail('EINVAL', 'mount', 'proc', `pid:[${ns.inode}] is not a namespace this kernel gave out`));
+    }
+    return new ProcFs(this, ns, reader);
   }
 
-  /** A handle for a process the kernel reported (fork result, event). */
+  /** A handle for a process the kernel reported: `ns` must be a namespace value this kernel gave out (EINVAL otherwise). */
   handle(key: ProcKey, ns: NsRef, nspid: readonly number[]): Process {
+    if (!isNsRef(ns)) throw new TypeError(`handle: ns must be a namespace (a process's \`ns\`), received ${shown(ns)}`);
+    if (!this.#issued.has(ns)) throw new KernelError(fail('EINVAL', 'handle', undefined, `pid:[${ns.inode}] is not a namespace this kernel gave out`));
     return new Process(this, key, ns, nspid);
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    await this.#transport.close();
-    this.#pending.rejectAll(new Error('pidsim: the kernel was closed'));
+  /**
+   * Stops everything. Calls still pending reject with ESHUTDOWN (unless their
+   * answer arrives first), later calls too. Every close() returns the first one's
+   * promise, which resolves once the transport has stopped (worker threads included).
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
   }
+
+  async #close(): Promise<void> {
+    for (const onClose of this.#closeWaiters) onClose();
+    this.#closeWaiters.clear();
+    try {
+      await this.#transport.close();
+    } finally {
+      this.#pending.rejectAll((op) => shutdownError(SYSCALL_NAMES[op as (Op | ProcOp)['op']]));
+    }
+  }
+}
+
+/** What a call made after close() rejects with: `ESHUTDOWN: cannot send after transport endpoint shutdown, kill (the kernel is closed)`. */
+function shutdownError(syscall: string): KernelError {
+  return new KernelError(fail('ESHUTDOWN', syscall, undefined, 'the kernel is closed'));
+}
+
+function isNsRef(ns: unknown): ns is NsRef {
+  const r = ns as NsRef | null;
+  return typeof r === 'object' && r !== null && typeof r.id === 'number' && typeof r.level === 'number' && Array.isArray(r.chain) && typeof r.inode === 'number';
 }

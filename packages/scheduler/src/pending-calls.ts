@@ -59,13 +59,14 @@ export class PendingCalls {
     return slot < this.#fresh && this.#ids[slot] === id ? this.#syscall[slot] : undefined;
   }
 
-  /** Rejects every pending call with `err` (the kernel failed or closed). */
-  rejectAll(err: Error): void {
+  /** Rejects every pending call with `err`, or with the error `err` makes of its syscall (the kernel failed or closed). */
+  rejectAll(err: Error | ((syscall: string) => Error)): void {
     for (let slot = 0; slot < this.#fresh; slot++) {
       if (this.#ids[slot] === 0) continue;
       const reject = this.#reject[slot]!;
+      const syscall = this.#syscall[slot]!;
       this.#close(slot);
-      reject(err);
+      reject(typeof err === 'function' ? err(syscall) : err);
     }
   }
 

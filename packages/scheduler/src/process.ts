@@ -14,7 +14,25 @@ import {
   type WaitOptions,
   type WaitResult,
 } from '@pidsim/core';
-import { checkArgv, checkHandlerSteps, checkKeys, checkName, checkSetTid, checkSysctl, toExtent, toId, toPid, toProgram, toSignal, type ProgramLike, type SignalLike } from './args.js';
+import {
+  checkArgv,
+  checkFlags,
+  checkHandlerSteps,
+  checkKeys,
+  checkName,
+  checkNsKind,
+  checkSetTid,
+  checkSysctl,
+  shown,
+  toExtent,
+  toId,
+  toPid,
+  toProgram,
+  toSignal,
+  type NsKind,
+  type ProgramLike,
+  type SignalLike,
+} from './args.js';
 import type { Kernel } from './kernel.js';
 import { NsHandle, type ProcFs } from './procfs.js';
 
@@ -93,7 +111,7 @@ export class Process {
       if (options.argv !== undefined) o.argv = checkArgv(options.argv, 'fork');
       op = o as Op;
     }
-    return this.#call<ForkResult>(op).then((r) => new Process(this.kernel, r.key, r.ns ?? this.ns, r.nums));
+    return this.#call<ForkResult>(op).then((r) => new Process(this.kernel, r.key, r.ns === undefined ? this.ns : this.kernel.issue(r.ns), r.nums));
   }
 
   /** clone() is fork() with flags. */
@@ -107,10 +125,10 @@ export class Process {
     return this.#call({ op: 'unshare', newPid: options.newPid === true, newUser: options.newUser === true });
   }
 
-  /** setns(fd, CLONE_NEWPID) with a handle from openNs(). */
+  /** setns(fd, CLONE_NEWPID) with a handle from openNs() of this kernel: EINVAL for another kernel's, EBADF once closed. */
   setns(ns: NsHandle): Promise<void> {
-    if (!(ns instanceof NsHandle)) throw new TypeError('setns: expected an NsHandle from openNs()');
-    if (!ns.open) throw new TypeError(`setns: the handle of ${ns} is closed`);
+    const refused = refusal(this.kernel, ns, 'setns', 'setns');
+    if (refused) return Promise.reject(refused);
     return this.#call({ op: 'setns', ns: ns.ref });
   }
 
@@ -138,18 +156,19 @@ export class Process {
   kill(pid: number, sig?: SignalLike): Promise<number>;
   kill(pid: number, sig: SignalLike, options: { report: true }): Promise<KillReport>;
   kill(pid: number, sig: SignalLike = 15, options?: { report: true }): Promise<number | KillReport> {
-    if (options !== undefined) checkKeys(options, ['report'], 'kill');
+    if (options !== undefined) checkFlags(options, ['report'], 'kill');
     return this.#call({ op: 'kill', pid: toPid(pid, 'kill'), sig: toSignal(sig, 'kill'), ...(options?.report ? { report: true } : {}) });
   }
 
   /** sigqueue(3): a signal with a value (real-time signals queue). */
   sigqueue(pid: number, sig: SignalLike, value: number): Promise<number> {
+    if (!Number.isInteger(value)) throw new TypeError(`sigqueue: value must be an integer, received ${shown(value)}`);
     return this.#call({ op: 'kill', pid: toPid(pid, 'sigqueue'), sig: toSignal(sig, 'sigqueue'), value });
   }
 
   /** waitpid(2)/waitid(2): pid -1 any child, > 0 one, 0 own group, < -1 a group. */
   wait(pid = -1, options: WaitOptions = NO_WAIT_OPTIONS): Promise<WaitResult> {
-    if (options !== NO_WAIT_OPTIONS) checkKeys(options, ['nohang', 'untraced', 'continued', 'exited', 'nowait'], 'wait');
+    if (options !== NO_WAIT_OPTIONS) checkFlags(options, ['nohang', 'untraced', 'continued', 'exited', 'nowait'], 'wait');
     return this.#call({ op: 'wait', pid: toPid(pid, 'wait'), options });
   }
 
@@ -158,6 +177,9 @@ export class Process {
     const a = typeof action === 'string' ? { handler: action } : action;
     if (a !== undefined) {
       checkKeys(a, ['handler', 'steps', 'restart', 'noCldStop', 'noCldWait', 'resetHand'], 'sigaction');
+      for (const flag of ['restart', 'noCldStop', 'noCldWait', 'resetHand'] as const) {
+        if (a[flag] !== undefined && typeof a[flag] !== 'boolean') throw new TypeError(`sigaction: \`${flag}\` must be true or false, received ${shown(a[flag])}`);
+      }
       if (!['default', 'ignore', 'catch'].includes(a.handler)) {
         throw new TypeError(`sigaction: handler must be 'default', 'ignore' or 'catch', received ${JSON.stringify(a.handler)}`);
       }
@@ -172,6 +194,7 @@ export class Process {
   /** sigprocmask(2): returns the old mask. */
   sigprocmask(how: 'block' | 'unblock' | 'setmask', sigs?: readonly SignalLike[]): Promise<number[]> {
     if (!['block', 'unblock', 'setmask'].includes(how)) throw new TypeError(`sigprocmask: how must be block, unblock or setmask, received ${JSON.stringify(how)}`);
+    if (sigs !== undefined && !Array.isArray(sigs)) throw new TypeError(`sigprocmask: sigs must be a list of signals, received ${shown(sigs)}`);
     return this.#call({ op: 'sigprocmask', how, ...(sigs ? { set: sigs.map((s) => toSignal(s, 'sigprocmask')) } : {}) });
   }
 
@@ -233,6 +256,8 @@ export class Process {
 
   /** reboot(2) inside a PID namespace. */
   reboot(cmd: RebootCommand): Promise<void> {
+    // Unknown names are the kernel's EINVAL; only a non-string is the caller's mistake.
+    if (typeof cmd !== 'string') throw new TypeError(`reboot: cmd must be a command name, received ${shown(cmd)}`);
     return this.#call({ op: 'reboot', cmd });
   }
 
@@ -305,7 +330,9 @@ export class Process {
 
   /** ioctl(fd, NS_GET_PARENT): the parent of the handle's namespace; EPERM outside this process's scope. */
   async nsParent(ns: NsHandle): Promise<NsHandle> {
-    const h = openHandle(ns, 'nsParent');
+    const refused = refusal(this.kernel, ns, 'nsParent', 'ioctl');
+    if (refused) throw refused;
+    const h = ns.ref;
     if (h.level === 0) throw new KernelError({ ok: false, code: 'EPERM', syscall: 'ioctl', subject: 'NS_GET_PARENT' });
     const ref = await this.kernel.call<NsRef>(this.key, h.chain[h.level - 1]!, { op: 'ns-ioctl', cmd: 'get-parent', ns: h, caller: this.ns });
     return new NsHandle(this.kernel, ref);
@@ -313,19 +340,27 @@ export class Process {
 
   /** ioctl(fd, NS_GET_PID_FROM_PIDNS, pid): PID `pid` of the handle's namespace, as this process sees it. */
   pidFromNs(ns: NsHandle, pid: number): Promise<number> {
-    const h = openHandle(ns, 'pidFromNs');
-    return this.kernel.call<number>(this.key, h.id, { op: 'ns-ioctl', cmd: 'pid-from-ns', ns: h, caller: this.ns, pid: toPid(pid, 'pidFromNs') });
+    const nr = toPid(pid, 'pidFromNs');
+    const refused = refusal(this.kernel, ns, 'pidFromNs', 'ioctl');
+    if (refused) return Promise.reject(refused);
+    return this.kernel.call<number>(this.key, ns.ref.id, { op: 'ns-ioctl', cmd: 'pid-from-ns', ns: ns.ref, caller: this.ns, pid: nr });
   }
 
   /** ioctl(fd, NS_GET_PID_IN_PIDNS, pid): PID `pid` of this process's namespace, as the handle's namespace sees it. */
   pidInNs(ns: NsHandle, pid: number): Promise<number> {
-    const h = openHandle(ns, 'pidInNs');
-    return this.kernel.call<number>(this.key, this.ns.id, { op: 'ns-ioctl', cmd: 'pid-in-ns', ns: h, caller: this.ns, pid: toPid(pid, 'pidInNs') });
+    const nr = toPid(pid, 'pidInNs');
+    const refused = refusal(this.kernel, ns, 'pidInNs', 'ioctl');
+    if (refused) return Promise.reject(refused);
+    return this.kernel.call<number>(this.key, this.ns.id, { op: 'ns-ioctl', cmd: 'pid-in-ns', ns: ns.ref, caller: this.ns, pid: nr });
   }
 
   /** What this process is, as its own namespace shows it. */
   info(): Promise<ProcessInfo> {
-    return this.#call({ op: 'info' });
+    return this.#call<ProcessInfo>({ op: 'info' }).then((info) => {
+      this.kernel.issue(info.ns);
+      this.kernel.issue(info.pidForChildren);
+      return info;
+    });
   }
 
   /** The procfs of this process's namespace, as if /proc were mounted for it. */
@@ -333,8 +368,9 @@ export class Process {
     return this.kernel.procfs(this.ns, this);
   }
 
-  /** open("/proc/PID/ns/pid") through this process's procfs. */
-  openNs(pid: number | 'self' = 'self', which: 'pid' | 'pid_for_children' = 'pid'): Promise<NsHandle> {
+  /** open("/proc/PID/ns/pid") through this process's procfs; only 'pid' and 'pid_for_children' (a TypeError for other kinds). */
+  openNs(pid: number | 'self' = 'self', which: NsKind = 'pid'): Promise<NsHandle> {
+    checkNsKind(which, 'openNs');
     return this.procfs().openNs(pid, which);
   }
 
@@ -351,10 +387,14 @@ export interface KillReport {
   readonly handled: Readonly<Record<number, number>>;
 }
 
-function openHandle(ns: NsHandle, where: string): NsRef {
-  if (!(ns instanceof NsHandle)) throw new TypeError(`${where}: expected an NsHandle from openNs()`);
-  if (!ns.open) throw new TypeError(`${where}: the handle of ${ns} is closed`);
-  return ns.ref;
+/**
+ * Why call `where` (syscall `syscall`) cannot use `ns`: a TypeError, thrown, if
+ * it is no handle at all; else the KernelError the kernel refuses it with
+ * (Kernel.refuseHandle), or null.
+ */
+function refusal(kernel: Kernel, ns: NsHandle, where: string, syscall: string): KernelError | null {
+  if (!(ns instanceof NsHandle)) throw new TypeError(`${where}: expected an NsHandle from openNs(), received ${shown(ns)}`);
+  return kernel.refuseHandle(ns, syscall);
 }
 const NO_WAIT_OPTIONS: WaitOptions = Object.freeze({});
 const PLAIN_FORK: Op = Object.freeze({ op: 'fork' });

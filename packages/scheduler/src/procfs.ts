@@ -1,4 +1,7 @@
 // /proc as a namespace's procfs shows it, and open /proc/PID/ns/pid handles.
+// Only PID namespaces are emulated: /proc/PID/ns/ has `pid` and
+// `pid_for_children` here, and asking for another kind (net, mnt, user...)
+// is a TypeError at the call, not an errno (see checkNsKind).
 
 import {
   KernelError,
@@ -13,11 +16,15 @@ import {
   type PsOptions,
   type PstreeOptions,
 } from '@pidsim/core';
-import { toPid } from './args.js';
+import { checkNsKind, toPid, type NsKind } from './args.js';
 import type { Kernel } from './kernel.js';
 import type { Process } from './process.js';
 
-/** An open /proc/PID/ns/pid (or pid_for_children): setns() takes it; it keeps the namespace alive. */
+/**
+ * An open /proc/PID/ns/pid (or pid_for_children): setns() takes it; it keeps
+ * the namespace alive. It belongs to the kernel that opened it: another
+ * kernel's calls refuse it (EINVAL), and once closed it is EBADF.
+ */
 export class NsHandle {
   readonly #kernel: Kernel;
   readonly ref: NsRef;
@@ -25,7 +32,12 @@ export class NsHandle {
 
   constructor(kernel: Kernel, ref: NsRef) {
     this.#kernel = kernel;
-    this.ref = ref;
+    this.ref = kernel.issue(ref);
+  }
+
+  /** The kernel whose namespace this is. */
+  get kernel(): Kernel {
+    return this.#kernel;
   }
 
   get inode(): number {
@@ -41,11 +53,11 @@ export class NsHandle {
     return this.#open;
   }
 
-  /** close(2): the namespace may go once nothing else refers to it. */
+  /** close(2): the namespace may go once nothing else refers to it. After kernel.close() there is nothing left to release. */
   close(): void {
     if (!this.#open) return;
     this.#open = false;
-    this.#kernel.transport.post(this.ref.id, { type: 'ns-ref', delta: -1 });
+    this.#kernel.releaseNs(this.ref);
   }
 }
 
@@ -81,9 +93,16 @@ export class ProcFs {
     return (await this.list()).map((e) => e.pid);
   }
 
+  /** The answer the edge gives by itself for a path that does not exist: ENOENT, or ESHUTDOWN once the kernel is closed. */
+  #noEntry(syscall: string, path: string): Promise<never> {
+    return Promise.reject(this.#kernel.refuseClosed(syscall) ?? new KernelError({ ok: false, code: 'ENOENT', syscall, subject: path }));
+  }
+
   /** readlink /proc/self: the reader's PID here; ENOENT when it has none (SEMANTICS 3.6). */
   async self(): Promise<number> {
     const pid = this.#resolve('self', 'readlink /proc/self');
+    const refused = this.#kernel.refuseClosed('readlink');
+    if (refused) throw refused;
     if (pid === 0) throw new KernelError({ ok: false, code: 'ENOENT', syscall: 'readlink', subject: '/proc/self' });
     return pid;
   }
@@ -91,7 +110,7 @@ export class ProcFs {
   /** /proc/PID/status as data. */
   status(pid: number | 'self'): Promise<ProcEntry> {
     const nr = this.#resolve(pid, 'status');
-    if (nr === 0) return Promise.reject(new KernelError({ ok: false, code: 'ENOENT', syscall: 'open', subject: '/proc/self/status' }));
+    if (nr === 0) return this.#noEntry('open', '/proc/self/status');
     return this.#call({ op: 'proc-status', pid: nr });
   }
 
@@ -100,20 +119,25 @@ export class ProcFs {
     return renderStatus(await this.status(pid));
   }
 
-  /** open("/proc/PID/ns/pid" or ".../pid_for_children"): a handle setns() accepts. */
-  async openNs(pid: number | 'self', which: 'pid' | 'pid_for_children' = 'pid'): Promise<NsHandle> {
-    const nr = this.#resolve(pid, `/proc/${pid}/ns/${which}`);
-    if (nr === 0) throw new KernelError({ ok: false, code: 'ENOENT', syscall: 'open', subject: `/proc/self/ns/${which}` });
-    const ref = await this.#call<NsRef>({ op: 'proc-ns', pid: nr, which });
-    return new NsHandle(this.#kernel, ref);
+  /**
+   * open("/proc/PID/ns/pid" or ".../pid_for_children"): a handle setns() accepts.
+   * Another kind throws a TypeError at once (checkNsKind says why).
+   */
+  openNs(pid: number | 'self', which: NsKind = 'pid'): Promise<NsHandle> {
+    const kind = checkNsKind(which, 'openNs');
+    const nr = this.#resolve(pid, `/proc/${pid}/ns/${kind}`);
+    if (nr === 0) return this.#noEntry('open', `/proc/self/ns/${kind}`);
+    return this.#call<NsRef>({ op: 'proc-ns', pid: nr, which: kind }).then((ref) => new NsHandle(this.#kernel, ref));
   }
 
   /** readlink("/proc/PID/ns/pid"): `pid:[inode]`. */
-  async readNsLink(pid: number | 'self', which: 'pid' | 'pid_for_children' = 'pid'): Promise<string> {
-    const h = await this.openNs(pid, which);
-    const text = h.toString();
-    h.close();
-    return text;
+  readNsLink(pid: number | 'self', which: NsKind = 'pid'): Promise<string> {
+    checkNsKind(which, 'readNsLink');
+    return this.openNs(pid, which).then((h) => {
+      const text = h.toString();
+      h.close();
+      return text;
+    });
   }
 
   async psEf(options?: PsOptions): Promise<string> {

@@ -3,7 +3,9 @@
 // MessageChannel per pair; the main thread posts syscalls and timer firings
 // and receives replies, events and timer requests, everything batched per
 // destination per tick. Quiescence is a shared in-flight counter. If a worker
-// dies, every pending call fails once and the kernel refuses new ones.
+// dies, every pending call fails once and the kernel refuses new ones. What
+// runs here on the main thread (posting, flushing, receiving) never lets an
+// error escape to the host: it fails the kernel the same way instead.
 
 import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
@@ -26,6 +28,7 @@ import {
   KernelTables,
   MAX_WORKERS,
   PidTable,
+  callerGone,
   makeLocalId,
   makeNsId,
   nodeEndpoint,
@@ -131,7 +134,13 @@ export class ThreadsTransport implements Transport {
       };
       const transfer = [...peers[i]!.filter((p): p is MessagePort => p !== null), control.port2];
       const worker = new Worker(entry, { workerData: { config, peers: peers[i], control: control.port2 }, transferList: transfer });
-      worker.on('message', (batch: WireBatch) => this.#receive(batch));
+      worker.on('message', (batch: WireBatch) => {
+        try {
+          this.#receive(batch);
+        } catch (err) {
+          this.#crash(i, `sent a batch the main thread could not take (${err instanceof Error ? err.message : String(err)})`);
+        }
+      });
       worker.on('error', (err) => this.#crash(i, `threw ${err instanceof Error ? err.message : String(err)}`));
       worker.on('exit', (code) => {
         if (!this.#closing) this.#crash(i, `exited with code ${code}`);
@@ -150,6 +159,13 @@ export class ThreadsTransport implements Transport {
   post(to: NsId, msg: ActorMsg): void {
     if (this.#failure) throw this.#failure;
     const w = workerOf(to);
+    if (w >= this.workerCount) {
+      // No worker of this kernel: a namespace id it never gave out. A call is answered as a
+      // call to a freed namespace is; anything else is a fault, never a throw.
+      if (msg.type === 'call') this.#sink.reply(msg.id, callerGone(msg));
+      else this.#faults.push(`a ${msg.type} message for namespace ${to}, which no worker hosts`);
+      return;
+    }
     if (!(this.#numeric && msg.type === 'call' && encodeCall(to, msg, this.#calls[w]!))) this.#out[w]!.push({ t: 'msg', to, msg });
     this.#scheduleFlush();
     this.#watch();
@@ -161,9 +177,18 @@ export class ThreadsTransport implements Transport {
     queueMicrotask(() => this.#flush());
   }
 
+  /** Posts what waits for each worker. Runs in a microtask: a batch postMessage cannot clone fails the kernel instead of escaping. */
   #flush(): void {
     this.#flushScheduled = false;
     if (this.#failure) return;
+    try {
+      this.#post();
+    } catch (err) {
+      this.#crash(-1, `could not post a batch (${err instanceof Error ? err.message : String(err)})`);
+    }
+  }
+
+  #post(): void {
     for (let w = 0; w < this.workerCount; w++) {
       const items = this.#out[w]!;
       const calls = this.#calls[w]!;
@@ -259,9 +284,11 @@ export class ThreadsTransport implements Transport {
     })();
   }
 
+  /** Worker `index` died or misbehaved (-1: the main thread's side failed): the kernel fails, once. */
   #crash(index: number, cause: string): void {
     if (this.#failure) return;
-    const err = new Error(`pidsim: worker thread ${index} ${cause}; the kernel has failed`);
+    const who = index < 0 ? 'the main thread' : `worker thread ${index}`;
+    const err = new Error(`pidsim: ${who} ${cause}; the kernel has failed`);
     this.#failure = err;
     this.#closing = true;
     this.#rejectFailed(err);
