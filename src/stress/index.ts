@@ -9,8 +9,8 @@ export { parseStressArgs, StressUsageError, STRESS_DEFAULTS, STRESS_USAGE } from
 export type { StressCliOptions } from './stress-options.js';
 export { runStress } from './stress-run.js';
 export type { RunProgress, StressResult, StressRunOptions } from './stress-run.js';
-export { generateWorkload, namespaceBudget, roundSize } from './workload-generator.js';
-export type { Workload, WorkloadShape } from './workload-generator.js';
+export { generateWorkload, planWorkload, namespaceBudget, roundSize } from './workload-generator.js';
+export type { PlanOptions, PlanProgress, Workload, WorkloadShape } from './workload-generator.js';
 export { describeOp, forksOf, OP_KINDS } from './workload-ops.js';
 export type { ChildProgram, Slot, StressOp, StressOpKind } from './workload-ops.js';
 export { shrinkFailure } from './shrinker.js';
