@@ -4,7 +4,8 @@
 // figures up, collects the failing seeds, and can shrink the first failure
 // on the same pool. Each running task beats on a MessagePort; one silent for
 // `watchdogMs` is aborted (piscina terminates its worker) and reported as a
-// hang.
+// hang. Once `signal` aborts (Ctrl-C), the seeds not finished are dropped -
+// neither passed nor failed - and what finished is reported.
 
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
@@ -26,6 +27,10 @@ export interface FarmOptions {
   readonly watchdogMs: number;
   /** Shrink the first failing seed within this budget (omit: do not shrink). */
   readonly shrinkBudgetMs?: number | undefined;
+  /** An explicit pid_max for every seed (default: what each seed's workload needs). */
+  readonly pidMax?: number | undefined;
+  /** Stops the farm: running and queued seeds are dropped, shrinking is skipped. */
+  readonly signal?: AbortSignal | undefined;
   readonly onProgress?: ((p: FarmProgress) => void) | undefined;
   /** Told when shrinking starts (the seed) and after each trial. */
   readonly onShrink?: ((seed: number, trials: number, ops: number) => void) | undefined;
@@ -52,9 +57,15 @@ export interface FarmResult {
   readonly wallMs: number;
   readonly mainPeakRssBytes: number;
   readonly shrunk: { readonly seed: number; readonly result: ShrinkResult } | null;
+  /** `signal` stopped the farm: `unfinished` seeds never reported. */
+  readonly interrupted: boolean;
+  readonly unfinished: number;
 }
 
 const WATCH_EVERY_MS = 250;
+
+/** What a task resolves when the farm was stopped before it answered. */
+const INTERRUPTED = Symbol('farm interrupted');
 
 /** A task as the farm builds it; the port is added when it is sent. */
 type SeedTaskInput = SeedTask extends infer T ? (T extends SeedTask ? Omit<T, 'port'> : never) : never;
@@ -110,10 +121,13 @@ export async function runSeedFarm(o: FarmOptions): Promise<FarmResult> {
     o.onProgress({ done: results.length + lost.length, passed: results.length + lost.length - failed, failed, running: running.size, seeds: o.seeds, forks, calls, elapsedMs: performance.now() - started });
   };
 
-  /** Runs one task with a heartbeat watchdog; resolves its answer, or a failure when it never answers. */
-  const runTask = async <R>(task: SeedTaskInput, onBeat: (b: SeedBeat) => void): Promise<R | StressFailure> => {
+  /** Runs one task with a heartbeat watchdog; resolves its answer, a failure when it never answers, or INTERRUPTED. */
+  const runTask = async <R>(task: SeedTaskInput, onBeat: (b: SeedBeat) => void): Promise<R | StressFailure | typeof INTERRUPTED> => {
+    if (o.signal?.aborted) return INTERRUPTED;
     const { port1, port2 } = new MessageChannel();
     const abort = new AbortController();
+    const onStop = (): void => abort.abort(INTERRUPTED);
+    o.signal?.addEventListener('abort', onStop);
     let lastBeat = 0;
     port1.on('message', (b: SeedBeat) => {
       lastBeat = performance.now();
@@ -125,12 +139,14 @@ export async function runSeedFarm(o: FarmOptions): Promise<FarmResult> {
     try {
       return (await pool.run({ ...task, port: port2 } as SeedTask, { transferList: [port2], signal: abort.signal })) as R;
     } catch (e) {
+      if (o.signal?.aborted) return INTERRUPTED;
       const silent = abort.signal.aborted;
       const message = silent
         ? `seed ${task.seed}: no progress for ${Math.round(o.watchdogMs / 1000)} s; the task was stopped (an engine stuck in a loop?)`
         : `seed ${task.seed}: the task failed: ${e instanceof Error ? e.message : String(e)}`;
       return makeFailure(silent ? 'hang' : 'crash', silent ? 'watchdog' : 'exception', -1, [{ invariant: silent ? 6 : null, message, processes: [] }]);
     } finally {
+      o.signal?.removeEventListener('abort', onStop);
       clearInterval(watch);
       port1.close();
     }
@@ -144,12 +160,13 @@ export async function runSeedFarm(o: FarmOptions): Promise<FarmResult> {
       const seeds = Array.from({ length: o.seeds }, (_, i) => (o.firstSeed + i) >>> 0);
       await Promise.all(
         seeds.map(async (seed) => {
-          const answer = await runTask<StressResult>({ mode: 'run', seed, shape: o.shape }, (b) => {
+          const answer = await runTask<StressResult>({ mode: 'run', seed, shape: o.shape, pidMax: o.pidMax }, (b) => {
             if (b.type === 'start') running.add(seed);
             else if (b.type === 'progress') live.set(seed, b.progress);
           });
           running.delete(seed);
           live.delete(seed);
+          if (answer === INTERRUPTED) return;
           if (isFailure(answer)) lost.push({ seed, failure: answer });
           else {
             results.push(answer);
@@ -168,17 +185,18 @@ export async function runSeedFarm(o: FarmOptions): Promise<FarmResult> {
 
     let shrunk: FarmResult['shrunk'] = null;
     const first = results.find((r) => !r.passed && r.failure && r.failure.round >= 0);
-    if (first && o.shrinkBudgetMs !== undefined && o.shrinkBudgetMs > 0) {
+    if (first && o.shrinkBudgetMs !== undefined && o.shrinkBudgetMs > 0 && !o.signal?.aborted) {
       o.onShrink?.(first.seed, 0, 0);
       const answer = await runTask<ShrinkResult>(
-        { mode: 'shrink', seed: first.seed, shape: o.shape, failure: first.failure!, budgetMs: o.shrinkBudgetMs },
+        { mode: 'shrink', seed: first.seed, shape: o.shape, pidMax: o.pidMax, failure: first.failure!, budgetMs: o.shrinkBudgetMs },
         (b) => {
           if (b.type === 'trial') o.onShrink?.(first.seed, b.trials, b.ops);
         },
       );
-      if (!isFailure(answer)) shrunk = { seed: first.seed, result: answer };
+      if (answer !== INTERRUPTED && !isFailure(answer)) shrunk = { seed: first.seed, result: answer };
     }
-    return { results, lost, totals, events, wallMs, mainPeakRssBytes: peakRss, shrunk };
+    const interrupted = o.signal?.aborted === true;
+    return { results, lost, totals, events, wallMs, mainPeakRssBytes: peakRss, shrunk, interrupted, unfinished: o.seeds - results.length - lost.length };
   } finally {
     await pool.destroy();
   }

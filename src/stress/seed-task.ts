@@ -11,11 +11,12 @@ import type { StressFailure } from './stress-failure.js';
 import type { WorkloadShape } from './workload-generator.js';
 
 export type SeedTask =
-  | { readonly mode: 'run'; readonly seed: number; readonly shape: WorkloadShape; readonly port: MessagePort }
+  | { readonly mode: 'run'; readonly seed: number; readonly shape: WorkloadShape; readonly pidMax: number | undefined; readonly port: MessagePort }
   | {
       readonly mode: 'shrink';
       readonly seed: number;
       readonly shape: WorkloadShape;
+      readonly pidMax: number | undefined;
       readonly failure: StressFailure;
       readonly budgetMs: number;
       readonly port: MessagePort;
@@ -36,6 +37,7 @@ export default async function seedTask(task: SeedTask): Promise<StressResult | S
         ...task.shape,
         seed: task.seed,
         transport: 'inline',
+        pidMax: task.pidMax,
         catchUncaught: true,
         progressEveryMs: 250,
         onProgress: (progress) => beat({ type: 'progress', seed: task.seed, progress }),
@@ -44,6 +46,7 @@ export default async function seedTask(task: SeedTask): Promise<StressResult | S
     return await shrinkFailure({
       seed: task.seed,
       shape: task.shape,
+      pidMax: task.pidMax,
       failure: task.failure,
       budgetMs: task.budgetMs,
       catchUncaught: true,

@@ -6,6 +6,7 @@
 // under pid_max 32768 (at most 32,767 PIDs) that way.
 
 import { describe, expect, it } from 'vitest';
+import { asNsId, asProcKey } from '@pidsim/core';
 import type { Kernel, TimedEvent } from '../../src/index.js';
 import { EventLedger } from '../../src/stress/event-ledger.js';
 
@@ -25,8 +26,24 @@ function fakeKernel(): { kernel: Kernel; emit: (e: TimedEvent) => void } {
   return { kernel, emit: (e) => listener!(e) };
 }
 
-const fork = (key: number, pid: number): TimedEvent => ({ type: 'fork', key, nspid: [pid], ns: ROOT_NS as never, parent: ROOT_INIT as never, name: `p${key}`, time: 0 }) as TimedEvent;
-const reap = (key: number, pid: number): TimedEvent => ({ type: 'reap', key, nspid: [pid], ns: ROOT_NS as never, by: ROOT_INIT as never, auto: false, time: 0 }) as TimedEvent;
+const fork = (key: number, pid: number): TimedEvent => ({
+  type: 'fork',
+  key: asProcKey(key),
+  nspid: [pid],
+  ns: asNsId(ROOT_NS),
+  parent: asProcKey(ROOT_INIT),
+  name: `p${key}`,
+  time: 0,
+});
+const reap = (key: number, pid: number): TimedEvent => ({
+  type: 'reap',
+  key: asProcKey(key),
+  nspid: [pid],
+  ns: asNsId(ROOT_NS),
+  by: asProcKey(ROOT_INIT),
+  auto: false,
+  time: 0,
+});
 
 describe('stress event ledger: live processes', () => {
   it('threads: a fork reusing a root PID whose reap has not arrived yet counts that reap at once, and not again when it arrives', () => {

@@ -4,8 +4,7 @@
 // when aborted. These tests plan; none of them runs what it planned.
 
 import { describe, expect, it } from 'vitest';
-import { generateWorkload, planWorkload, roundSize, type PlanProgress, type Workload } from '../../src/stress/index.js';
-import { forksOf, type StressOp } from '../../src/stress/workload-ops.js';
+import { forksOf, generateWorkload, planWorkload, roundSize, type PlanProgress, type StressOp, type Workload } from '../../src/stress/index.js';
 
 /** Slots an operation names (the processes it acts on or creates). */
 function slotsOf(op: StressOp): number[] {
