@@ -6,7 +6,9 @@
 // run stops at the first failure; the kernel is always closed.
 //
 // On `inline` the run is a pure function of (seed, shape, chaos, ops): the
-// same arguments replay the same run, choice for choice.
+// same arguments replay the same run, choice for choice. Its steps are all
+// microtasks, so it settles a large round slice by slice, giving the event
+// loop a turn in between (for a signal), at points fixed by operation count.
 
 import { setImmediate as immediate } from 'node:timers/promises';
 import PQueue from 'p-queue';
@@ -52,8 +54,9 @@ export interface StressRunOptions extends WorkloadShape {
   readonly onKernel?: ((kernel: Kernel) => void) | undefined;
   /**
    * Once aborted, the run stops issuing operations, lets those in flight
-   * settle and ends without a last check (`interrupted`). On inline a round's
-   * steps are all microtasks, so the abort is seen when the round ends.
+   * settle and ends without a last check (`interrupted`). On inline every
+   * step is a microtask, so an abort from a signal is seen only when the
+   * slice in progress has settled (see inlineSlice).
    */
   readonly signal?: AbortSignal | undefined;
 }
