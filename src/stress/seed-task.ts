@@ -6,6 +6,7 @@
 
 import type { MessagePort } from 'node:worker_threads';
 import { runStress, type RunProgress, type StressResult } from './stress-run.js';
+import { planWorkload } from './workload-generator.js';
 import { shrinkFailure, type ShrinkResult } from './shrinker.js';
 import type { StressFailure } from './stress-failure.js';
 import type { WorkloadShape } from './workload-generator.js';
@@ -25,6 +26,8 @@ export type SeedTask =
 /** What a task posts on its port. */
 export type SeedBeat =
   | { readonly type: 'start'; readonly seed: number }
+  /** Planning a large workload takes seconds: it beats too, so the watchdog does not take it for a hang. */
+  | { readonly type: 'planning'; readonly seed: number; readonly forks: number }
   | { readonly type: 'progress'; readonly seed: number; readonly progress: RunProgress }
   | { readonly type: 'trial'; readonly seed: number; readonly trials: number; readonly ops: number };
 
@@ -33,9 +36,14 @@ export default async function seedTask(task: SeedTask): Promise<StressResult | S
   beat({ type: 'start', seed: task.seed });
   try {
     if (task.mode === 'run') {
+      const planStarted = performance.now();
+      // No abort signal: planning always runs to the end (the farm stops a task by terminating its thread).
+      const workload = (await planWorkload(task.seed, task.shape, { onProgress: (p) => beat({ type: 'planning', seed: task.seed, forks: p.forks }) }))!;
       return await runStress({
         ...task.shape,
         seed: task.seed,
+        workload,
+        planningMs: performance.now() - planStarted,
         transport: 'inline',
         pidMax: task.pidMax,
         catchUncaught: true,
