@@ -1,6 +1,7 @@
 // pidsim: an emulator of the Linux process model around PID namespaces.
 
-import { Kernel, type KernelOptions } from '@pidsim/scheduler';
+import type { KernelOptions } from '@pidsim/scheduler';
+import { Kernel } from './kernel.js';
 
 /**
  * Boots an emulated kernel: a root PID namespace whose PID 1 (`kernel.init`)
@@ -11,8 +12,10 @@ export function createKernel(options?: KernelOptions): Kernel {
   return new Kernel(options);
 }
 
-export { Kernel, Process, ProcFs, NsHandle } from '@pidsim/scheduler';
+export { Kernel } from './kernel.js';
+export { Process, ProcFs, NsHandle } from '@pidsim/scheduler';
 export type { ForkOptions, KernelOptions, KillReport, ProgramLike, SignalLike } from '@pidsim/scheduler';
+export type { KernelTrace, TraceOptions, TraceSummary, TraceWindow } from './trace/index.js';
 export {
   KernelError,
   ERRNO,

@@ -3,7 +3,7 @@
 // writes JSON, SVG and markdown into bench/results (or --out). A suite that
 // throws is reported as failed and the run goes on; the exit code is then 1.
 
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -14,6 +14,7 @@ import { renderMarkdown } from './markdown-table.js';
 import { reportStem, writeReportFiles } from './report-files.js';
 import { SUITES, loadSuite } from './suite-registry.js';
 import type { SuiteResult } from './suite-types.js';
+import { renderBenchHtml } from '../report/bench-html.js';
 
 export interface BenchIo {
   readonly stdout: NodeJS.WritableStream;
@@ -38,8 +39,8 @@ function packageRoot(): string {
   }
 }
 
-/** `pidsim bench ARGS`: returns the exit code (0 ok, 1 a suite failed, 2 bad options). */
-export async function runBenchCli(args: readonly string[], io: BenchIo): Promise<number> {
+/** `pidsim bench ARGS`: returns the exit code (0 ok, 1 a suite failed, 2 bad options). `html`: also write the report page (docs/report.md). */
+export async function runBenchCli(args: readonly string[], io: BenchIo, outputs: { readonly html?: string | undefined } = {}): Promise<number> {
   let options: BenchOptions;
   try {
     options = parseBenchArgs(args);
@@ -48,7 +49,7 @@ export async function runBenchCli(args: readonly string[], io: BenchIo): Promise
     return 2;
   }
   if (options.help) {
-    io.stdout.write(BENCH_USAGE);
+    io.stdout.write(`${BENCH_USAGE}  --html FILE    also write the report as a self-contained HTML page with charts (docs/report.md)\n`);
     return 0;
   }
   if (options.list) {
@@ -79,6 +80,10 @@ export async function runBenchCli(args: readonly string[], io: BenchIo): Promise
   const files = await writeReportFiles(report, dir, reportStem(options.only));
   io.stdout.write(renderMarkdown(report));
   log(`pidsim bench: wrote ${files.json}, ${files.svg} and ${files.markdown}`);
+  if (outputs.html) {
+    writeFileSync(outputs.html, renderBenchHtml(report));
+    log(`pidsim bench: wrote ${outputs.html}`);
+  }
   return failed ? 1 : 0;
 }
 

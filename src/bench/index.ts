@@ -15,6 +15,8 @@ export { judgeTargets, PERF_TARGETS } from './perf-targets.js';
 export type { PerfTarget, TargetCheck, TargetVerdict } from './perf-targets.js';
 export { renderMarkdown } from './markdown-table.js';
 export { renderSvg } from './svg-chart.js';
+export { HEADLINE_DEPTHS, SERIES_COLORS, headlineSeries, isFloorRow, rowsByUnit, seriesOf, seriesTitle } from './headline-rows.js';
+export type { HeadlineSeries } from './headline-rows.js';
 export { writeReportFiles, reportStem } from './report-files.js';
 export { machineInfo } from './machine-info.js';
 export type { MachineInfo } from './machine-info.js';

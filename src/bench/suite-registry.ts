@@ -24,6 +24,7 @@ export const SUITES: readonly SuiteEntry[] = [
   { name: 'signal-delivery', about: 'kill(pid) to processes catching the signal, at depth 0 and 3', needs: [] },
   { name: 'namespace-lifecycle', about: 'PID namespaces created and destroyed', needs: ['linux-baseline'] },
   { name: 'wire-batch', about: 'a worker round trip of 1 and 256 items: objects vs one typed array', needs: [] },
+  { name: 'seed-farm', about: 'stress seeds/s: the local pool vs a farm over Redis of 1 and 2 local workers', needs: [] },
   { name: 'live-memory', about: 'heap per live process with 1,000,000 live at depth 0 (inline)', needs: [] },
 ];
 

@@ -2,7 +2,7 @@
 // runner: what a suite is asked to do, and the measurements it returns.
 
 /** What a measurement counts. Rates are per second of wall-clock time. */
-export type Unit = 'cycles/s' | 'processes/s' | 'signals/s' | 'namespaces/s' | 'items/s' | 'B/process';
+export type Unit = 'cycles/s' | 'processes/s' | 'signals/s' | 'namespaces/s' | 'items/s' | 'seeds/s' | 'B/process';
 
 /** One figure a suite measured: every sample, and their median. */
 export interface Measurement {

@@ -5,9 +5,12 @@
 
 import { createKernel, KernelError, type Process, type TimedEvent } from '../index.js';
 import { signalName } from '@pidsim/core';
+import type { TraceOptions } from '../trace/index.js';
 
 export interface DemoIo {
   readonly out: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Write the demo's run as a trace (docs/trace.md). */
+  readonly trace?: TraceOptions | undefined;
 }
 
 export async function runDemo(io: DemoIo): Promise<number> {
@@ -15,6 +18,7 @@ export async function runDemo(io: DemoIo): Promise<number> {
   const say = (s = ''): void => void io.out.write(`${s}\n`);
   const heading = (s: string): void => say(`\n${bold(`== ${s}`)}`);
   const k = createKernel({ seed: 1 });
+  const trace = io.trace ? k.trace(io.trace) : undefined;
 
   heading('Boot: the root namespace and its init');
   const bash = await k.init.fork({ program: 'reaper', name: 'bash', argv: ['/bin/bash'] });
@@ -81,6 +85,10 @@ export async function runDemo(io: DemoIo): Promise<number> {
   heading('Invariants');
   const violations = await k.checkInvariants();
   say(violations.length === 0 ? 'all 7 invariants of docs/architecture.md hold' : violations.map((v) => `invariant ${v.invariant}: ${v.message}`).join('\n'));
+  if (trace) {
+    const t = trace.close();
+    say(`\ntrace: ${t.file} (${t.records} records; open it in Perfetto UI, docs/trace.md)`);
+  }
   await k.close();
   return violations.length === 0 ? 0 : 1;
 }

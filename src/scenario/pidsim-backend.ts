@@ -62,6 +62,8 @@ export interface PidsimSetup {
   /** threads: how many workers, and where namespaces go. */
   readonly workers?: number;
   readonly placement?: 'co-locate' | 'spread';
+  /** Called with each kernel as it is made (before the scenario's first step): `pidsim run --trace` starts its trace here. */
+  readonly onKernel?: (kernel: Kernel) => void;
 }
 
 /** A backend factory for pidsim on `transport`. */
@@ -75,8 +77,9 @@ export function pidsimBackend(transport: 'inline' | 'threads', seed: number, set
   ];
   const name = shown.filter(Boolean).join(' ');
   const kernel: KernelFactory = (s) => {
+    let made: Kernel;
     try {
-      return createKernel({
+      made = createKernel({
         transport,
         seed: s,
         variant,
@@ -85,6 +88,8 @@ export function pidsimBackend(transport: 'inline' | 'threads', seed: number, set
     } catch (e) {
       throw new Error(`createKernel({ transport: '${transport}' }) refused: ${(e as Error).message}`);
     }
+    setup.onKernel?.(made);
+    return made;
   };
   return {
     name,

@@ -4,7 +4,7 @@
 // go on; 2 bad usage, a malformed file, or a backend that cannot run here;
 // 3 nothing failed but a scenario was skipped (so a skip never reads as a pass).
 
-import { parseVariantChoice, variantOf, type KernelVariant } from '../index.js';
+import { parseVariantChoice, variantOf, type Kernel, type KernelTrace, type KernelVariant, type TraceOptions } from '../index.js';
 import { BackendUnavailableError, type BackendFactory } from './scenario-backend.js';
 import { describeHost, hostFingerprint } from './kernel-fingerprint.js';
 import { linuxBackend } from './linux-backend.js';
@@ -30,6 +30,8 @@ observation: a table, or JSON lines with --json; after several files, a total.
                orphanedPgrpSighup=stopped-members (docs/deviations.md); or
                --variant host: like this machine's kernel (probed, needs root)
   --json       one JSON object per step, then a summary line
+  --trace FILE inline or threads, one FILE: write the run as a trace for
+               Perfetto UI (--trace-ns N, --trace-window A:B; docs/trace.md)
 Exit status: 0 passed, 1 an expectation failed, 2 usage/file/backend error, 3 skipped.
 `;
 
@@ -129,7 +131,7 @@ function parseArgs(args: readonly string[]): CliOptions | 'help' {
 }
 
 /** Runs `pidsim run` with `args` (what follows `run` on the command line); resolves to the exit status. */
-export async function runScenarioCli(args: string[], io: CliIo): Promise<number> {
+export async function runScenarioCli(args: string[], io: CliIo, outputs: { readonly trace?: TraceOptions | undefined } = {}): Promise<number> {
   const say = (text: string): void => void io.stderr.write(`pidsim run: ${text}\n`);
   let options: CliOptions;
   try {
@@ -139,6 +141,8 @@ export async function runScenarioCli(args: string[], io: CliIo): Promise<number>
       return 0;
     }
     options = parsed;
+    if (outputs.trace && options.backend === 'linux') throw new UsageError('--trace records the emulator; the linux backend has no trace (use --backend inline or threads)');
+    if (outputs.trace && options.files.length > 1) throw new UsageError(`--trace writes one scenario's run; received ${options.files.length} files`);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     say(e.message);
@@ -151,8 +155,16 @@ export async function runScenarioCli(args: string[], io: CliIo): Promise<number>
     if (rank(s) > rank(status)) status = s;
   };
   let factory: BackendFactory;
+  let trace: KernelTrace | undefined;
+  const traced = outputs.trace;
+  const onKernel = traced
+    ? (kernel: Kernel): void => {
+        trace?.close();
+        trace = kernel.trace(traced);
+      }
+    : undefined;
   try {
-    factory = await factoryFor(options, say);
+    factory = await factoryFor(options, say, onKernel);
   } catch (e) {
     say((e as Error).message);
     return 2;
@@ -176,6 +188,10 @@ export async function runScenarioCli(args: string[], io: CliIo): Promise<number>
       say(e.message);
       return 2;
     }
+    if (trace) {
+      const t = trace.close();
+      say(`trace: ${t.file} (${t.records} records)`);
+    }
     io.stdout.write(options.json ? renderJsonLines(run) : renderTable(run));
     if (run.status === 'failed') for (const f of run.failures) say(`${file}: ${f}`);
     if (run.status === 'error') say(`${file}: ${run.reason}`);
@@ -195,7 +211,7 @@ export async function runScenarioCli(args: string[], io: CliIo): Promise<number>
  * variant the host has (on stderr, so JSON output stays clean); `--variant
  * host` probes it to set pidsim up the same way.
  */
-async function factoryFor(o: CliOptions, say: (text: string) => void): Promise<BackendFactory> {
+async function factoryFor(o: CliOptions, say: (text: string) => void, onKernel?: (kernel: Kernel) => void): Promise<BackendFactory> {
   if (o.backend === 'linux') {
     const linux = linuxBackend();
     try {
@@ -214,5 +230,5 @@ async function factoryFor(o: CliOptions, say: (text: string) => void): Promise<B
   } else {
     variant = variantOf(o.variant);
   }
-  return pidsimBackend(o.backend, o.seed, { variant, workers: o.workers, placement: o.placement });
+  return pidsimBackend(o.backend, o.seed, { variant, workers: o.workers, placement: o.placement, ...(onKernel ? { onKernel } : {}) });
 }

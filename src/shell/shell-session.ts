@@ -9,7 +9,7 @@
 // told to hold time, for a key typed while the job runs). So replaying the
 // same lines gives the same PIDs and the same output every time.
 
-import { createKernel, type Kernel, type ProcFs, type TimedEvent } from '../index.js';
+import { createKernel, type Kernel, type KernelTrace, type ProcFs, type TimedEvent, type TraceOptions } from '../index.js';
 import { BashShell } from './bash-shell.js';
 import { MountTable, type MountNamespace } from './mount-namespace.js';
 import { Task, TaskTable } from './task.js';
@@ -38,6 +38,8 @@ export interface ShellSessionOptions {
   readonly seed?: number;
   /** Receives everything the front window shows, as it happens. */
   readonly sink?: (text: string) => void;
+  /** Write the session's run as a trace (docs/trace.md), from boot to close. */
+  readonly trace?: TraceOptions | undefined;
 }
 
 /** A key the terminal does not pass on as text: Ctrl-C (SIGINT), Ctrl-Z (SIGTSTP), Ctrl-D (end of file). */
@@ -85,6 +87,8 @@ export class ShellSession implements ShellHost {
   #doing = 'booting';
   /** Everything the front window showed, for tests. */
   #transcript = '';
+  /** The trace being written, if one was asked for. */
+  #trace: KernelTrace | undefined;
 
   private constructor(kernel: Kernel, options: ShellSessionOptions) {
     this.kernel = kernel;
@@ -100,6 +104,7 @@ export class ShellSession implements ShellHost {
       init: { program: 'reaper', name: 'systemd', argv: ['/sbin/init'] },
     });
     const session = new ShellSession(kernel, options);
+    session.#trace = options.trace ? kernel.trace(options.trace) : undefined;
     await session.#boot();
     return session;
   }
@@ -240,6 +245,7 @@ export class ShellSession implements ShellHost {
   /** Shuts the kernel down; pending syscalls of still-running programs fail quietly. */
   async close(): Promise<void> {
     this.closing = true;
+    this.#trace?.close();
     await this.kernel.close();
     await quiesce();
   }

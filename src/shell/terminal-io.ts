@@ -10,6 +10,7 @@
 
 import { createInterface } from 'node:readline';
 import { ShellSession, type ControlKey } from './shell-session.js';
+import type { TraceOptions } from '../trace/index.js';
 
 export interface ShellIo {
   readonly input: NodeJS.ReadableStream;
@@ -18,6 +19,8 @@ export interface ShellIo {
   readonly interactive: boolean;
   /** Seed of the emulated kernel's scheduler. */
   readonly seed?: number;
+  /** Write the session's run as a trace (docs/trace.md). */
+  readonly trace?: TraceOptions | undefined;
 }
 
 const BANNER = 'pidsim shell: an emulated terminal on a fresh emulated kernel. Type `help`; `window N` switches windows; Ctrl-D in the last shell quits.\n';
@@ -45,7 +48,7 @@ export async function runShell(io: ShellIo): Promise<number> {
     io.output.write(text);
   };
   if (io.interactive) write(BANNER);
-  const session = await ShellSession.start({ ...(io.seed !== undefined ? { seed: io.seed } : {}), sink: write });
+  const session = await ShellSession.start({ ...(io.seed !== undefined ? { seed: io.seed } : {}), sink: write, trace: io.trace });
   // Node exits when nothing is left to do, even with a promise pending: if the session ever waited for
   // something that cannot come, that would end `pidsim shell` quietly mid-script. 'beforeExit' is
   // that moment; say what was stuck instead.

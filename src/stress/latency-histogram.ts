@@ -26,6 +26,11 @@ export interface LatencySummary {
   readonly maxMs: number;
 }
 
+/** The upper edge of bucket i, in ms (what a histogram chart labels it with). */
+export function bucketUpperMs(i: number): number {
+  return BASE_MS * GROWTH ** i;
+}
+
 export function newHistogram(): LatencyHistogram {
   return { counts: [], count: 0, sumMs: 0, minMs: Infinity, maxMs: 0 };
 }

@@ -2,19 +2,17 @@
 // in parallel on a piscina pool, each as one task holding one inline kernel
 // (a seed is the unit of distribution: docs/architecture.md). It adds their
 // figures up, collects the failing seeds, and can shrink the first failure
-// on the same pool. Each running task beats on a MessagePort; one silent for
-// `watchdogMs` is aborted (piscina terminates its worker) and reported as a
-// hang. Once `signal` aborts (Ctrl-C), the seeds not finished are dropped -
-// neither passed nor failed - and what finished is reported.
+// on the same pool. The pool's watchdog (seed-pool.ts) reports a task silent
+// for `watchdogMs` as a hang. Once `signal` aborts (Ctrl-C), the seeds not
+// finished are dropped - neither passed nor failed - and what finished is
+// reported.
 
-import { MessageChannel } from 'node:worker_threads';
-import { Piscina } from 'piscina';
 import type { LedgerCounts } from './event-ledger.js';
 import { mergeCounters, newCounters, sampleMemory, type RunCounters } from './run-stats.js';
-import { seedTaskPath } from './seed-task-path.js';
-import type { SeedBeat, SeedTask } from './seed-task.js';
+import { SeedPool, TASK_STOPPED, isTaskFailure } from './seed-pool.js';
+import type { SeedBeat } from './seed-task.js';
 import type { ShrinkResult } from './shrinker.js';
-import { makeFailure, type StressFailure } from './stress-failure.js';
+import type { StressFailure } from './stress-failure.js';
 import type { RunProgress, StressResult } from './stress-run.js';
 import type { WorkloadShape } from './workload-generator.js';
 
@@ -24,6 +22,8 @@ export interface FarmOptions {
   readonly shape: WorkloadShape;
   /** Pool threads. */
   readonly threads: number;
+  /** A pool to run on, kept open afterwards (default: a new pool of `threads`, destroyed at the end). */
+  readonly pool?: SeedPool | undefined;
   readonly watchdogMs: number;
   /** Shrink the first failing seed within this budget (omit: do not shrink). */
   readonly shrinkBudgetMs?: number | undefined;
@@ -62,22 +62,14 @@ export interface FarmResult {
   readonly unfinished: number;
 }
 
-const WATCH_EVERY_MS = 250;
-
-/** What a task resolves when the farm was stopped before it answered. */
-const INTERRUPTED = Symbol('farm interrupted');
-
-/** A task as the farm builds it; the port is added when it is sent. */
-type SeedTaskInput = SeedTask extends infer T ? (T extends SeedTask ? Omit<T, 'port'> : never) : never;
-
-function addEvents(into: LedgerCounts, from: LedgerCounts): void {
+export function addEvents(into: LedgerCounts, from: LedgerCounts): void {
   for (const key of Object.keys(into) as (keyof LedgerCounts)[]) {
     if (key === 'peakLiveProcesses' || key === 'peakLiveNamespaces' || key === 'deepestLevel') into[key] = Math.max(into[key], from[key]);
     else into[key] += from[key];
   }
 }
 
-function emptyEvents(): LedgerCounts {
+export function emptyEvents(): LedgerCounts {
   return {
     events: 0,
     processesCreated: 0,
@@ -96,7 +88,7 @@ function emptyEvents(): LedgerCounts {
 
 export async function runSeedFarm(o: FarmOptions): Promise<FarmResult> {
   const started = performance.now();
-  const pool = new Piscina({ filename: seedTaskPath(), minThreads: o.threads, maxThreads: o.threads, idleTimeout: 1000 });
+  const pool = o.pool ?? new SeedPool(o.threads);
   const results: StressResult[] = [];
   const lost: { seed: number; failure: StressFailure }[] = [];
   const totals = newCounters();
@@ -121,53 +113,21 @@ export async function runSeedFarm(o: FarmOptions): Promise<FarmResult> {
     o.onProgress({ done: results.length + lost.length, passed: results.length + lost.length - failed, failed, running: running.size, seeds: o.seeds, forks, calls, elapsedMs: performance.now() - started });
   };
 
-  /** Runs one task with a heartbeat watchdog; resolves its answer, a failure when it never answers, or INTERRUPTED. */
-  const runTask = async <R>(task: SeedTaskInput, onBeat: (b: SeedBeat) => void): Promise<R | StressFailure | typeof INTERRUPTED> => {
-    if (o.signal?.aborted) return INTERRUPTED;
-    const { port1, port2 } = new MessageChannel();
-    const abort = new AbortController();
-    const onStop = (): void => abort.abort(INTERRUPTED);
-    o.signal?.addEventListener('abort', onStop);
-    let lastBeat = 0;
-    port1.on('message', (b: SeedBeat) => {
-      lastBeat = performance.now();
-      onBeat(b);
-    });
-    const watch = setInterval(() => {
-      if (lastBeat > 0 && performance.now() - lastBeat > o.watchdogMs) abort.abort(new Error('watchdog'));
-    }, WATCH_EVERY_MS);
-    try {
-      return (await pool.run({ ...task, port: port2 } as SeedTask, { transferList: [port2], signal: abort.signal })) as R;
-    } catch (e) {
-      if (o.signal?.aborted) return INTERRUPTED;
-      const silent = abort.signal.aborted;
-      const message = silent
-        ? `seed ${task.seed}: no progress for ${Math.round(o.watchdogMs / 1000)} s; the task was stopped (an engine stuck in a loop?)`
-        : `seed ${task.seed}: the task failed: ${e instanceof Error ? e.message : String(e)}`;
-      return makeFailure(silent ? 'hang' : 'crash', silent ? 'watchdog' : 'exception', -1, [{ invariant: silent ? 6 : null, message, processes: [] }]);
-    } finally {
-      o.signal?.removeEventListener('abort', onStop);
-      clearInterval(watch);
-      port1.close();
-    }
-  };
-
-  const isFailure = (x: unknown): x is StressFailure => typeof x === 'object' && x !== null && 'detectedBy' in x;
-
   try {
     const ticker = setInterval(report, 200);
     try {
       const seeds = Array.from({ length: o.seeds }, (_, i) => (o.firstSeed + i) >>> 0);
       await Promise.all(
         seeds.map(async (seed) => {
-          const answer = await runTask<StressResult>({ mode: 'run', seed, shape: o.shape, pidMax: o.pidMax }, (b) => {
+          const beat = (b: SeedBeat): void => {
             if (b.type === 'start') running.add(seed);
             else if (b.type === 'progress') live.set(seed, b.progress);
-          });
+          };
+          const answer = await pool.run<StressResult>({ mode: 'run', seed, shape: o.shape, pidMax: o.pidMax }, o.watchdogMs, beat, o.signal);
           running.delete(seed);
           live.delete(seed);
-          if (answer === INTERRUPTED) return;
-          if (isFailure(answer)) lost.push({ seed, failure: answer });
+          if (answer === TASK_STOPPED) return;
+          if (isTaskFailure(answer)) lost.push({ seed, failure: answer });
           else {
             results.push(answer);
             mergeCounters(totals, answer.counters);
@@ -187,17 +147,19 @@ export async function runSeedFarm(o: FarmOptions): Promise<FarmResult> {
     const first = results.find((r) => !r.passed && r.failure && r.failure.round >= 0);
     if (first && o.shrinkBudgetMs !== undefined && o.shrinkBudgetMs > 0 && !o.signal?.aborted) {
       o.onShrink?.(first.seed, 0, 0);
-      const answer = await runTask<ShrinkResult>(
+      const answer = await pool.run<ShrinkResult>(
         { mode: 'shrink', seed: first.seed, shape: o.shape, pidMax: o.pidMax, failure: first.failure!, budgetMs: o.shrinkBudgetMs },
+        o.watchdogMs,
         (b) => {
           if (b.type === 'trial') o.onShrink?.(first.seed, b.trials, b.ops);
         },
+        o.signal,
       );
-      if (answer !== INTERRUPTED && !isFailure(answer)) shrunk = { seed: first.seed, result: answer };
+      if (answer !== TASK_STOPPED && !isTaskFailure(answer)) shrunk = { seed: first.seed, result: answer };
     }
     const interrupted = o.signal?.aborted === true;
     return { results, lost, totals, events, wallMs, mainPeakRssBytes: peakRss, shrunk, interrupted, unfinished: o.seeds - results.length - lost.length };
   } finally {
-    await pool.destroy();
+    if (!o.pool) await pool.destroy();
   }
 }

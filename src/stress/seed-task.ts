@@ -12,12 +12,12 @@ import type { StressFailure } from './stress-failure.js';
 import type { WorkloadShape } from './workload-generator.js';
 
 export type SeedTask =
-  | { readonly mode: 'run'; readonly seed: number; readonly shape: WorkloadShape; readonly pidMax: number | undefined; readonly port: MessagePort }
+  | { readonly mode: 'run'; readonly seed: number; readonly shape: WorkloadShape; readonly pidMax?: number | undefined; readonly port: MessagePort }
   | {
       readonly mode: 'shrink';
       readonly seed: number;
       readonly shape: WorkloadShape;
-      readonly pidMax: number | undefined;
+      readonly pidMax?: number | undefined;
       readonly failure: StressFailure;
       readonly budgetMs: number;
       readonly port: MessagePort;

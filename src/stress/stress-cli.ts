@@ -19,6 +19,11 @@ import { farmReport, opsText, runReport, shrinkReport, summaryLines, type RunVer
 import { pidMaxFor, runStress, unplannedResult, type StressResult, type StressRunOptions } from './stress-run.js';
 import { generateWorkload, planWorkload, type Workload, type WorkloadShape } from './workload-generator.js';
 import { describeOp } from './workload-ops.js';
+import { TRACE_USAGE } from '../trace/index.js';
+import { RunTimeline } from './run-timeline.js';
+import { traceShrunk, writeStressHtml } from './stress-html-output.js';
+import type { ShrunkEntry } from '../report/stress-html.js';
+import type { Kernel, KernelTrace, TraceOptions } from '../index.js';
 
 /** Exit status of a run that passed every check but skipped most of its operations. */
 const EXIT_INCOMPLETE = 3;
@@ -28,19 +33,31 @@ export interface StressIo {
   readonly stderr: NodeJS.WritableStream;
 }
 
+/** What `pidsim stress` writes besides its report: a trace of the run, an HTML page (src/cli/output-args.ts). */
+export interface StressOutputs {
+  readonly trace?: TraceOptions | undefined;
+  readonly html?: string | undefined;
+}
+
 /** `pidsim stress ARGS`: resolves the exit status. */
-export async function runStressCli(args: string[], io: StressIo): Promise<number> {
+export async function runStressCli(args: string[], io: StressIo, outputs: StressOutputs = {}): Promise<number> {
   let o: StressCliOptions;
   let stop: StopSignals | undefined;
   try {
     o = parseStressArgs(args);
     if (o.help) {
-      io.stdout.write(STRESS_USAGE);
+      io.stdout.write(`${STRESS_USAGE}\nalso (docs/trace.md, docs/report.md):\n${TRACE_USAGE}  --html FILE           a self-contained HTML page: operations and processes over time, latencies, failures\n`);
       return 0;
     }
     checkReportPath(o.report);
+    if (outputs.trace && o.seeds !== undefined) throw new StressUsageError('--trace writes the run of one seed; it cannot be combined with --seeds (replay the seed to trace with --seed N)');
+    if (o.queue !== undefined) {
+      // Loaded only here: a run without --queue never loads BullMQ.
+      const { runQueueStress } = await import('../redis-farm/queue-stress-cli.js');
+      return await runQueueStress(o, io);
+    }
     stop = new StopSignals((line) => io.stderr.write(line));
-    return o.seeds === undefined ? await stressOne(o, io, stop) : await stressFarm(o, io, stop);
+    return o.seeds === undefined ? await stressOne(o, io, outputs, stop) : await stressFarm(o, io, outputs, stop);
   } catch (e) {
     if (e instanceof StressUsageError) {
       io.stderr.write(`pidsim stress: ${e.message}\n(pidsim stress --help lists the options)\n`);
@@ -70,21 +87,21 @@ function checkReportPath(path: string | undefined): void {
   }
 }
 
-function shapeOf(o: StressCliOptions): WorkloadShape {
+export function shapeOf(o: StressCliOptions): WorkloadShape {
   return { depth: o.depth, fanout: o.fanout, processes: o.processes, concurrency: o.concurrency };
 }
 
-function describeShape(s: WorkloadShape): string {
+export function describeShape(s: WorkloadShape): string {
   return `depth ${s.depth}, fan-out ${s.fanout}, ${count(s.processes)} processes, ${count(s.concurrency)} in flight`;
 }
 
-function writeReport(io: StressIo, path: string | undefined, report: unknown): void {
+export function writeReport(io: StressIo, path: string | undefined, report: unknown): void {
   if (path === undefined) return;
   writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
   io.stdout.write(`  report: ${path}\n`);
 }
 
-async function stressOne(o: StressCliOptions, io: StressIo, stop: StopSignals): Promise<number> {
+async function stressOne(o: StressCliOptions, io: StressIo, outputs: StressOutputs, stop: StopSignals): Promise<number> {
   const out = io.stdout;
   const shape = shapeOf(o);
   const threads = o.transport === 'threads';
@@ -130,19 +147,33 @@ async function stressOne(o: StressCliOptions, io: StressIo, stop: StopSignals): 
   }
   const pidMax = o.pidMax ?? pidMaxFor(workload);
   out.write(`  planned ${count(workload.ops.length)} operations in ${count(workload.rounds.length)} rounds in ${duration(planningMs)}; pid_max ${count(pidMax)}${o.pidMax === undefined ? ' (what the run needs)' : ''}\n`);
+  let trace: KernelTrace | undefined;
+  const traced = outputs.trace;
+  const timeline = outputs.html ? new RunTimeline() : undefined;
   const result = await runStress({
     ...runOptions,
     pidMax,
     workload,
     planningMs,
-    onProgress: (p) =>
+    onKernel: (k: Kernel) => {
+      if (traced) trace = k.trace(traced);
+      timeline?.attach(k);
+    },
+    onProgress: (p) => {
+      timeline?.sample(p);
       display.update(
         (p.opsDone + p.opsSkipped) / Math.max(1, p.opsPlanned),
         `round ${p.round + 1}/${p.rounds} · ${count(p.forksDone)} forks · ${opsText(p.opsDone, p.opsSkipped, 'ops')} · ${count((p.calls * 1000) / Math.max(1, p.elapsedMs))} syscalls/s · ${count(p.liveProcesses)} processes · ${count(p.liveNamespaces)} namespaces · ${duration(p.elapsedMs)}`,
         p.final,
-      ),
+      );
+    },
   });
   display.clear();
+  timeline?.detach();
+  if (trace) {
+    const t = trace.close();
+    out.write(`  trace: ${t.file} (${count(t.records)} records, ${count(Math.round(t.bytes / 1024))} KiB)\n`);
+  }
   const skips = skipVerdict(result.counters);
   const verdict = runVerdict(result, skips, o);
   const checked = `every invariant held at ${result.quiescentChecks} quiescent points${result.transport === 'inline' ? ` and over ${count(result.events.events)} events` : ''}`;
@@ -165,10 +196,26 @@ async function stressOne(o: StressCliOptions, io: StressIo, stop: StopSignals): 
       out.write(`  replay: ${command}\n`);
     }
   }
-  for (const line of summaryLines(result.counters, result.events, result.wallMs, { checkMs: result.checkMs, planningMs: result.planningMs })) out.write(`${line}\n`);
+  const summary = summaryLines(result.counters, result.events, result.wallMs, { checkMs: result.checkMs, planningMs: result.planningMs });
+  for (const line of summary) out.write(`${line}\n`);
   if (verdict === 'interrupted') out.write(`  replay: ${command}\n`);
   if (verdict === 'failed' && o.shrink && !stop.signal.aborted) shrunk = await shrinkAndPrint(o, io, workload, result.failure!, spec, stop);
   report(result, verdict, shrunk);
+  if (outputs.html) {
+    const shrunkEntry = shrunk?.reproduced ? await traceShrunk(outputs.html, o.seed, shape, workload, shrunk, o.pidMax) : null;
+    writeStressHtml(outputs.html, {
+      title: `seed ${o.seed}, ${where}, ${describeShape(shape)}`,
+      command,
+      passed: verdict === 'passed',
+      summary,
+      timeline: timeline!.summary(),
+      perSeed: null,
+      latency: result.counters.syscalls,
+      failures: result.failure ? [{ seed: o.seed, headline: headline(result.failure), details: formatFailure(result.failure), replay: threads ? inlineReplay! : command }] : [],
+      shrunk: shrunkEntry,
+    });
+    out.write(`  html: ${outputs.html}${shrunkEntry?.traceLink ? ` (the shrunk reproducer's trace beside it: ${shrunkEntry.traceLink})` : ''}\n`);
+  }
   if (verdict === 'failed') return 1;
   if (verdict === 'interrupted') return exitStatusFor(stop.received!);
   return verdict === 'incomplete' ? EXIT_INCOMPLETE : 0;
@@ -181,7 +228,7 @@ function runVerdict(r: StressResult, skips: SkipVerdict, o: StressCliOptions): R
   return skips.tooMany && !o.allowSkips && o.ops === undefined ? 'incomplete' : 'passed';
 }
 
-function headline(f: StressFailure): string {
+export function headline(f: StressFailure): string {
   if (f.kind === 'hang') return `a hang: ${f.pending.length} calls never settled (invariant 6)`;
   if (f.kind === 'crash') return 'the kernel failed (an actor threw, or a call ended with something other than an errno)';
   return f.invariant === null ? 'a syscall returned an impossible result' : `invariant ${f.invariant} broken`;
@@ -210,7 +257,7 @@ async function shrinkAndPrint(o: StressCliOptions, io: StressIo, workload: Workl
   return shrinkReport(s, replay);
 }
 
-function printShrunk(io: StressIo, s: ShrinkResult, workload: Workload, replay: string, seed: number): void {
+export function printShrunk(io: StressIo, s: ShrinkResult, workload: Workload, replay: string, seed: number): void {
   const out = io.stdout;
   if (!s.reproduced) {
     out.write(
@@ -232,7 +279,7 @@ function printShrunk(io: StressIo, s: ShrinkResult, workload: Workload, replay: 
   out.write(`  replay: ${replay}\n`);
 }
 
-async function stressFarm(o: StressCliOptions, io: StressIo, stop: StopSignals): Promise<number> {
+async function stressFarm(o: StressCliOptions, io: StressIo, outputs: StressOutputs, stop: StopSignals): Promise<number> {
   const out = io.stdout;
   const shape = shapeOf(o);
   const seeds = o.seeds!;
@@ -301,6 +348,22 @@ async function stressFarm(o: StressCliOptions, io: StressIo, stop: StopSignals):
   }
   const command = `pidsim stress --seeds ${seeds} --seed ${o.seed} --depth ${shape.depth} --fanout ${shape.fanout} --processes ${shape.processes} --concurrency ${shape.concurrency}${o.pidMax !== undefined ? ` --pid-max ${o.pidMax}` : ''}${o.allowSkips ? ' --allow-skips' : ''}`;
   if (verdict === 'interrupted') out.write(`  replay: ${command}\n`);
+  if (outputs.html) {
+    let shrunkEntry: ShrunkEntry | null = null;
+    if (farm.shrunk && shrunk?.reproduced) shrunkEntry = await traceShrunk(outputs.html, farm.shrunk.seed, shape, generateWorkload(farm.shrunk.seed, shape), shrunk, o.pidMax);
+    writeStressHtml(outputs.html, {
+      title: `${count(seeds)} seeds (${o.seed}..${last}) on ${threads} pool threads, each inline: ${describeShape(shape)}`,
+      command,
+      passed: verdict === 'passed',
+      summary: summaryLines(farm.totals, farm.events, farm.wallMs),
+      timeline: null,
+      perSeed: farm.results.map((r) => ({ seed: r.seed, passed: r.passed, wallSeconds: r.wallMs / 1000, forks: r.counters.forksSucceeded })),
+      latency: farm.totals.syscalls,
+      failures: failures.map((f) => ({ seed: f.seed, headline: headline(f.failure), details: formatFailure(f.failure), replay: replays.get(f.seed)! })),
+      shrunk: shrunkEntry,
+    });
+    out.write(`  html: ${outputs.html}\n`);
+  }
   writeReport(
     io,
     o.report,

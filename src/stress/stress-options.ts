@@ -3,6 +3,8 @@
 
 import { availableParallelism } from 'node:os';
 import { PID_MAX_LIMIT, PID_MAX_MIN } from '@pidsim/core';
+import { parseRedisUrl, type RedisUrl } from '../redis-farm/redis-url.js';
+import { RUN_NAME } from '../redis-farm/run-spec.js';
 import { parseOpList } from './replay-command.js';
 
 export interface StressCliOptions {
@@ -31,6 +33,14 @@ export interface StressCliOptions {
   readonly report: string | undefined;
   readonly progress: boolean;
   readonly help: boolean;
+  /** --queue URL: farm the seeds over Redis (BullMQ) to `pidsim worker`s on any hosts. */
+  readonly queue: RedisUrl | undefined;
+  /** --name RUN: the farm run to start under that name, or to follow and resume. */
+  readonly name: string | undefined;
+  /** --batch N: seeds per farm job (default: chosen from --seeds). */
+  readonly batch: number | undefined;
+  /** The options given (without their dashes): a resumed farm run must agree with them. */
+  readonly given: ReadonlySet<string>;
 }
 
 export class StressUsageError extends Error {
@@ -73,6 +83,11 @@ where it runs:
   --placement P         threads: co-locate or spread namespaces over workers (default co-locate)
   --seeds N             run N seeds (seed, seed+1, ...) in parallel, each on an inline kernel
 
+over many hosts (Redis and BullMQ; workers: pidsim worker --queue URL):
+  --queue URL           farm the --seeds to the workers of the Redis at URL (redis://HOST:PORT) and follow the run
+  --name RUN            the run's name: resumes that run when it exists (default: a new name, printed)
+  --batch N             seeds per job, 1..10000 (default: one job per seed up to 500 seeds, then about 500 jobs)
+
 replay and shrinking:
   --ops LIST            run only these operations of the workload, e.g. 0-2,17,40-41
   --chaos N             inline: the seed makes only the first N delivery choices
@@ -108,6 +123,9 @@ const VALUED = new Set([
   'watchdog',
   'shrink-time',
   'report',
+  'queue',
+  'name',
+  'batch',
 ]);
 const FLAGS = new Set(['no-shrink', 'no-progress', 'allow-skips', 'help']);
 
@@ -191,6 +209,7 @@ export function parseStressArgs(args: readonly string[], randomSeed: () => numbe
   }
   const report = raw.get('report');
   if (report === '') throw new StressUsageError('--report needs a file name, received ""');
+  const { queue, name, batch } = farmOptions(raw, seeds, transport, ops, chaos);
   if (raw.has('no-shrink') && raw.has('shrink-time')) throw new StressUsageError('--shrink-time cannot be combined with --no-shrink');
   return {
     seed: seed ?? randomSeed() >>> 0,
@@ -213,7 +232,38 @@ export function parseStressArgs(args: readonly string[], randomSeed: () => numbe
     report: typeof report === 'string' ? report : undefined,
     progress: !raw.has('no-progress'),
     help: raw.has('help'),
+    queue,
+    name,
+    batch,
+    given: new Set(raw.keys()),
   };
+}
+
+/** --queue, --name and --batch, and what they cannot be combined with. */
+function farmOptions(raw: Raw, seeds: number | undefined, transport: string, ops: unknown, chaos: unknown) {
+  const text = raw.get('queue');
+  let queue: RedisUrl | undefined;
+  if (typeof text === 'string') {
+    const url = parseRedisUrl(text);
+    if ('error' in url) throw new StressUsageError(`--queue must be a Redis URL like redis://HOST:PORT, received ${JSON.stringify(text)}: ${url.error}`);
+    queue = url;
+  }
+  const name = raw.get('name');
+  if (typeof name === 'string' && !RUN_NAME.test(name)) {
+    throw new StressUsageError(`--name must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit, received ${JSON.stringify(name)}`);
+  }
+  const batch = integer(raw, 'batch', 1, 10_000);
+  if (queue === undefined) {
+    for (const flag of ['name', 'batch']) if (raw.has(flag)) throw new StressUsageError(`--${flag} applies to a farm over Redis (--queue URL), received ${JSON.stringify(raw.get(flag))} without --queue`);
+    return { queue, name: undefined, batch: undefined };
+  }
+  if (transport === 'threads') throw new StressUsageError('--queue farms seeds to workers that run each on an inline kernel; it cannot be combined with --transport threads');
+  if (ops !== undefined || chaos !== undefined) throw new StressUsageError(`--${ops !== undefined ? 'ops' : 'chaos'} replays one seed; it cannot be combined with --queue`);
+  if (raw.has('workers')) throw new StressUsageError(`--workers sets local pool threads; with --queue each host's pidsim worker sets its own (--concurrency), received ${JSON.stringify(raw.get('workers'))}`);
+  // The farm's run definition does not carry them yet: refused rather than silently dropped.
+  for (const flag of ['pid-max', 'allow-skips']) if (raw.has(flag)) throw new StressUsageError(`--${flag} is not carried to the workers of a farm over Redis; it cannot be combined with --queue`);
+  if (seeds === undefined && name === undefined) throw new StressUsageError('--queue needs --seeds N to start a run, or --name RUN to follow or resume one');
+  return { queue, name: typeof name === 'string' ? name : undefined, batch };
 }
 
 /** Pool threads for --seeds, or kernel workers for threads: --workers, else the CPU count. */

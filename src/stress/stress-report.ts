@@ -164,12 +164,15 @@ export interface FarmReportInput {
   readonly mainPeakRssBytes: number;
   readonly replays: ReadonlyMap<number, string>;
   readonly shrunk: (ShrinkReport & { readonly seed: number }) | null;
-  readonly verdict: RunVerdict;
-  readonly stoppedBy: string | null;
-  /** Seeds that never reported (the farm was stopped). */
-  readonly unfinished: number;
-  readonly pidMax: number | undefined;
-  readonly allowSkips: boolean;
+  /** Default: "failed" if a seed failed, else "passed". */
+  readonly verdict?: RunVerdict | undefined;
+  /** The signal that stopped the farm (default: none). */
+  readonly stoppedBy?: string | null | undefined;
+  /** Seeds that never reported, the farm having been stopped (default 0). */
+  readonly unfinished?: number | undefined;
+  /** An explicit --pid-max (default: none, each seed had what its plan needs). */
+  readonly pidMax?: number | undefined;
+  readonly allowSkips?: boolean | undefined;
 }
 
 export function farmReport(i: FarmReportInput) {
@@ -186,11 +189,11 @@ export function farmReport(i: FarmReportInput) {
     command: i.command,
     seeds: { first: i.firstSeed, count: i.seeds, threads: i.threads },
     transport: 'inline',
-    options: { ...i.shape, pidMax: i.pidMax ?? null, allowSkips: i.allowSkips },
-    result: i.verdict,
-    interrupted: i.stoppedBy,
+    options: { ...i.shape, pidMax: i.pidMax ?? null, allowSkips: i.allowSkips ?? false },
+    result: i.verdict ?? (failed.length === 0 ? 'passed' : 'failed'),
+    interrupted: i.stoppedBy ?? null,
     passed: i.results.filter((r) => r.passed).length,
-    unfinished: i.unfinished,
+    unfinished: i.unfinished ?? 0,
     failed: failed.map((x) => ({ ...x, replay: i.replays.get(x.seed) ?? null })),
     shrunk: i.shrunk,
     wallSeconds: seconds(i.wallMs),

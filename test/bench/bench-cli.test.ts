@@ -30,7 +30,7 @@ describe('pidsim bench --quick', () => {
     linux = (await baselineAvailability()).ok;
     const out = capture();
     const err = capture();
-    code = await runBenchCli(['--quick', '--out', dir], { stdout: out.stream, stderr: err.stream });
+    code = await runBenchCli(['--quick', '--out', dir], { stdout: out.stream, stderr: err.stream }, { html: join(dir, 'bench.html') });
     stdout = out.text();
     stderr = err.text();
     report = JSON.parse(await readFile(join(dir, 'bench.json'), 'utf8')) as BenchReport;
@@ -121,12 +121,26 @@ describe('pidsim bench --quick', () => {
     expect(await readFile(join(dir, 'bench.md'), 'utf8')).toBe(stdout);
   });
 
-  it('draws an SVG chart with one bar per rate measurement', () => {
+  it('draws an SVG chart: the headline per depth first, then one bar per measurement in one panel per unit, memory included', () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
-    const rates = report.suites.flatMap((s) => s.rows).filter((r) => r.unit.endsWith('/s'));
-    const bars = svg.match(/<rect x="\d+" y="[\d.]+" width="[\d.]+" height="\d+" fill="#[0-9a-f]{6}"><title>/g) ?? [];
-    expect(bars).toHaveLength(rates.length);
-    for (const r of rates) expect(svg).toContain(`<title>${r.id}: `);
+    const rows = report.suites.flatMap((s) => s.rows);
+    const bars = svg.match(/<rect x="\d+" y="[\d.]+" width="[\d.]+" height="\d+" fill="#[0-9a-f]{6}"><title>(?!headline)/g) ?? [];
+    expect(bars).toHaveLength(rows.length);
+    for (const r of rows) expect(svg).toContain(`<title>${r.id}: `);
+    const units = [...new Set(rows.map((r) => r.unit))];
+    for (const u of units) expect(svg).toMatch(new RegExp(`font-weight="bold">${u.replace('/', '\\/')}( \\(log scale\\))?, (more|less) is better</text>`));
+    expect(svg.indexOf('<title>headline depth 0: pidsim inline, client-driven: ')).toBeGreaterThan(0);
+    expect(svg.indexOf('<title>headline depth 0:')).toBeLessThan(svg.indexOf('<title>fork-cycle/'));
+    expect(Number(/height="(\d+)"/.exec(svg)![1])).toBeLessThan(1600);
+  });
+
+  it('writes the HTML report with --html: Chart.js inlined, the headline and one canvas per unit', async () => {
+    const page = await readFile(join(dir, 'bench.html'), 'utf8');
+    expect(page).toContain('<canvas id="headline">');
+    expect(page).toContain('Chart.js v4');
+    const units = new Set(report.suites.flatMap((s) => s.rows.map((r) => r.unit)));
+    expect((page.match(/<canvas id="unit-\d+">/g) ?? []).length).toBe(units.size);
+    expect(page).not.toMatch(/<script[^>]+src=/);
   });
 });

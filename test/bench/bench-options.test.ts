@@ -67,6 +67,7 @@ describe('pidsim bench options', () => {
       'signal-delivery',
       'namespace-lifecycle',
       'wire-batch',
+      'seed-farm',
       'live-memory',
     ]);
     const help = await cli(['--help']);

@@ -55,7 +55,7 @@ describe('the bench report', () => {
   });
 
   it('escapes text in the SVG', () => {
-    const svg = renderSvg(report([linux]));
+    const svg = renderSvg(report([{ ...linux, label: 'cycles <&>' }]));
     expect(svg).toContain('cycles &lt;&amp;&gt;');
     expect(svg).not.toContain('cycles <&>');
   });

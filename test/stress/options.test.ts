@@ -56,6 +56,7 @@ describe('pidsim stress options', () => {
     [['--pid-max', '300'], '--pid-max must be an integer from 301 to 4194304, received "300"'],
     [['--pid-max', '4194305'], '--pid-max must be an integer from 301 to 4194304, received "4194305"'],
     [['--allow-skips=yes'], '--allow-skips takes no value, received "yes"'],
+    [['--seeds', '4', '--queue', 'redis://127.0.0.1:6379', '--pid-max', '5000'], '--pid-max is not carried to the workers of a farm over Redis; it cannot be combined with --queue'],
   ])('%j is refused: %s', async (args, message) => {
     const err = await rejected(args);
     expect(err).toContain(`pidsim stress: ${message}`);

@@ -8,11 +8,11 @@ import type {
   KernelEvent,
   NsId,
   NsInit,
+  PidTableBuffers,
   ProcKey,
   Result,
 } from '@pidsim/core';
 import type { KernelTables } from './kernel-tables.js';
-import type { Level } from './namespace-actor.js';
 
 export interface ActorHost {
   /** Deliver `msg` to the actor of namespace `to` (never the sender itself). Per-link FIFO. */
@@ -44,9 +44,6 @@ export interface ActorHost {
    * first, 2.13), PID-namespace counts and limits per user namespace (2.12).
    */
   readonly tables: KernelTables;
-  /**
-   * The root namespace's level, with its shared PID table: every process has
-   * a root PID, and a level-1 actor takes and frees it itself (shared-pid-table.ts).
-   */
-  readonly root: Level;
+  /** A new namespace's PID table (pid-table.ts): shared memory when actors run on several threads. */
+  newPidTable(pidMax: number): PidTableBuffers;
 }

@@ -35,6 +35,7 @@ export function bootRootInit(a: NamespaceActor, init: RootInit): Proc {
     startTime: a.host.now(),
     program: init.program,
     parent: null,
+    asParent: null,
     parentHome: null,
     children: null,
     zombies: null,

@@ -26,10 +26,11 @@ import {
 } from '@pidsim/core';
 import type { ActorHost } from './actor-host.js';
 import type { Group, Proc } from './process-record.js';
-import { LocalPidTable, type PidTable } from './pid-table.js';
+import { PidTable } from './pid-table.js';
 import { dispatchCall } from './syscalls.js';
 import { onForkAbort, onForkAdopt, onForkAttach, onForkCommit, onForkJoined, onForkReserve } from './task-fork.js';
-import { onRelease, onReap } from './task-wait.js';
+import { onReap } from './task-wait.js';
+import { onNsFreed } from './ns-teardown.js';
 import { onJobStop, onTimerFired } from './task-signals.js';
 import { onKillDone, onSignalMsg, onSignalAck } from './task-kill.js';
 import { onChildChanged, onChildUpdated, onParentGroups, onSetParent } from './reparent.js';
@@ -61,24 +62,7 @@ export interface Gather {
   readonly relay: Extract<SignalAck, { kind: 'relay' }> | null;
 }
 
-/**
- * One level of a namespace chain, as the steps of a chain (fork's reserve
- * and commit, a reap's release) need it: an actor's own namespace, or the
- * root level, whose table is shared (shared-pid-table.ts).
- */
-export interface Level {
-  readonly id: NsId;
-  readonly level: number;
-  readonly chain: readonly NsId[];
-  readonly ref: NsRef;
-  readonly table: PidTable;
-  /** Whether processes may be added (PIDNS_ADDING). */
-  readonly adding: boolean;
-  /** The child reaper, if the namespace has had one. */
-  readonly initKey: ProcKey | null;
-}
-
-export class NamespaceActor implements Level {
+export class NamespaceActor {
   readonly id: NsId;
   readonly level: number;
   readonly parentId: NsId | null;
@@ -86,6 +70,9 @@ export class NamespaceActor implements Level {
   readonly ref: NsRef;
   readonly chain: readonly NsId[];
   readonly host: ActorHost;
+  /** The namespaces of this one's chain, root first, and their PID tables: a fork here takes a number in each. */
+  readonly chainRefs: readonly NsRef[];
+  readonly tables: readonly PidTable[];
   /** This level's PID allocator and table: every number taken here, by whom. */
   readonly table: PidTable;
   /** Processes whose active namespace this is (live, stopped, exiting init, zombie). */
@@ -96,9 +83,8 @@ export class NamespaceActor implements Level {
   readonly remoteChildren = new Map<ProcKey, ProcKey>();
   /** Scatter/gathers waiting for answers. */
   readonly gathers = new Map<number, Gather>();
-  state: NsState = 'no-init';
   /** The child reaper (PID 1 here); stays set after it dies, as ns->child_reaper does. */
-  initKey: ProcKey | null = null;
+  #initKey: ProcKey | null = null;
   /** reboot(2) inside this namespace: the signal init's parent will see (SEMANTICS 6.7), else 0. */
   rebootSignal = 0;
   /** Processes elsewhere whose pid_for_children is this namespace, plus open handles. */
@@ -114,15 +100,35 @@ export class NamespaceActor implements Level {
   readonly #local: ActorMsg[] = [];
   #busy = false;
 
-  /** `table`: the root namespace's shared table; other namespaces get a local one. */
-  constructor(host: ActorHost, init: NsInit, table?: PidTable) {
+  constructor(host: ActorHost, init: NsInit) {
     this.host = host;
     this.ref = init.ns;
     this.id = init.ns.id;
     this.level = init.ns.level;
     this.chain = init.ns.chain;
     this.parentId = this.level === 0 ? null : init.parent;
-    this.table = table ?? new LocalPidTable(init.pidMax);
+    if (init.tables.length !== this.level + 1) throw new Error(`namespace ${this.id} at level ${this.level} got ${init.tables.length} PID tables`);
+    this.chainRefs = init.refs;
+    this.tables = init.tables.map((b) => new PidTable(b));
+    this.table = this.tables[this.level]!;
+  }
+
+  /** The namespace's life; the ones below read it in its table (PIDNS_ADDING, teardown). */
+  get state(): NsState {
+    return this.table.state;
+  }
+
+  set state(s: NsState) {
+    this.table.state = s;
+  }
+
+  get initKey(): ProcKey | null {
+    return this.#initKey;
+  }
+
+  set initKey(key: ProcKey | null) {
+    this.#initKey = key;
+    this.table.hasInit = key !== null;
   }
 
   /** The only entry point: run one message, then whatever this actor sent itself. */
@@ -195,7 +201,7 @@ export class NamespaceActor implements Level {
 
   /** Whether processes may be added (PIDNS_ADDING). */
   get adding(): boolean {
-    return this.state === 'no-init' || this.state === 'active';
+    return this.table.adding;
   }
 
   /**
@@ -223,11 +229,9 @@ export class NamespaceActor implements Level {
     // Hot messages first: V8 compares string cases in order.
     switch (msg.type) {
       case 'fork-reserve':
-        return onForkReserve(this, msg, this);
+        return onForkReserve(this, msg);
       case 'fork-commit':
-        return onForkCommit(this, msg, this);
-      case 'release':
-        return onRelease(this, msg.job, this, msg);
+        return onForkCommit(this, msg);
       case 'call':
         return dispatchCall(this, msg as CallMsg);
       case 'fork-attach':
@@ -257,7 +261,7 @@ export class NamespaceActor implements Level {
       case 'fork-adopt':
         return onForkAdopt(this, msg.job);
       case 'fork-abort':
-        return onForkAbort(this, msg, this);
+        return onForkAbort(this, msg);
       case 'child-updated':
         return onChildUpdated(this, msg.child, msg.update);
       case 'parent-groups':
@@ -290,6 +294,8 @@ export class NamespaceActor implements Level {
         return onNsRef(this, msg.delta, msg.reply);
       case 'ns-discard':
         return onNsDiscard(this);
+      case 'ns-freed':
+        return onNsFreed(this);
       case 'ns-child-gone':
         this.childNamespaces--;
         return this.maybeRetire();

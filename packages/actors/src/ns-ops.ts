@@ -44,7 +44,8 @@ export function createNamespace(a: NamespaceActor, userNs: readonly UserNsId[], 
     userNs,
   };
   // "ns->pid_max = PID_MAX_LIMIT": a new namespace does not inherit its parent's (1.8).
-  a.host.spawn({ ns: ref, parent: a.id, pidMax: PID_MAX_LIMIT });
+  const table = a.host.newPidTable(PID_MAX_LIMIT);
+  a.host.spawn({ ns: ref, parent: a.id, refs: [...a.chainRefs, ref], tables: [...a.tables.map((t) => t.buffers), table] });
   if (announce && a.events) a.emit({ type: 'ns-created', ns: id, parent: a.id, level: ref.level, inode: ref.inode });
   return ref;
 }

@@ -52,6 +52,21 @@ export function finishInit(a: NamespaceActor, init: Proc): void {
   notifyParent(a, init, change);
 }
 
+/**
+ * A number of `level` (an ancestor of this actor's namespace) was freed from
+ * here. A namespace that is not active finishes its teardown, dies or is
+ * freed by its own actor, which is told; an active one needs nothing.
+ */
+export function notifyFreed(a: NamespaceActor, level: number): void {
+  if (a.tables[level]!.state !== 'active') a.send(a.chain[level]!, { type: 'ns-freed' });
+}
+
+/** A number of this namespace was freed by an actor below it. */
+export function onNsFreed(a: NamespaceActor): void {
+  afterFree(a);
+  a.maybeRetire();
+}
+
 /** After a number at this level is freed: a draining namespace may finish, a drained one dies. */
 export function afterFree(a: NamespaceActor): void {
   if (a.state !== 'exiting') return;

@@ -23,8 +23,9 @@ import {
 import type { NamespaceActor } from './namespace-actor.js';
 import type { Group, Proc } from './process-record.js';
 import { batchesInOrder, fanOut } from './task-kill.js';
-import { onRelease } from './task-wait.js';
+import { release } from './task-wait.js';
 import { applyChildUpdate } from './reparent.js';
+import { parentLinkOf } from './process-queries.js';
 
 const GROUP_KINDS = ['pgrp', 'session'] as const;
 type GroupKind = (typeof GROUP_KINDS)[number];
@@ -54,12 +55,15 @@ export function bootGroups(a: NamespaceActor, init: Proc): void {
  * the child once fork returns).
  */
 export function holdGroupsOnFork(a: NamespaceActor, job: ForkJob): number {
-  for (const ref of [job.init.pgrp, job.init.session]) {
-    const owner = ownerNs(ref);
-    if (owner === a.id) onGroupHold(a, ref.key);
-    else a.send(owner, { type: 'group-hold', group: ref.key });
-  }
+  holdGroup(a, job.init.pgrp);
+  holdGroup(a, job.init.session);
   return ownerNs(job.init.pgrp) === job.target.id ? 0 : 1;
+}
+
+function holdGroup(a: NamespaceActor, ref: PidRef): void {
+  const owner = ownerNs(ref);
+  if (owner === a.id) onGroupHold(a, ref.key);
+  else a.send(owner, { type: 'group-hold', group: ref.key });
 }
 
 export function onGroupHold(a: NamespaceActor, group: ProcKey): void {
@@ -74,8 +78,8 @@ export function onGroupHold(a: NamespaceActor, group: ProcKey): void {
  * reaped (same link); the hold its fork put keeps the group meanwhile.
  */
 export function joinGroupsOnCommit(a: NamespaceActor, job: ForkJob): void {
-  // Fork returns from the actor that ends its commit chain: the root's, or a level-1 actor (which does the root's step).
-  const end = job.target.chain[Math.min(1, job.target.level)]!;
+  // Fork returns from the target's actor, where the commit is made.
+  const end = job.target.id;
   for (const kind of GROUP_KINDS) {
     const ref = kind === 'pgrp' ? job.init.pgrp : job.init.session;
     const owner = ownerNs(ref);
@@ -127,7 +131,7 @@ export function onGroupLeave(a: NamespaceActor, group: ProcKey, member: ProcKey,
   if (g.members.size > 0 || g.sessionRefs > 0 || g.holds !== 0) return;
   a.groups.delete(group);
   // The PID outlived its task as a group/session id; now nothing uses it (free_pid()).
-  if (!a.procs.has(group)) onRelease(a, { ref: g.ref, mode: 'free', reply: null }, a);
+  if (!a.procs.has(group)) release(a, { ref: g.ref, mode: 'free', reply: null });
 }
 
 /** release_task(): the reaped process no longer holds its group or session. */
@@ -200,7 +204,7 @@ function groupsChanged(a: NamespaceActor, p: Proc): void {
   for (const stub of p.children.values()) {
     if (stub.home === a.id) {
       const c = a.procs.get(stub.key);
-      if (c?.parent) c.parent = { ...c.parent, pgrp: p.pgrp.key, session: p.session.key };
+      if (c?.parent) c.parent = parentLinkOf(a, p);
     } else {
       let list = remote.get(stub.home);
       if (!list) remote.set(stub.home, (list = []));

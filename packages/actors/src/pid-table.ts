@@ -1,11 +1,26 @@
-// One level's PID numbers: the allocator (kernel/pid.c alloc_pid() for one
-// level) and who holds each number taken. Two implementations: a local one
-// for an ordinary namespace, owned by its actor, and a shared one for the
-// root namespace (shared-pid-table.ts), because every process in the system
-// has a root PID and the actors of nested namespaces take and free their
-// root numbers themselves, on whatever worker they run.
+// One PID namespace's table: the allocator of its numbers (core's
+// PidAllocator, kernel/pid.c alloc_pid() for one level), who holds each
+// number, and the namespace's state as other namespaces see it. Every level
+// of every namespace has one, in memory a fork or a reap anywhere in the
+// namespace's subtree can reach: a fork at depth d takes its d+1 numbers, and
+// a reap frees them, in one step of one actor, as alloc_pid() does under one
+// lock. With worker threads the buffers are SharedArrayBuffers (handed to
+// every actor of the subtree when it is created); inline they are plain.
+// Rows are typed arrays indexed by PID, published by an atomic store of
+// their flags.
 
-import { PidAllocator, type AllocFailure, type NsId, type ProcKey } from '@pidsim/core';
+import {
+  ALLOCATOR_WORDS,
+  PID_MAX_LIMIT,
+  PidAllocator,
+  ensureBytes,
+  growableBuffer,
+  type AllocFailure,
+  type NsId,
+  type NsState,
+  type PidTableBuffers,
+  type ProcKey,
+} from '@pidsim/core';
 
 /** Who holds a number, as one table row reads. */
 export interface PidEntry {
@@ -18,90 +33,181 @@ export interface PidEntry {
   readonly committed: boolean;
 }
 
-export interface PidTable {
-  /** Numbers are below pid_max. */
-  pidMax: number;
-  /** /proc/sys/kernel/ns_last_pid. */
-  lastPid: number;
-  /** How many numbers are taken (the namespace's pid_allocated count). */
-  readonly used: number;
-  /** Cyclic allocation, wrapping to RESERVED_PIDS (SEMANTICS 1.3-1.5). */
-  allocCyclic(): number | 'EAGAIN';
-  /** clone3 set_tid for this level (1.11). */
-  allocExact(nr: number): number | AllocFailure;
-  get(nr: number): PidEntry | undefined;
-  /** A fork reserved `nr` for process `key`: held, not yet visible. */
-  hold(nr: number, key: ProcKey, home: NsId): void;
-  /** The fork completed: `nr` is visible. */
-  commit(nr: number): void;
-  /** Held from boot: taken and visible at once. */
-  holdCommitted(nr: number, key: ProcKey, home: NsId): void;
-  /** The task was reaped but a group or session still uses the number. */
-  detach(nr: number): void;
-  /** The number goes back to the allocator. */
-  release(nr: number): void;
-  /** Every taken number, in the order they were taken (for_each_process() order). */
-  entries(): IterableIterator<[number, PidEntry]>;
-}
 
-interface LocalEntry {
-  key: ProcKey;
-  home: NsId;
-  task: boolean;
-  committed: boolean;
-}
+/** Header words after the allocator's: creation sequence, namespace state, whether it ever had an init. */
+const SEQ = ALLOCATOR_WORDS;
+const STATE = ALLOCATOR_WORDS + 1;
+const HAS_INIT = ALLOCATOR_WORDS + 2;
+const HEADER_WORDS = ALLOCATOR_WORDS + 3;
 
-/** An ordinary namespace's table: a bitmap allocator and a Map, owned by one actor. */
-export class LocalPidTable implements PidTable {
+const STATES: readonly NsState[] = ['no-init', 'active', 'exiting', 'dead'];
+
+const PRESENT = 1;
+const TASK = 2;
+const COMMITTED = 4;
+
+export class PidTable {
+  readonly buffers: PidTableBuffers;
   readonly #alloc: PidAllocator;
-  /** Insertion order is the order numbers were taken. */
-  readonly #entries = new Map<number, LocalEntry>();
+  readonly #h: Int32Array;
+  readonly #key: Float64Array;
+  readonly #home: Float64Array;
+  readonly #seq: Int32Array;
+  readonly #flags: Int32Array;
 
-  constructor(pidMax: number) {
-    this.#alloc = new PidAllocator(pidMax);
+  /** A new table (shared between threads or not), or a view of an existing one. */
+  constructor(from: PidTableBuffers | { readonly pidMax: number; readonly shared: boolean }) {
+    if ('header' in from) {
+      this.#alloc = new PidAllocator(from);
+      this.buffers = from;
+    } else {
+      this.#alloc = new PidAllocator({ pidMax: from.pidMax, shared: from.shared, headerWords: HEADER_WORDS });
+      const rows = (bytesPer: number): SharedArrayBuffer | ArrayBuffer => growableBuffer(bytesPer * 64, bytesPer * PID_MAX_LIMIT, from.shared);
+      this.buffers = { ...this.#alloc.buffers, key: rows(8), home: rows(8), seq: rows(4), flags: rows(4) };
+    }
+    const b = this.buffers;
+    this.#h = this.#alloc.header;
+    // Length-tracking views: they follow the buffers as they grow, on every thread.
+    this.#key = new Float64Array(b.key);
+    this.#home = new Float64Array(b.home);
+    this.#seq = new Int32Array(b.seq);
+    this.#flags = new Int32Array(b.flags);
   }
 
   get pidMax(): number {
     return this.#alloc.pidMax;
   }
+
   set pidMax(v: number) {
     this.#alloc.pidMax = v;
   }
+
+  /** /proc/sys/kernel/ns_last_pid. */
   get lastPid(): number {
     return this.#alloc.lastPid;
   }
+
   set lastPid(v: number) {
     this.#alloc.lastPid = v;
   }
+
+  /** How many numbers are taken (the namespace's pid_allocated count). */
   get used(): number {
     return this.#alloc.used;
   }
+
+  /** The namespace's state, written only by its own actor, read by the actors below it. */
+  get state(): NsState {
+    return STATES[Atomics.load(this.#h, STATE)]!;
+  }
+
+  set state(s: NsState) {
+    Atomics.store(this.#h, STATE, STATES.indexOf(s));
+  }
+
+  /** PIDNS_ADDING: processes may be added (no init yet, or a living one). */
+  get adding(): boolean {
+    return Atomics.load(this.#h, STATE) <= 1;
+  }
+
+  /** The namespace has (had) an init: a set_tid other than 1 is allowed (1.11). */
+  get hasInit(): boolean {
+    return Atomics.load(this.#h, HAS_INIT) !== 0;
+  }
+
+  set hasInit(v: boolean) {
+    Atomics.store(this.#h, HAS_INIT, v ? 1 : 0);
+  }
+
+  /** Cyclic allocation, wrapping to RESERVED_PIDS (SEMANTICS 1.3-1.5). */
   allocCyclic(): number | 'EAGAIN' {
     return this.#alloc.allocCyclic();
   }
+
+  /** clone3 set_tid for this level (1.11). */
   allocExact(nr: number): number | AllocFailure {
     return this.#alloc.allocExact(nr);
   }
+
   get(nr: number): PidEntry | undefined {
-    return this.#entries.get(nr);
+    if (nr < 0 || nr >= this.#flags.length) return undefined;
+    const f = Atomics.load(this.#flags, nr);
+    if ((f & PRESENT) === 0) return undefined;
+    return { key: this.#key[nr]! as ProcKey, home: this.#home[nr]! as NsId, task: (f & TASK) !== 0, committed: (f & COMMITTED) !== 0 };
   }
+
+  /** Who holds `nr` (reserved or not, task or group only), without building an entry: for the hot paths. */
+  holderOf(nr: number): ProcKey | undefined {
+    if (nr < 0 || nr >= this.#flags.length || (Atomics.load(this.#flags, nr) & PRESENT) === 0) return undefined;
+    return this.#key[nr]! as ProcKey;
+  }
+
+  /** The process whose PID `nr` is, if a process holds it and its fork is complete (what kill(nr) finds). */
+  visibleTask(nr: number): ProcKey | undefined {
+    if (nr < 1 || nr >= this.#flags.length) return undefined;
+    const f = Atomics.load(this.#flags, nr);
+    return (f & (PRESENT | TASK | COMMITTED)) === (PRESENT | TASK | COMMITTED) ? (this.#key[nr]! as ProcKey) : undefined;
+  }
+
+  /** The namespace whose actor holds the record of the process at `nr` (valid after holderOf/visibleTask found it). */
+  homeOf(nr: number): NsId {
+    return this.#home[nr]! as NsId;
+  }
+
+  /** A fork reserved `nr` for process `key`: held, not yet visible. */
   hold(nr: number, key: ProcKey, home: NsId): void {
-    this.#entries.set(nr, { key, home, task: true, committed: false });
+    this.#row(nr, key, home, PRESENT | TASK);
   }
+
+  /** Held from boot: taken and visible at once. */
   holdCommitted(nr: number, key: ProcKey, home: NsId): void {
-    this.#entries.set(nr, { key, home, task: true, committed: true });
+    this.#row(nr, key, home, PRESENT | TASK | COMMITTED);
   }
+
+  #row(nr: number, key: ProcKey, home: NsId, flags: number): void {
+    if (nr >= this.#flags.length) this.#growRows(nr + 1);
+    this.#key[nr] = key;
+    this.#home[nr] = home;
+    this.#seq[nr] = Atomics.add(this.#h, SEQ, 1);
+    // The flags publish the row: a reader that sees PRESENT sees its key and home.
+    Atomics.store(this.#flags, nr, flags);
+  }
+
+  #growRows(slots: number): void {
+    const want = Math.min(PID_MAX_LIMIT, Math.max(slots, 2 * this.#flags.length));
+    const b = this.buffers;
+    ensureBytes(b.key, 8 * want);
+    ensureBytes(b.home, 8 * want);
+    ensureBytes(b.seq, 4 * want);
+    ensureBytes(b.flags, 4 * want);
+  }
+
+  /** The fork completed: `nr` is visible. */
   commit(nr: number): void {
-    this.#entries.get(nr)!.committed = true;
+    Atomics.or(this.#flags, nr, COMMITTED);
   }
+
+  /** The task was reaped but a group or session still uses the number. */
   detach(nr: number): void {
-    this.#entries.get(nr)!.task = false;
+    Atomics.and(this.#flags, nr, ~TASK);
   }
+
+  /** The number goes back to the allocator. */
   release(nr: number): void {
-    this.#entries.delete(nr);
+    if (nr < this.#flags.length) Atomics.store(this.#flags, nr, 0);
     this.#alloc.free(nr);
   }
-  entries(): IterableIterator<[number, PidEntry]> {
-    return this.#entries.entries();
+
+  /** Every taken number with a row, in the order they were taken (for_each_process() order). */
+  *entries(): IterableIterator<[number, PidEntry]> {
+    const rows: [number, number][] = [];
+    for (const nr of this.#alloc.numbers()) {
+      if (nr < this.#flags.length && (Atomics.load(this.#flags, nr) & PRESENT) !== 0) rows.push([this.#seq[nr]!, nr]);
+    }
+    rows.sort((x, y) => x[0] - y[0]);
+    for (const [, nr] of rows) {
+      const e = this.get(nr);
+      if (e) yield [nr, e];
+    }
   }
 }

@@ -29,11 +29,18 @@ export function hasCap(caps: UserNsId | null, userNs: readonly UserNsId[]): bool
   return caps !== null && userNs.includes(caps);
 }
 
+/**
+ * How `parent`'s children see it. One object per parent, shared by all its
+ * children (a reaper with a million children keeps one), made anew when the
+ * parent's group or session changes: links are never mutated.
+ */
 export function parentLinkOf(a: NamespaceActor, parent: Proc): ParentLink {
-  return {
+  const link = parent.asParent;
+  if (link !== null && link.pgrp === parent.pgrp.key && link.session === parent.session.key) return link;
+  return (parent.asParent = {
     ref: parent.ref,
     pgrp: parent.pgrp.key,
     session: parent.session.key,
     globalInit: isGlobalInit(a, parent),
-  };
+  });
 }

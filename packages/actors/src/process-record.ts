@@ -57,6 +57,8 @@ export interface Proc {
   program: ProgramSpec;
   /** Null only for the root namespace's init, whose parent is the idle task (PID 0). */
   parent: ParentLink | null;
+  /** This process as its children's `parent` link (process-queries.ts parentLinkOf()), made on first use. */
+  asParent: ParentLink | null;
   parentHome: NsId | null;
   /** Children in insertion order (as the kernel's children list), created lazily. */
   children: Map<ProcKey, ChildStub> | null;

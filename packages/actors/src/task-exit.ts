@@ -45,7 +45,8 @@ export function exitProcess(a: NamespaceActor, p: Proc, change: ChildChange): vo
     p.timer = 0;
   }
   p.exit = change;
-  p.pending = { lo: 0, hi: 0 };
+  p.pending.lo = 0;
+  p.pending.hi = 0;
   p.pendingInfo = null;
   p.rtQueue = null;
   if (a.events) a.emit({ type: 'exit', key: p.key, nspid: p.ref.nums, ns: a.id, change });

@@ -1,15 +1,17 @@
-// This file implements fork/clone: the reserve chain that allocates one PID
-// per level innermost-first (kernel/pid.c alloc_pid()), the attach step that
-// links the child to its parent (copy_process()), and the commit chain that
-// makes the child visible at every level before fork returns.
+// This file implements fork/clone: the reservation of one PID per level,
+// innermost first (kernel/pid.c alloc_pid()), the attach step that links the
+// child to its parent (copy_process()), and the commit that makes the child
+// visible at every level before fork returns. The target namespace's actor
+// holds the PID tables of its whole chain, so it reserves and commits every
+// level in one step, as alloc_pid() does under one lock:
 //
-//   caller's actor --fork-reserve--> target ns --> parent ns --> ... --> root
-//   root --fork-attach--> caller's actor [--fork-adopt--> parent's actor (CLONE_PARENT)]
-//   --fork-commit--> target ns (record created) --> ... --> root --reply--> client
+//   caller's actor --fork-reserve--> target ns (every level reserved)
+//   --fork-attach--> caller's actor [--fork-adopt--> parent's actor (CLONE_PARENT)]
+//   --fork-commit--> target ns (every level committed, record created) --reply--> client
 //
-// Any failure sends fork-abort back to the target, which walks the reserved
-// levels outward freeing each number, and the last one replies. Past the
-// attach step a fork cannot fail.
+// A plain fork (the target is the caller's own namespace) makes no hop at
+// all. Any failure frees what was reserved, at the target, and replies. Past
+// the attach step a fork cannot fail.
 
 import {
   MAX_PID_NS_LEVEL,
@@ -28,7 +30,7 @@ import {
   type Failure,
   type UserNsId,
 } from '@pidsim/core';
-import type { Level, NamespaceActor } from './namespace-actor.js';
+import type { NamespaceActor } from './namespace-actor.js';
 import type { ChildStub, Proc } from './process-record.js';
 import { hasCap, isAlive, parentLinkOf } from './process-queries.js';
 import { newUserNs } from './task-creds.js';
@@ -36,7 +38,7 @@ import { holdGroupsOnFork, joinGroupsOnCommit } from './pgrp-session.js';
 import { deliverSignal } from './task-signals.js';
 import { startProgram } from './programs.js';
 import { createNamespace } from './ns-ops.js';
-import { afterFree } from './ns-teardown.js';
+import { afterFree, notifyFreed } from './ns-teardown.js';
 
 const SYSCALL = 'clone';
 const NO_TIDS: readonly number[] = Object.freeze([]);
@@ -111,14 +113,12 @@ export function sysFork(a: NamespaceActor, call: CallMsg, caller: Proc, args: Fo
     newNs,
     setTid,
     nums: new Array<number>(target.level + 1).fill(0),
-    enomem: false,
     clonePar: args.parent === true,
     init,
     parent: null,
     ref: null,
     parentNs: null,
     capRoots: capRootsOf(caller, caps),
-    lowest: 0,
     pendingJoins: 0,
   };
   a.tail(target.id, { type: 'fork-reserve', job });
@@ -141,47 +141,44 @@ const NO_ROOTS: readonly UserNsId[] = Object.freeze([]);
 type ChainMsg<T extends ActorMsg['type']> = Extract<ActorMsg, { type: T }>;
 
 /**
- * One level of alloc_pid(): take this level's number, then pass the job
- * outward. A chain has one message in flight, so each hop passes the same
- * message object on (a transport between threads copies it anyway). `L` is
- * the level worked on: the actor's own, or, run by a level-1 actor, the root's.
+ * alloc_pid(): a number at every level, innermost first, each from that
+ * level's allocator (set_tid where given). ENOMEM, when the target
+ * namespace takes no more processes, is decided after every level has its
+ * number, so the cursors advance as on Linux (SEMANTICS 2.5).
  */
-export function onForkReserve(a: NamespaceActor, msg: ChainMsg<'fork-reserve'>, L: Level): void {
+export function onForkReserve(a: NamespaceActor, msg: ChainMsg<'fork-reserve'>): void {
   const job = msg.job;
-  const level = L.level;
-  if (level === job.target.level && !L.adding) {
-    // "ENOMEM ... is documented behavior for pid namespaces": checked after every
-    // level has its number, so the cursors advance as on Linux (SEMANTICS 2.5).
-    job.enomem = true;
+  for (let level = job.target.level; level >= 0; level--) {
+    const table = a.tables[level]!;
+    const depth = job.target.level - level;
+    let nr: number | ErrnoCode;
+    if (depth < job.setTid.length) {
+      const tid = job.setTid[depth]!;
+      if (!Number.isInteger(tid) || tid < 1 || tid >= table.pidMax) nr = 'EINVAL';
+      // "Also fail if a PID != 1 is requested and no PID 1 exists."
+      else if (tid !== 1 && !table.hasInit) nr = 'EINVAL';
+      else if (!hasCapIn(job, a.chainRefs[level]!.userNs)) nr = 'EPERM';
+      else nr = table.allocExact(tid);
+    } else {
+      nr = table.allocCyclic();
+    }
+    if (typeof nr !== 'number') {
+      const detail =
+        nr === 'EAGAIN'
+          ? `no free PID below pid_max ${table.pidMax} at level ${level}`
+          : nr === 'EEXIST'
+            ? `PID ${job.setTid[depth]} is taken at level ${level}`
+            : nr === 'EPERM'
+              ? `set_tid needs CAP_CHECKPOINT_RESTORE at level ${level}`
+              : `set_tid ${job.setTid[depth]} is not valid at level ${level}`;
+      return undoReserve(a, job, fail(nr, SYSCALL, undefined, detail), level + 1);
+    }
+    job.nums[level] = nr;
+    table.hold(nr, job.key, job.target.id);
   }
-  const depth = job.target.level - level;
-  let nr: number | ErrnoCode;
-  if (depth < job.setTid.length) {
-    const tid = job.setTid[depth]!;
-    if (!Number.isInteger(tid) || tid < 1 || tid >= L.table.pidMax) nr = 'EINVAL';
-    // "Also fail if a PID != 1 is requested and no PID 1 exists."
-    else if (tid !== 1 && L.initKey === null) nr = 'EINVAL';
-    else if (!hasCapIn(job, L.ref.userNs)) nr = 'EPERM';
-    else nr = L.table.allocExact(tid);
-  } else {
-    nr = L.table.allocCyclic();
-  }
-  if (typeof nr !== 'number') {
-    const detail =
-      nr === 'EAGAIN'
-        ? `no free PID below pid_max ${L.table.pidMax} at level ${level}`
-        : nr === 'EEXIST'
-          ? `PID ${job.setTid[depth]} is taken at level ${level}`
-          : nr === 'EPERM'
-            ? `set_tid needs CAP_CHECKPOINT_RESTORE at level ${level}`
-            : `set_tid ${job.setTid[depth]} is not valid at level ${level}`;
-    return abortFork(a, job, fail(nr, SYSCALL, undefined, detail), level + 1);
-  }
-  job.nums[level] = nr;
-  L.table.hold(nr, job.key, job.target.id);
-  if (level > 1) a.send(L.chain[level - 1]!, msg);
-  else if (level === 1) onForkReserve(a, msg, a.host.root);
-  else a.tail(job.callerNs.id, { type: 'fork-attach', job });
+  // "ENOMEM ... is documented behavior for pid namespaces": the target's init has exited.
+  if (!a.adding) return undoReserve(a, job, fail('ENOMEM', SYSCALL, undefined, "the target PID namespace's init has exited"), 0);
+  a.tail(job.callerNs.id, { type: 'fork-attach', job });
 }
 
 function hasCapIn(job: ForkJob, userNs: readonly UserNsId[]): boolean {
@@ -197,10 +194,7 @@ function hasCapIn(job: ForkJob, userNs: readonly UserNsId[]): boolean {
 export function onForkAttach(a: NamespaceActor, job: ForkJob): void {
   const caller = a.procs.get(job.caller);
   if (!caller || !isAlive(caller)) {
-    return abortFork(a, job, fail('ESRCH', SYSCALL, undefined, 'the calling process exited during fork'), 0);
-  }
-  if (job.enomem) {
-    return abortFork(a, job, fail('ENOMEM', SYSCALL, undefined, "the target PID namespace's init has exited"), 0);
+    return a.tail(job.target.id, { type: 'fork-abort', job, failure: fail('ESRCH', SYSCALL, undefined, 'the calling process exited during fork') });
   }
   if (job.nums[job.target.level] === 1 && caller.pidForChildren.id === job.target.id) caller.pfcHasInit = true;
   job.pendingJoins = holdGroupsOnFork(a, job);
@@ -246,33 +240,31 @@ function attachToParent(a: NamespaceActor, parent: Proc, job: ForkJob): void {
 }
 
 /**
- * One level of the commit: the PID becomes visible here. At the target level
- * the process record is created and its program starts, after the commit has
- * been passed on, so nothing the child does can overtake it (per-link FIFO).
+ * The commit: the PID becomes visible at every level, the process record
+ * is created here and its program starts, after the numbers are public, so
+ * nothing the child does can overtake them.
  */
-export function onForkCommit(a: NamespaceActor, msg: ChainMsg<'fork-commit'>, L: Level): void {
+export function onForkCommit(a: NamespaceActor, msg: ChainMsg<'fork-commit'>): void {
   const job = msg.job;
-  const level = L.level;
-  const nr = job.nums[level]!;
-  const entry = L.table.get(nr);
-  if (!entry || entry.key !== job.key) throw new Error(`fork-commit: level ${level} lost the reservation of PID ${nr}`);
-  L.table.commit(nr);
-  // The target level is always the actor's own (a fork into the root namespace runs in the root's actor).
-  const isTarget = level === job.target.level;
-  let child: Proc | undefined;
-  if (isTarget) child = createChild(a, job);
-  // A namespace that began exiting after its number was reserved SIGKILLs the
-  // newcomer, as zap_pid_ns_processes() would have had it been there (6.2).
-  const killHere = !L.adding && L.initKey !== job.key;
-  if (level > 1) a.send(L.chain[level - 1]!, msg);
-  else if (level === 1) onForkCommit(a, msg, a.host.root);
-  // The caller already knows its own namespace: name it only when the child lives elsewhere.
-  else forkReturns(a, job.id, job.target.id === job.callerNs.id ? { key: job.key, nums: job.nums } : { key: job.key, nums: job.nums, ns: job.target }, job.pendingJoins);
-  if (killHere) {
-    if (child) deliverSignal(a, child, SIGKILL, { kind: 'kernel' });
-    else a.send(job.target.id, { type: 'signal', targets: [job.key], sig: SIGKILL, sender: { kind: 'kernel' }, ack: { kind: 'none' } });
+  for (let level = job.target.level; level >= 0; level--) {
+    const table = a.tables[level]!;
+    const nr = job.nums[level]!;
+    if (table.holderOf(nr) !== job.key) throw new Error(`fork-commit: level ${level} lost the reservation of PID ${nr}`);
+    table.commit(nr);
   }
-  if (child && child.state === 'running') startProgram(a, child);
+  const child = createChild(a, job);
+  forkReturns(a, job.id, job.target.id === job.callerNs.id ? { key: job.key, nums: job.nums } : { key: job.key, nums: job.nums, ns: job.target }, job.pendingJoins);
+  // A namespace of the chain that began exiting after its number was reserved
+  // SIGKILLs the newcomer, as zap_pid_ns_processes() would have had it been
+  // there (6.2); checked after the commit, so the teardown either sees the
+  // child in its table or the child sees the teardown.
+  let doomed = false;
+  for (let level = job.target.level; level >= 0 && !doomed; level--) {
+    const table = a.tables[level]!;
+    if (!table.adding && !(level === a.level && a.initKey === job.key)) doomed = true;
+  }
+  if (doomed) deliverSignal(a, child, SIGKILL, { kind: 'kernel' });
+  if (child.state === 'running') startProgram(a, child);
 }
 
 function createChild(a: NamespaceActor, job: ForkJob): Proc {
@@ -288,6 +280,7 @@ function createChild(a: NamespaceActor, job: ForkJob): Proc {
     startTime: a.host.now(),
     program: init.program,
     parent: job.parent,
+    asParent: null,
     parentHome: job.parentNs,
     children: null,
     zombies: null,
@@ -359,34 +352,27 @@ export function onForkJoined(a: NamespaceActor, id: CallId): void {
 }
 
 /**
- * Undo a fork: starting at the target level, free the numbers reserved from
- * the target down to `lowest`, then reply.
+ * Undo a fork at the target: free the numbers reserved from the target level
+ * down to `lowest`, then reply.
  */
-function abortFork(a: NamespaceActor, job: ForkJob, failure: Failure, lowest: number): void {
-  job.lowest = lowest;
-  if (lowest > job.target.level) return a.reply(job.id, failure);
-  a.tail(job.target.id, { type: 'fork-abort', job, failure });
+function undoReserve(a: NamespaceActor, job: ForkJob, failure: Failure, lowest: number): void {
+  for (let level = job.target.level; level >= lowest; level--) {
+    const table = a.tables[level]!;
+    const nr = job.nums[level]!;
+    if (table.holderOf(nr) === job.key) {
+      table.release(nr);
+      if (level !== a.level) notifyFreed(a, level);
+    }
+  }
+  // "On failure to allocate the first pid, reset the state": idr_set_cursor(&ns->idr, 0).
+  if (lowest <= a.level && a.table.used === 0 && a.adding) a.table.lastPid = -1;
+  if (job.newNs) a.state = 'dead';
+  afterFree(a);
+  a.reply(job.id, failure);
+  if (job.newNs) a.maybeRetire();
 }
 
-export function onForkAbort(a: NamespaceActor, msg: ChainMsg<'fork-abort'>, L: Level): void {
-  const { job, failure } = msg;
-  const level = L.level;
-  const lowest = job.lowest;
-  const nr = job.nums[level]!;
-  const entry = L.table.get(nr);
-  if (entry && entry.key === job.key) L.table.release(nr);
-  const own = L === a;
-  if (own && level === job.target.level) {
-    // "On failure to allocate the first pid, reset the state": idr_set_cursor(&ns->idr, 0).
-    if (a.table.used === 0 && a.adding) a.table.lastPid = -1;
-    if (job.newNs) a.state = 'dead';
-  }
-  if (own) afterFree(a);
-  if (level > lowest) {
-    if (level > 1) a.send(L.chain[level - 1]!, msg);
-    else onForkAbort(a, msg, a.host.root);
-  } else {
-    a.reply(job.id, failure);
-  }
-  if (own && level === job.target.level && job.newNs) a.maybeRetire();
+/** The fork failed past the reservation (its caller exited): free everything at the target. */
+export function onForkAbort(a: NamespaceActor, msg: ChainMsg<'fork-abort'>): void {
+  undoReserve(a, msg.job, msg.failure, 0);
 }

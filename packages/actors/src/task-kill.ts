@@ -42,11 +42,11 @@ export function sysKill(a: NamespaceActor, call: CallMsg, p: Proc, pid: number, 
     ...(value === undefined ? {} : { value }),
   };
   if (pid > 0) {
-    const entry = a.table.get(pid);
-    if (!entry || !entry.task || !entry.committed) return a.replyFail(call.id, 'ESRCH', S, pid);
+    const key = a.table.visibleTask(pid);
+    if (key === undefined) return a.replyFail(call.id, 'ESRCH', S, pid);
     if (!validSignal(sig)) return a.replyFail(call.id, 'EINVAL', S, pid, `signal ${sig}`);
     // Signal 0 too: "the permission check is still performed" (kill(2)), where the target lives.
-    return sendTo(a, entry.home, [entry.key], sig, sender, ack);
+    return sendTo(a, a.table.homeOf(pid), [key], sig, sender, ack);
   }
   if (pid === 0) return groupKill(a, ack, p.pgrp.key, ownerOfGroup(p), sig, sender);
   if (pid === -1) {

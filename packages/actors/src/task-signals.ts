@@ -75,25 +75,9 @@ export function deliverSignal(a: NamespaceActor, p: Proc, sig: number, sender: S
     if (a.events) a.emit({ type: 'signal-ignored', key: p.key, nspid: p.ref.nums, ns: a.id, sig, reason: 'exiting' });
     return;
   }
-  let force: boolean;
-  let info: SigInfo;
-  if (sender.kind === 'kernel') {
-    force = true;
-    info = { signo: sig, code: SI_KERNEL, pid: 0, uid: 0 };
-  } else if (sender.kind === 'child') {
-    force = false;
-    info = { signo: sig, code: sender.code, pid: sender.pid, uid: 0, status: sender.status };
-  } else {
-    // 3.9: "if (!task_pid_nr_ns(current, task_active_pid_ns(t))) { info->si_pid = 0; force = true; }"
-    // 3.10 (quirk, emulated): otherwise si_pid is the sender's PID in its *own* namespace, untranslated.
-    const visible = onChain(sender.chain, a.id, a.level);
-    force = !visible;
-    const code = sender.value === undefined ? SI_USER : SI_QUEUE;
-    const siPid = visible && !sender.siPidZeroed ? sender.pid : 0;
-    // si_uid: the sender's real uid as the target's user namespace shows it.
-    const uid = fromKernelId(sender.ruid, a.host.tables.idMaps(p.userNs, 'uid'));
-    info = { signo: sig, code, pid: siPid, uid, ...(sender.value === undefined ? {} : { value: sender.value }) };
-  }
+  // 3.9: "if (!task_pid_nr_ns(current, task_active_pid_ns(t))) { info->si_pid = 0; force = true; }"
+  const visible = sender.kind !== 'process' || onChain(sender.chain, a.id, a.level);
+  const force = sender.kind === 'kernel' || !visible;
   // prepare_signal(): stop and continue signals cancel each other while pending (4.14).
   let resumed = false;
   if (isStopSignal(sig)) {
@@ -105,12 +89,24 @@ export function deliverSignal(a: NamespaceActor, p: Proc, sig: number, sender: S
       resumed = true;
     }
   }
-  queueSignal(a, p, sig, info, force);
+  queueSignal(a, p, sig, sender, visible, force);
   deliverPending(a, p);
   if (resumed) resumeAfterContinue(a, p);
 }
 
-function queueSignal(a: NamespaceActor, p: Proc, sig: number, info: SigInfo, force: boolean): void {
+/** The siginfo the target gets, with si_pid and si_uid as it sees them. */
+function sigInfoFor(a: NamespaceActor, p: Proc, sig: number, sender: SignalSender, visible: boolean): SigInfo {
+  if (sender.kind === 'kernel') return { signo: sig, code: SI_KERNEL, pid: 0, uid: 0 };
+  if (sender.kind === 'child') return { signo: sig, code: sender.code, pid: sender.pid, uid: 0, status: sender.status };
+  // 3.10 (quirk, emulated): a visible sender's si_pid is its PID in its *own* namespace, untranslated.
+  const code = sender.value === undefined ? SI_USER : SI_QUEUE;
+  const siPid = visible && !sender.siPidZeroed ? sender.pid : 0;
+  // si_uid: the sender's real uid as the target's user namespace shows it.
+  const uid = fromKernelId(sender.ruid, a.host.tables.idMaps(p.userNs, 'uid'));
+  return { signo: sig, code, pid: siPid, uid, ...(sender.value === undefined ? {} : { value: sender.value }) };
+}
+
+function queueSignal(a: NamespaceActor, p: Proc, sig: number, sender: SignalSender, visible: boolean, force: boolean): void {
   // sig_ignored(): "Blocked signals are never ignored" (4.4, 4.11).
   if (!sigHas(p.blocked, sig)) {
     const reason = ignoredAtSend(a, p, sig, force);
@@ -119,6 +115,7 @@ function queueSignal(a: NamespaceActor, p: Proc, sig: number, info: SigInfo, for
       return;
     }
   }
+  const info = sigInfoFor(a, p, sig, sender, visible);
   if (isRealtime(sig)) {
     (p.rtQueue ??= []).push(info);
     sigAdd(p.pending, sig);

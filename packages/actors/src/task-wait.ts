@@ -8,18 +8,17 @@ import {
   childCode,
   encodeStatus,
   nrIn,
-  type ActorMsg,
   type CallId,
   type CallMsg,
-  type ReleaseJob,
+  type PidRef,
   type WaitOptions,
   type WaitResult,
   type ProcKey,
 } from '@pidsim/core';
-import type { Level, NamespaceActor } from './namespace-actor.js';
+import type { NamespaceActor } from './namespace-actor.js';
 import type { ChildStub, Proc, Waiter } from './process-record.js';
 import { leaveGroupsOnRelease } from './pgrp-session.js';
-import { afterFree } from './ns-teardown.js';
+import { afterFree, notifyFreed } from './ns-teardown.js';
 
 const NOTHING: WaitResult = { pid: 0, status: 0, change: null, code: 0 };
 
@@ -43,8 +42,12 @@ function matches(a: NamespaceActor, p: Proc, stub: ChildStub, pid: number): bool
 
 /** The zombie children of `p` in the children list's order (what a waitpid(-1) loop meets). */
 export function zombiesInOrder(p: Proc): ChildStub[] {
-  return p.zombies ? [...p.zombies].sort((x, y) => x.order - y.order) : [];
+  const z = p.zombies;
+  if (!z || z.size === 0) return NO_STUBS;
+  if (z.size === 1) return [...z];
+  return [...z].sort((x, y) => x.order - y.order);
 }
+const NO_STUBS: ChildStub[] = [];
 
 /** The first of a set of children in the parent's list order. */
 export function firstInOrder(stubs: Set<ChildStub>): ChildStub | undefined {
@@ -90,8 +93,8 @@ export function tryWait(a: NamespaceActor, p: Proc, w: Waiter): boolean {
   let any = false;
   if (p.children) {
     if (w.pid > 0) {
-      const entry = a.table.get(w.pid);
-      const stub = entry && entry.committed ? p.children.get(entry.key) : undefined;
+      const key = a.table.visibleTask(w.pid);
+      const stub = key !== undefined ? p.children.get(key) : undefined;
       if (stub) {
         any = true;
         if (report(a, p, stub, w)) return true;
@@ -152,11 +155,11 @@ export function reapChild(
   a: NamespaceActor,
   parent: Proc,
   stub: ChildStub,
-  reply: ReleaseJob['reply'],
+  reply: Release['reply'],
   auto: boolean,
 ): void {
   parent.children!.delete(stub.key);
-  if (parent.children!.size === 0) parent.children = null;
+  // The map stays, empty: a reaper forking and reaping children one at a time would otherwise make one per child.
   parent.zombies?.delete(stub);
   a.remoteChildren.delete(stub.key);
   if (a.events) a.emit({ type: 'reap', key: stub.key, nspid: stub.ref.nums, ns: stub.home, by: parent.key, auto });
@@ -171,30 +174,43 @@ export function onReap(a: NamespaceActor, child: ProcKey, reply: { readonly id: 
 }
 
 /** release_task(): the task is gone; its PID follows unless a group or session still uses it. */
-function releaseTask(a: NamespaceActor, p: Proc, reply: ReleaseJob['reply']): void {
+function releaseTask(a: NamespaceActor, p: Proc, reply: Release['reply']): void {
   if (p.state !== 'zombie') throw new Error(`release of process ${p.key} in state ${p.state}`);
   leaveGroupsOnRelease(a, p);
   a.procs.delete(p.key);
   const g = a.groups.get(p.key);
   const keep = g !== undefined && (g.members.size > 0 || g.sessionRefs > 0 || g.holds !== 0);
   if (g && !keep) a.groups.delete(p.key);
-  onRelease(a, { ref: p.ref, mode: keep ? 'detach' : 'free', reply }, a);
+  release(a, { ref: p.ref, mode: keep ? 'detach' : 'free', reply });
+}
+
+/** What a reap or a group's end does to a struct pid: free its numbers, or only detach the task from them. */
+export interface Release {
+  readonly ref: PidRef;
+  /** 'free': the numbers go back to the allocators. 'detach': only the task is gone. */
+  readonly mode: 'free' | 'detach';
+  /** The answer to give once every level is done, if any. */
+  readonly reply: { readonly id: CallId; readonly value: unknown } | null;
 }
 
 /**
- * One level of the release chain; the last (root) level replies. The one
- * message travels the chain; a level-1 actor does the root's step itself,
- * on the shared root table.
+ * free_pid() at every level, innermost first, in the tables of this actor's
+ * chain (the struct pid's namespace is this actor's). A namespace above that
+ * is draining, dead or never had an init is told, so it can finish.
  */
-export function onRelease(a: NamespaceActor, job: ReleaseJob, L: Level, msg: ActorMsg = { type: 'release', job }): void {
-  const level = L.level;
-  const nr = job.ref.nums[level]!;
-  const entry = L.table.get(nr);
-  if (!entry || entry.key !== job.ref.key) throw new Error(`release: PID ${nr} at level ${level} is not ${job.ref.key}`);
-  if (job.mode === 'free') L.table.release(nr);
-  else L.table.detach(nr);
-  if (level > 1) a.send(job.ref.chain[level - 1]!, msg);
-  else if (level === 1) onRelease(a, job, a.host.root, msg);
-  else if (job.reply) a.replyOk(job.reply.id, job.reply.value);
-  if (job.mode === 'free' && L === a) afterFree(a);
+export function release(a: NamespaceActor, job: Release): void {
+  const top = job.ref.nums.length - 1;
+  for (let level = top; level >= 0; level--) {
+    const table = a.tables[level]!;
+    const nr = job.ref.nums[level]!;
+    if (table.holderOf(nr) !== job.ref.key) throw new Error(`release: PID ${nr} at level ${level} is not ${job.ref.key}`);
+    if (job.mode === 'detach') {
+      table.detach(nr);
+      continue;
+    }
+    table.release(nr);
+    if (level !== a.level) notifyFreed(a, level);
+  }
+  if (job.reply) a.replyOk(job.reply.id, job.reply.value);
+  if (job.mode === 'free') afterFree(a);
 }

@@ -52,8 +52,8 @@ export {
 export type { KernelVariant, VariantName } from './kernel-variant.js';
 export { nrIn, onChain, ownerNs, levelOf } from './pid-ref.js';
 export type { PidRef } from './pid-ref.js';
-export { PidAllocator } from './pid-allocator.js';
-export type { AllocFailure } from './pid-allocator.js';
+export { ALLOCATOR_WORDS, PidAllocator, ensureBytes, growableBuffer } from './pid-allocator.js';
+export type { AllocFailure, PidSpaceBuffers, PidTableBuffers } from './pid-allocator.js';
 export {
   SIGHUP,
   SIGINT,
@@ -165,7 +165,6 @@ export type {
   ProcessInfo,
   ProcOp,
   ProcState,
-  ReleaseJob,
   RemoteQuery,
   IdMapWriter,
   ReplyMsg,

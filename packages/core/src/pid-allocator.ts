@@ -1,53 +1,112 @@
 // One PID namespace's number allocator: cyclic, bounded by pid_max, wrapping to
 // RESERVED_PIDS, with ns_last_pid and set_tid (SEMANTICS 1.2-1.8, 1.10-1.12).
 // It mirrors kernel/pid.c alloc_pid() for a single level and idr_alloc_cyclic().
+//
+// One allocator serves every level of every transport. Its state lives in
+// two buffers, a header (cursor, pid_max, count) and a bitmap, which are
+// SharedArrayBuffers when several threads allocate in the same namespace and
+// plain ArrayBuffers otherwise; the same Atomics operations run on both. The
+// cursor moves by compare-and-swap before a number is claimed, so concurrent
+// allocations give exactly the sequences an allocator under one lock could.
 
 import { PID_MAX_LIMIT, RESERVED_PIDS } from './limits.js';
 
 /** Why one level's allocation failed, as alloc_pid() decides it. */
 export type AllocFailure = 'EAGAIN' | 'EEXIST' | 'EINVAL';
 
-export class PidAllocator {
-  /** Bit n set = number n is taken (by a live or zombie process, a group, or a reservation). */
-  #words: Uint32Array;
-  /** idr cursor: the next number to try (last allocated + 1). ns_last_pid = cursor - 1. */
-  #cursor = 0;
-  /** Numbers are < pidMax. */
-  #pidMax: number;
-  /** How many numbers are taken (the namespace's pid_allocated count, without PIDNS_ADDING). */
-  #used = 0;
+/** The memory of an allocator, to hand to another thread (shared) or keep (local). */
+export interface PidSpaceBuffers {
+  /** Int32 words: [cursor, pid_max, count, ...words the owner of the buffer adds]. */
+  readonly header: SharedArrayBuffer | ArrayBuffer;
+  /** One bit per number, growing with the highest number taken (length-tracking views follow it). */
+  readonly bits: SharedArrayBuffer | ArrayBuffer;
+}
 
-  constructor(pidMax: number) {
-    this.#pidMax = pidMax;
-    this.#words = new Uint32Array(4);
+/** A namespace's whole PID table (the allocator's buffers and the rows of who holds each number), as it travels to another actor. */
+export interface PidTableBuffers extends PidSpaceBuffers {
+  readonly key: SharedArrayBuffer | ArrayBuffer;
+  readonly home: SharedArrayBuffer | ArrayBuffer;
+  readonly seq: SharedArrayBuffer | ArrayBuffer;
+  readonly flags: SharedArrayBuffer | ArrayBuffer;
+}
+
+/** Words of the header the allocator uses; a user of the same header starts after them. */
+export const ALLOCATOR_WORDS = 3;
+const CURSOR = 0;
+const PID_MAX = 1;
+const USED = 2;
+/** The bitmap never needs more than this (PID_MAX_LIMIT bits). */
+const MAX_BITS_BYTES = 4 * ((PID_MAX_LIMIT >>> 5) + 1);
+
+/** A buffer of `bytes` that can grow to `max`: shared between threads, or not. */
+export function growableBuffer(bytes: number, max: number, shared: boolean): SharedArrayBuffer | ArrayBuffer {
+  return shared ? new SharedArrayBuffer(bytes, { maxByteLength: max }) : new ArrayBuffer(bytes, { maxByteLength: max });
+}
+
+/** Grows `buf` to at least `bytes` (another thread may have grown it further meanwhile). */
+export function ensureBytes(buf: SharedArrayBuffer | ArrayBuffer, bytes: number): void {
+  if (buf.byteLength >= bytes) return;
+  try {
+    if (buf instanceof SharedArrayBuffer) buf.grow(bytes);
+    else buf.resize(bytes);
+  } catch (e) {
+    if (buf.byteLength < bytes) throw e;
+  }
+}
+
+export class PidAllocator {
+  readonly buffers: PidSpaceBuffers;
+  /** The header as Int32 words; its first ALLOCATOR_WORDS are this allocator's. */
+  readonly header: Int32Array;
+  /** Bit n set = number n is taken (by a live or zombie process, a group, or a reservation). */
+  readonly #bits: Int32Array;
+
+  /**
+   * A new allocator (`pidMax`, and `headerWords` >= ALLOCATOR_WORDS words of
+   * header, shared between threads or not), or a view of an existing one.
+   */
+  constructor(from: PidSpaceBuffers | { readonly pidMax: number; readonly shared?: boolean; readonly headerWords?: number }) {
+    if ('header' in from) {
+      this.buffers = from;
+    } else {
+      const shared = from.shared === true;
+      const words = Math.max(ALLOCATOR_WORDS, from.headerWords ?? ALLOCATOR_WORDS);
+      this.buffers = {
+        header: shared ? new SharedArrayBuffer(4 * words) : new ArrayBuffer(4 * words),
+        bits: growableBuffer(16, MAX_BITS_BYTES, shared),
+      };
+    }
+    this.header = new Int32Array(this.buffers.header);
+    this.#bits = new Int32Array(this.buffers.bits);
+    if (!('header' in from)) Atomics.store(this.header, PID_MAX, from.pidMax);
   }
 
   get pidMax(): number {
-    return this.#pidMax;
+    return Atomics.load(this.header, PID_MAX);
   }
 
   set pidMax(value: number) {
-    this.#pidMax = value;
+    Atomics.store(this.header, PID_MAX, value);
   }
 
-  /** How many numbers are taken. */
+  /** How many numbers are taken (the namespace's pid_allocated count, without PIDNS_ADDING). */
   get used(): number {
-    return this.#used;
+    return Atomics.load(this.header, USED);
   }
 
   /** /proc/sys/kernel/ns_last_pid as read: the last number handed out by the cyclic allocator. */
   get lastPid(): number {
-    return this.#cursor - 1;
+    return Atomics.load(this.header, CURSOR) - 1;
   }
 
   /** Writing ns_last_pid sets the cursor so the next allocation tries value + 1 (SEMANTICS 1.7). */
   set lastPid(value: number) {
-    this.#cursor = value + 1;
+    Atomics.store(this.header, CURSOR, value + 1);
   }
 
   has(nr: number): boolean {
     const w = nr >>> 5;
-    return w < this.#words.length && (this.#words[w]! & (1 << (nr & 31))) !== 0;
+    return w < this.#bits.length && (Atomics.load(this.#bits, w) & (1 << (nr & 31))) !== 0;
   }
 
   /**
@@ -56,14 +115,24 @@ export class PidAllocator {
    * (SEMANTICS 1.3, 1.4). Returns the number, or 'EAGAIN' when the range is full (1.5).
    */
   allocCyclic(): number | 'EAGAIN' {
-    const min = this.#cursor > RESERVED_PIDS ? RESERVED_PIDS : 1;
-    const start = Math.max(this.#cursor, min);
-    let nr = this.#findFree(start, this.#pidMax);
-    if (nr < 0 && start > min) nr = this.#findFree(min, this.#pidMax);
-    if (nr < 0) return 'EAGAIN';
-    this.#take(nr);
-    this.#cursor = nr + 1;
-    return nr;
+    const h = this.header;
+    for (;;) {
+      const cursor = Atomics.load(h, CURSOR);
+      const max = Atomics.load(h, PID_MAX);
+      const min = cursor > RESERVED_PIDS ? RESERVED_PIDS : 1;
+      const start = Math.max(cursor, min);
+      let nr = this.#findFree(start, max);
+      if (nr < 0 && start > min) nr = this.#findFree(min, max);
+      if (nr < 0) {
+        // Full, unless another thread moved the cursor (and freed numbers) while we looked.
+        if (Atomics.load(h, CURSOR) === cursor) return 'EAGAIN';
+        continue;
+      }
+      // Another allocation moved the cursor meanwhile: look again from where it left it.
+      if (Atomics.compareExchange(h, CURSOR, cursor, nr + 1) !== cursor) continue;
+      // Taken by an exact allocation (set_tid) since we looked: it counts as taken first.
+      if (this.#take(nr)) return nr;
+    }
   }
 
   /**
@@ -72,69 +141,57 @@ export class PidAllocator {
    * The "no init yet" and capability rules are the caller's to check.
    */
   allocExact(nr: number): number | AllocFailure {
-    if (!Number.isInteger(nr) || nr < 1 || nr >= this.#pidMax) return 'EINVAL';
-    if (this.has(nr)) return 'EEXIST';
-    this.#take(nr);
-    return nr;
+    if (!Number.isInteger(nr) || nr < 1 || nr >= this.pidMax) return 'EINVAL';
+    return this.#take(nr) ? nr : 'EEXIST';
   }
 
   /** Frees a number (release_task -> free_pid). The cursor does not move. */
   free(nr: number): void {
     const w = nr >>> 5;
     const bit = 1 << (nr & 31);
-    if (w >= this.#words.length || (this.#words[w]! & bit) === 0) {
+    if (w >= this.#bits.length || (Atomics.and(this.#bits, w, ~bit) & bit) === 0) {
       throw new Error(`pid-allocator: free of number ${nr} that is not allocated`);
     }
-    this.#words[w] = (this.#words[w]! & ~bit) >>> 0;
-    this.#used--;
+    Atomics.sub(this.header, USED, 1);
   }
 
   /** Every taken number, ascending. */
   *numbers(): IterableIterator<number> {
-    const words = this.#words;
-    for (let w = 0; w < words.length; w++) {
-      let bits = words[w]!;
-      while (bits !== 0) {
-        const low = bits & -bits;
+    const bits = this.#bits;
+    for (let w = 0; w < bits.length; w++) {
+      let word = Atomics.load(bits, w);
+      while (word !== 0) {
+        const low = word & -word;
         yield w * 32 + (31 - Math.clz32(low));
-        bits = (bits ^ low) >>> 0;
+        word ^= low;
       }
     }
   }
 
-  #take(nr: number): void {
+  /** Claims bit `nr`; false if it was taken. */
+  #take(nr: number): boolean {
     const w = nr >>> 5;
-    if (w >= this.#words.length) {
-      let size = this.#words.length;
-      while (size <= w) size *= 2;
-      const grown = new Uint32Array(Math.min(size, (PID_MAX_LIMIT >>> 5) + 1));
-      grown.set(this.#words);
-      this.#words = grown;
-    }
-    this.#words[w] = (this.#words[w]! | (1 << (nr & 31))) >>> 0;
-    this.#used++;
+    if (w >= this.#bits.length) ensureBytes(this.buffers.bits, Math.min(MAX_BITS_BYTES, Math.max(4 * (w + 1), 2 * 4 * this.#bits.length)));
+    const bit = 1 << (nr & 31);
+    if ((Atomics.or(this.#bits, w, bit) & bit) !== 0) return false;
+    Atomics.add(this.header, USED, 1);
+    return true;
   }
 
-  /** First free number in [from, to), or -1. Skips whole taken words. */
+  /** The first free number in [from, to), or -1. Skips whole taken words; beyond the bitmap everything is free. */
   #findFree(from: number, to: number): number {
-    const words = this.#words;
+    const bits = this.#bits;
     let nr = from;
     while (nr < to) {
       const w = nr >>> 5;
-      if (w >= words.length) return nr; // beyond the bitmap everything is free
-      const word = words[w]!;
-      if (word === 0xffffffff) {
+      if (w >= bits.length) return nr;
+      const word = Atomics.load(bits, w);
+      const free = (~word & ~((1 << (nr & 31)) - 1)) >>> 0;
+      if (free === 0) {
         nr = (w + 1) * 32;
         continue;
       }
-      const free = ~word >>> 0;
-      // Mask off bits below nr within this word.
-      const masked = (free & ~((1 << (nr & 31)) - 1)) >>> 0;
-      if (masked === 0) {
-        nr = (w + 1) * 32;
-        continue;
-      }
-      const found = w * 32 + (31 - Math.clz32(masked & -masked));
+      const found = w * 32 + (31 - Math.clz32(free & -free));
       return found < to ? found : -1;
     }
     return -1;

@@ -13,6 +13,7 @@ import type { SigSet } from './signals.js';
 import type { KernelEvent } from './events.js';
 import type { ActorSnapshot } from './snapshot.js';
 import type { Cred, IdExtent, IdKind } from './credentials.js';
+import type { PidTableBuffers } from './pid-allocator.js';
 
 /** A PID namespace as a value: enough to route to it and check ancestry. */
 export interface NsRef {
@@ -266,8 +267,6 @@ export interface ForkJob {
   readonly setTid: readonly number[];
   /** Reserved numbers; nums[level]. Filled from the target level up to 0. */
   readonly nums: number[];
-  /** The target namespace was not accepting processes when its level was reserved (ENOMEM). */
-  enomem: boolean;
   readonly clonePar: boolean;
   readonly init: ChildInit;
   /** Filled at attach: the child's parent. */
@@ -277,20 +276,10 @@ export interface ForkJob {
   parentNs: NsId | null;
   /** User namespaces where the caller may choose PIDs with set_tid (SEMANTICS 1.11 EPERM). */
   readonly capRoots: readonly UserNsId[];
-  /** On abort: the outermost level whose number must be freed. */
-  lowest: number;
   /** Group joins at other actors that must be acknowledged before fork returns. */
   pendingJoins: number;
 }
 
-/** Freeing (or detaching) a struct pid at every level, innermost first. */
-export interface ReleaseJob {
-  readonly ref: PidRef;
-  /** 'free': the numbers go back to the allocators. 'detach': only the task is gone. */
-  readonly mode: 'free' | 'detach';
-  /** Reply sent by the last level (level 0), if any. */
-  readonly reply: { readonly id: CallId; readonly value: unknown } | null;
-}
 
 export type ActorMsg =
   | CallMsg
@@ -301,7 +290,6 @@ export type ActorMsg =
   | { readonly type: 'fork-abort'; readonly job: ForkJob; readonly failure: Failure }
   /** The child joined its process group at the group's owner; fork may return (sent to the root actor). */
   | { readonly type: 'fork-joined'; readonly id: CallId }
-  | { readonly type: 'release'; readonly job: ReleaseJob }
   | { readonly type: 'reap'; readonly child: ProcKey; readonly reply: { readonly id: CallId; readonly value: unknown } | null }
   | {
       readonly type: 'signal';
@@ -366,6 +354,8 @@ export type ActorMsg =
   | { readonly type: 'ns-discard' }
   /** A child namespace was freed: it no longer holds its parent. */
   | { readonly type: 'ns-child-gone' }
+  /** A number of this namespace was freed by an actor below it while this one is not active: it may drain, die or be freed. */
+  | { readonly type: 'ns-freed' }
   | { readonly type: 'timer-fired'; readonly proc: ProcKey; readonly token: number };
 
 /** A query about one process, answered by the actor it lives in. */
@@ -429,7 +419,10 @@ export type SignalAck =
 export interface NsInit {
   readonly ns: NsRef;
   readonly parent: NsId;
-  readonly pidMax: number;
+  /** The namespaces of the chain, root first, this one last. */
+  readonly refs: readonly NsRef[];
+  /** Their PID tables (actors' pid-table.ts), in the same order. */
+  readonly tables: readonly PidTableBuffers[];
 }
 
 // --- actor -> host ----------------------------------------------------------------

@@ -1,13 +1,14 @@
-// PidAllocator, one namespace's PID numbers: the rule shared with the root
-// level's table (cyclic-allocation-suite.ts), then what only it offers.
+// PidAllocator, one namespace's PID numbers: the rule shared with the
+// actors' PID tables (cyclic-allocation-suite.ts), in local and in shared
+// memory, then what only it offers.
 
 import { describe, expect, it } from 'vitest';
 import { PidAllocator } from '../src/index.js';
 import { cyclicAllocationSuite } from './cyclic-allocation-suite.js';
 
-describe('PidAllocator: cyclic allocation', () => {
+describe.each([false, true])('PidAllocator (shared memory: %s): cyclic allocation', (shared) => {
   cyclicAllocationSuite((pidMax) => {
-    const a = new PidAllocator(pidMax);
+    const a = new PidAllocator({ pidMax, shared });
     return {
       get pidMax() {
         return a.pidMax;
@@ -34,7 +35,7 @@ describe('PidAllocator: cyclic allocation', () => {
 
 describe('PidAllocator: membership', () => {
   it('has() answers for exactly the numbers taken, including those far beyond the first words of the bitmap', () => {
-    const a = new PidAllocator(100000);
+    const a = new PidAllocator({ pidMax: 100000 });
     expect(a.allocCyclic()).toBe(1);
     expect(a.allocExact(31)).toBe(31);
     expect(a.allocExact(32)).toBe(32);

@@ -1,6 +1,7 @@
 // @pidsim/scheduler: transports, routing, the virtual clock, and the Kernel API.
 
 export { Kernel } from './kernel.js';
+export type { CallObserver } from './kernel.js';
 export { Process } from './process.js';
 export type { ForkOptions, ForkResult, KillReport } from './process.js';
 export { ProcFs, NsHandle } from './procfs.js';

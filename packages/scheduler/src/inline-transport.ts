@@ -14,6 +14,7 @@ import {
   type KernelEvent,
   type NsId,
   type NsInit,
+  type PidTableBuffers,
   type NsRef,
   type ProcKey,
   type KernelVariant,
@@ -23,13 +24,10 @@ import {
 import {
   KernelTables,
   NamespaceActor,
-  SharedPidTable,
+  PidTable,
   bootRootInit,
   callerGone,
-  rootLevel,
   type ActorHost,
-  type Level,
-  type PidTable,
 } from '@pidsim/actors';
 import { Prng } from './prng.js';
 import { VirtualClock } from './virtual-clock.js';
@@ -73,8 +71,6 @@ export class InlineTransport implements Transport {
   readonly kind = 'inline' as const;
   readonly rootNs: NsId;
   readonly rootInit: { readonly key: ProcKey; readonly ns: NsRef };
-  /** The root level, with its shared PID table (see ActorHost.root). */
-  readonly root: Level;
   readonly #sink: TransportSink;
   readonly #rng: Prng;
   readonly #clock = new VirtualClock();
@@ -111,12 +107,10 @@ export class InlineTransport implements Transport {
     if (options.variant) this.tables.variant = options.variant;
     const id = this.nextNsId();
     const ns: NsRef = { id, level: 0, chain: [id], inode: ROOT_PID_NS_INODE, userNs: [INIT_USER_NS] };
-    // The same shared root table as on threads, here unshared: one semantics for both.
-    const rootTable = new SharedPidTable({ pidMax: options.pidMax });
-    const root = this.#spawn({ ns, parent: id, pidMax: options.pidMax }, rootTable);
+    // The same PID tables as on threads, in memory no other thread needs to see.
+    const root = this.#spawn({ ns, parent: id, refs: [ns], tables: [new PidTable({ pidMax: options.pidMax, shared: false }).buffers] });
     this.rootNs = id;
     const key = this.nextProcKey();
-    this.root = rootLevel(ns, rootTable, key);
     bootRootInit(root, { key, program: options.initProgram, name: options.initName, argv: options.initArgv });
     this.rootInit = { key, ns };
   }
@@ -139,8 +133,8 @@ export class InlineTransport implements Transport {
     return this.#sink;
   }
 
-  #spawn(init: NsInit, table?: PidTable): NamespaceActor {
-    const actor = new NamespaceActor(new InlineHost(this, init.ns.id), init, table);
+  #spawn(init: NsInit): NamespaceActor {
+    const actor = new NamespaceActor(new InlineHost(this, init.ns.id), init);
     this.#actors.set(init.ns.id, actor);
     return actor;
   }
@@ -351,8 +345,8 @@ class InlineHost implements ActorHost {
   get tables(): KernelTables {
     return this.#t.tables;
   }
-  get root(): Level {
-    return this.#t.root;
+  newPidTable(pidMax: number): PidTableBuffers {
+    return new PidTable({ pidMax, shared: false }).buffers;
   }
   nextToken(): number {
     return this.#t.nextToken();

@@ -5,10 +5,8 @@
 
 import {
   KernelError,
-  asCallId,
   checkInvariants,
   type CallId,
-  type CallMsg,
   type InvariantViolation,
   type KernelEvent,
   type KernelSnapshot,
@@ -26,7 +24,14 @@ import { ThreadsTransport } from './threads-transport.js';
 import type { Transport, TransportSink } from './transport.js';
 import { resolveOptions, type KernelOptions, type ResolvedOptions } from './options.js';
 import { Process } from './process.js';
+import { PendingCalls } from './pending-calls.js';
 import { NsHandle, ProcFs } from './procfs.js';
+
+/** Sees each syscall go out and come back, in the order the kernel sends and answers them. */
+export interface CallObserver {
+  sent(id: CallId, caller: ProcKey, to: NsId, op: Op | ProcOp): void;
+  answered(id: CallId, result: Result<unknown>): void;
+}
 
 export class Kernel implements TransportSink {
   readonly options: ResolvedOptions;
@@ -36,10 +41,11 @@ export class Kernel implements TransportSink {
   /** Bounds the calls outstanding at once (maxInFlight), so a caller issuing a million forks stays in memory. */
   readonly #queue: PQueue | null;
   /** Calls sent and not yet answered. */
-  readonly #pending = new Map<CallId, { resolve: (v: unknown) => void; reject: (e: Error) => void; syscall: string }>();
+  readonly #pending = new PendingCalls();
   readonly #stray: string[] = [];
   readonly #listeners = new Set<(e: TimedEvent) => void>();
-  #nextCall = 1;
+  /** Told of every call as it is sent and as it is answered (a trace's syscall slices). */
+  readonly #callObservers = new Set<CallObserver>();
   #failure: Error | null = null;
   #closed = false;
 
@@ -73,25 +79,19 @@ export class Kernel implements TransportSink {
   #send<T>(caller: ProcKey, to: NsId, op: Op | ProcOp): Promise<T> {
     if (this.#failure) return Promise.reject(this.#failure);
     if (this.#closed) return Promise.reject(new Error('pidsim: the kernel is closed'));
-    const id = asCallId(this.#nextCall++);
-    const msg: CallMsg = { type: 'call', id, caller, op };
     return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, syscall: op.op });
-      this.#transport.post(to, msg);
+      const id = this.#pending.open(resolve as (v: unknown) => void, reject, op.op);
+      if (this.#callObservers.size > 0) for (const o of this.#callObservers) o.sent(id, caller, to, op);
+      this.#transport.post(to, { type: 'call', id, caller, op });
     });
   }
 
   // --- TransportSink --------------------------------------------------------------
 
   reply(id: CallId, result: Result<unknown>): void {
-    const p = this.#pending.get(id);
-    if (!p) {
-      this.#stray.push(`a reply to call ${id}, which is not pending (answered twice, or never asked)`);
-      return;
-    }
-    this.#pending.delete(id);
-    if (result.ok) p.resolve(result.value);
-    else p.reject(new KernelError(result));
+    if (this.#callObservers.size > 0 && this.#pending.syscallOf(id) !== undefined) for (const o of this.#callObservers) o.answered(id, result);
+    const answered = result.ok ? this.#pending.answer(id, true, result.value) : this.#pending.answer(id, false, new KernelError(result));
+    if (!answered) this.#stray.push(`a reply to call ${id}, which is not pending (answered twice, or never asked)`);
   }
 
   event(event: KernelEvent): void {
@@ -107,10 +107,7 @@ export class Kernel implements TransportSink {
 
   failed(cause: Error): void {
     this.#failure = cause;
-    for (const [id, p] of this.#pending) {
-      this.#pending.delete(id);
-      p.reject(cause);
-    }
+    this.#pending.rejectAll(cause);
   }
 
   // --- the kernel as a whole ------------------------------------------------------
@@ -123,6 +120,12 @@ export class Kernel implements TransportSink {
       this.#listeners.delete(listener);
       if (this.#listeners.size === 0 && !this.options.events) this.#transport.setEventsEnabled(false);
     };
+  }
+
+  /** Calls `observer` as each syscall is sent and answered, from now on. Returns an unsubscribe. */
+  observeCalls(observer: CallObserver): () => void {
+    this.#callObservers.add(observer);
+    return () => void this.#callObservers.delete(observer);
   }
 
   /** Resolves when no message is in flight anywhere. */
@@ -171,10 +174,6 @@ export class Kernel implements TransportSink {
     if (this.#closed) return;
     this.#closed = true;
     await this.#transport.close();
-    const err = new Error('pidsim: the kernel was closed');
-    for (const [id, p] of this.#pending) {
-      this.#pending.delete(id);
-      p.reject(err);
-    }
+    this.#pending.rejectAll(new Error('pidsim: the kernel was closed'));
   }
 }

@@ -25,7 +25,7 @@ import {
 import {
   KernelTables,
   MAX_WORKERS,
-  SharedPidTable,
+  PidTable,
   makeLocalId,
   makeNsId,
   nodeEndpoint,
@@ -98,7 +98,7 @@ export class ThreadsTransport implements Transport {
     this.rootNs = rootId;
     this.rootInit = { key: makeLocalId(1, 0) as ProcKey, ns };
     const entry = workerEntryPath();
-    const rootTable = new SharedPidTable({ pidMax: options.pidMax });
+    const rootTable = new PidTable({ pidMax: options.pidMax, shared: true });
     // One MessageChannel per pair of workers: worker-to-worker traffic never hops through here.
     const peers: (MessagePort | null)[][] = Array.from({ length: count }, () => new Array<MessagePort | null>(count).fill(null));
     for (let i = 0; i < count; i++) {
@@ -116,13 +116,12 @@ export class ThreadsTransport implements Transport {
         placement: options.placement,
         wire: this.#numeric ? 'numeric' : 'objects',
         tables: this.tables.buffer,
-        root: { ns, initKey: this.rootInit.key, table: rootTable.buffers },
         ...(i === 0
           ? {
               boot: {
                 ns,
+                table: rootTable.buffers,
                 initKey: this.rootInit.key,
-                pidMax: options.pidMax,
                 program: options.initProgram,
                 name: options.initName,
                 argv: options.initArgv,

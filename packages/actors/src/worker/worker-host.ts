@@ -12,6 +12,7 @@ import {
   type KernelEvent,
   type NsId,
   type NsInit,
+  type PidTableBuffers,
   type NsRef,
   type ProcKey,
   type ProgramSpec,
@@ -22,9 +23,8 @@ import {
   encodeReply,
 } from '@pidsim/core';
 import type { ActorHost } from '../actor-host.js';
-import { NamespaceActor, type Level } from '../namespace-actor.js';
-import { SharedPidTable, rootLevel, type SharedPidTableBuffers } from '../shared-pid-table.js';
-import type { PidTable } from '../pid-table.js';
+import { NamespaceActor } from '../namespace-actor.js';
+import { PidTable } from '../pid-table.js';
 import { KernelTables } from '../kernel-tables.js';
 import { bootRootInit } from '../boot.js';
 import { callerGone } from '../syscalls.js';
@@ -42,13 +42,11 @@ export interface WorkerConfig {
   /** Plain replies to the main thread as numeric records (wire-codec.ts), or all as objects. */
   readonly wire: 'numeric' | 'objects';
   readonly tables: SharedArrayBuffer;
-  /** The root namespace and its shared PID table, which every worker's level-1 actors use. */
-  readonly root: { readonly ns: NsRef; readonly initKey: ProcKey; readonly table: SharedPidTableBuffers };
-  /** Worker 0 boots the root namespace and its init with these ids. */
+  /** Worker 0 boots the root namespace (with its shared PID table) and its init with these ids. */
   readonly boot?: {
     readonly ns: NsRef;
+    readonly table: PidTableBuffers;
     readonly initKey: ProcKey;
-    readonly pidMax: number;
     readonly program: ProgramSpec;
     readonly name: string;
     readonly argv: readonly string[];
@@ -69,8 +67,6 @@ export class WorkerHost {
   readonly workers: number;
   readonly placement: Placement;
   readonly tables: KernelTables;
-  /** The root level, over the shared root PID table. */
-  readonly root: Level;
   readonly #actors = new Map<NsId, NamespaceActor>();
   /** Retired actors, dropped when the main thread has seen the whole kernel quiet. */
   #retiring: NsId[] = [];
@@ -104,14 +100,12 @@ export class WorkerHost {
     this.placement = config.placement;
     this.#numeric = config.wire === 'numeric';
     this.tables = new KernelTables(config.tables);
-    const rootTable = new SharedPidTable(config.root.table);
-    this.root = rootLevel(config.root.ns, rootTable, config.root.initKey);
     this.#main = main;
     this.#peers = peers;
     this.#out = Array.from({ length: config.workers + 1 }, () => []);
     if (config.boot) {
       const b = config.boot;
-      const root = this.#create({ ns: b.ns, parent: b.ns.id, pidMax: b.pidMax }, rootTable);
+      const root = this.#create({ ns: b.ns, parent: b.ns.id, refs: [b.ns], tables: [b.table] });
       this.#seq = 2; // the init key was (1, worker 0)
       this.#nsSeq = 2; // the root namespace id was (1, worker 0, worker 0)
       bootRootInit(root, { key: b.initKey, program: b.program, name: b.name, argv: b.argv });
@@ -164,8 +158,8 @@ export class WorkerHost {
     this.#queue = [];
   }
 
-  #create(init: NsInit, table?: PidTable): NamespaceActor {
-    const actor = new NamespaceActor(new HostedActor(this, init.ns.level), init, table);
+  #create(init: NsInit): NamespaceActor {
+    const actor = new NamespaceActor(new HostedActor(this, init.ns.level), init);
     this.#actors.set(init.ns.id, actor);
     const early = this.#early.get(init.ns.id);
     if (early) {
@@ -319,7 +313,7 @@ class HostedActor implements ActorHost {
   get tables(): KernelTables {
     return this.#host.tables;
   }
-  get root(): Level {
-    return this.#host.root;
+  newPidTable(pidMax: number): PidTableBuffers {
+    return new PidTable({ pidMax, shared: true }).buffers;
   }
 }

@@ -1,12 +1,14 @@
-// SharedPidTable, the root level's PID table in shared memory: the same
-// allocation rule as core's PidAllocator (the suite and model of
-// packages/core/test/cyclic-allocation-suite.ts), its rows, and its sharing:
-// every view over the same buffers is the same table.
+// PidTable, a PID namespace's table (every level's, on every transport): the
+// allocation rule of core's PidAllocator (the suite and model of
+// packages/core/test/cyclic-allocation-suite.ts) over local and shared
+// memory, its rows, and its sharing: every view over the same buffers is the
+// same table, and threads allocating in it at once never reuse a number
+// before the cursor wraps.
 
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { PID_MAX_DEFAULT, asNsId, asProcKey } from '@pidsim/core';
-import { SharedPidTable } from '../src/index.js';
+import { PidTable } from '../src/index.js';
 import { cyclicAllocationSuite } from '../../core/test/cyclic-allocation-suite.js';
 
 const ROOT = asNsId(1);
@@ -19,12 +21,12 @@ const BUILT = new URL('../dist/index.js', import.meta.url).href;
  * a fork and a reap do to the root table: take a number cyclically, free it.
  * Returns the numbers each thread got, in order.
  */
-async function forkReapCycles(t: SharedPidTable, threads: number, cycles: number): Promise<Int32Array[]> {
+async function forkReapCycles(t: PidTable, threads: number, cycles: number): Promise<Int32Array[]> {
   const gate = new Int32Array(new SharedArrayBuffer(4));
   const source = `
     const { workerData, parentPort } = require('node:worker_threads');
-    import(workerData.built).then(({ SharedPidTable }) => {
-      const t = new SharedPidTable(workerData.buffers);
+    import(workerData.built).then(({ PidTable }) => {
+      const t = new PidTable(workerData.buffers);
       const gate = new Int32Array(workerData.gate);
       Atomics.add(gate, 0, 1);
       while (Atomics.load(gate, 0) < workerData.threads); // all start at once
@@ -46,9 +48,9 @@ async function forkReapCycles(t: SharedPidTable, threads: number, cycles: number
   }
 }
 
-describe('SharedPidTable: cyclic allocation', () => {
+describe.each([true, false])('PidTable (shared memory: %s): cyclic allocation', (shared) => {
   cyclicAllocationSuite((pidMax) => {
-    const t = new SharedPidTable({ pidMax });
+    const t = new PidTable({ pidMax, shared });
     // Every number taken gets a row, as a fork's reservation does, so entries() lists it.
     const held = (nr: number | string): typeof nr => {
       if (typeof nr === 'number') t.hold(nr, asProcKey(nr), ROOT);
@@ -71,16 +73,16 @@ describe('SharedPidTable: cyclic allocation', () => {
         return t.used;
       },
       allocCyclic: () => held(t.allocCyclic()) as number | 'EAGAIN',
-      allocExact: (nr) => held(t.allocExact(nr)) as ReturnType<SharedPidTable['allocExact']>,
+      allocExact: (nr) => held(t.allocExact(nr)) as ReturnType<PidTable['allocExact']>,
       free: (nr) => t.release(nr),
       taken: () => [...t.entries()].map(([nr]) => nr).sort((x, y) => x - y),
     };
   });
 });
 
-describe('SharedPidTable: rows', () => {
+describe('PidTable: rows', () => {
   it('a row is held (invisible), committed, detached to a group, then released', () => {
-    const t = new SharedPidTable({ pidMax: 32768 });
+    const t = new PidTable({ pidMax: 32768, shared: true });
     const nr = t.allocCyclic() as number;
     t.hold(nr, asProcKey(7), asNsId(3));
     expect(t.get(nr)).toEqual({ key: 7, home: 3, task: true, committed: false });
@@ -95,7 +97,7 @@ describe('SharedPidTable: rows', () => {
   });
 
   it('entries() lists the numbers in the order they were taken, not by value', () => {
-    const t = new SharedPidTable({ pidMax: 32768 });
+    const t = new PidTable({ pidMax: 32768, shared: true });
     t.holdCommitted(t.allocExact(50) as number, asProcKey(50), ROOT);
     t.holdCommitted(t.allocCyclic() as number, asProcKey(1), ROOT);
     t.holdCommitted(t.allocExact(20) as number, asProcKey(20), ROOT);
@@ -107,7 +109,7 @@ describe('SharedPidTable: rows', () => {
   });
 
   it('raising pid_max past the first size gives the new numbers rows', () => {
-    const t = new SharedPidTable({ pidMax: 400 });
+    const t = new PidTable({ pidMax: 400, shared: true });
     t.pidMax = 70000;
     t.lastPid = 69000;
     const nr = t.allocCyclic() as number;
@@ -117,10 +119,10 @@ describe('SharedPidTable: rows', () => {
   });
 });
 
-describe('SharedPidTable: one table, many views', () => {
+describe('PidTable: one table, many views', () => {
   it('a view over the same buffers (what another thread holds) sees every number, cursor, row and pid_max', () => {
-    const a = new SharedPidTable({ pidMax: 400 });
-    const b = new SharedPidTable(a.buffers);
+    const a = new PidTable({ pidMax: 400, shared: true });
+    const b = new PidTable(a.buffers);
     expect([a.allocCyclic(), b.allocCyclic(), a.allocCyclic()]).toEqual([1, 2, 3]);
     expect(b.lastPid).toBe(3);
     expect(b.used).toBe(3);
@@ -144,7 +146,7 @@ describe('SharedPidTable: one table, many views', () => {
   // races for real; three make a lost race very unlikely to go unseen.)
   it('fork/reap cycles on two threads at once never get a number twice before the cursor wraps', async () => {
     for (let run = 0; run < 3; run++) {
-      const t = new SharedPidTable({ pidMax: PID_MAX_DEFAULT });
+      const t = new PidTable({ pidMax: PID_MAX_DEFAULT, shared: true });
       const lists = await forkReapCycles(t, 2, 10000);
       const all = lists.flatMap((l) => [...l]);
       expect(all.filter((nr) => nr < 1)).toEqual([]); // 'EAGAIN' would arrive as 0
