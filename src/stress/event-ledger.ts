@@ -8,7 +8,12 @@
 //   5. a namespace's init is reaped only after every other process there;
 //   7. a process is reaped once, and only after it was forked.
 // On `threads` events from different workers may arrive out of causal order,
-// so there the ledger only counts.
+// so there the ledger only counts - and keeps the count of live processes
+// causal where the events prove the order: a root PID is freed only once its
+// holder is reaped, so a fork that reuses it means that reap has happened,
+// even if its event (batched on another worker) arrives later. Counted as it
+// arrives, the reap would leave both processes live for a while, and the
+// peak above what pid_max allows.
 
 import type { Kernel, TimedEvent } from '../index.js';
 import type { Violation } from './stress-failure.js';
@@ -42,21 +47,27 @@ const EVENT_CODES: Readonly<Record<TimedEvent['type'], number>> = {
   'ns-destroyed': 11,
 };
 
-export class EventLedger {
-  readonly counts: LedgerCounts = {
+/** Every count at zero (a run that never started). */
+export function zeroLedgerCounts(): LedgerCounts {
+  return {
     events: 0,
     processesCreated: 0,
     processesExited: 0,
     processesReaped: 0,
-    peakLiveProcesses: 1,
+    peakLiveProcesses: 0,
     namespacesCreated: 0,
     namespacesDestroyed: 0,
-    peakLiveNamespaces: 1,
+    peakLiveNamespaces: 0,
     deepestLevel: 0,
     signalsDelivered: 0,
     signalsIgnored: 0,
     reparents: 0,
   };
+}
+
+export class EventLedger {
+  /** The root init and the root namespace exist from the start. */
+  readonly counts: LedgerCounts = { ...zeroLedgerCounts(), peakLiveProcesses: 1, peakLiveNamespaces: 1 };
   /** Violations seen in the stream, in order. */
   readonly violations: Violation[] = [];
   /** Whether the invariant checks run (inline only). */
@@ -75,6 +86,10 @@ export class EventLedger {
   readonly #live = new Set<number>();
   /** Namespace -> its init's key. */
   readonly #initOf = new Map<number, number>();
+  /** threads: root PID -> the process its last fork event gave it to (until that one's reap event). */
+  readonly #rootHolder = new Map<number, number>();
+  /** threads: processes counted as reaped when their root PID was reused, their reap event not seen yet. */
+  readonly #reapedEarly = new Set<number>();
 
   constructor(kernel: Kernel, checking: boolean, onViolation: (v: Violation) => void) {
     this.checking = checking;
@@ -89,6 +104,16 @@ export class EventLedger {
 
   dispose(): void {
     this.#unsubscribe();
+  }
+
+  /** Processes forked and not reaped (zombies included), root init included. */
+  get liveProcesses(): number {
+    return this.#liveProcesses;
+  }
+
+  /** Namespaces created and not destroyed, the root included. */
+  get liveNamespaces(): number {
+    return this.#liveNamespaces;
   }
 
   mix(x: number): void {
@@ -119,14 +144,20 @@ export class EventLedger {
         this.mix(e.key);
         for (const n of e.nspid) this.mix(n);
         c.processesCreated++;
+        if (!this.checking) this.#reuse(e.key, e.nspid[0]!);
         if (++this.#liveProcesses > c.peakLiveProcesses) c.peakLiveProcesses = this.#liveProcesses;
         if (this.checking) this.#forked(e.key, e.ns, e.nspid, e.name);
         return;
       case 'reap':
         this.mix(e.key);
         c.processesReaped++;
-        this.#liveProcesses--;
-        if (this.checking) this.#reaped(e.key, e.ns, e.nspid);
+        if (this.checking) {
+          this.#liveProcesses--;
+          this.#reaped(e.key, e.ns, e.nspid);
+        } else if (!this.#reapedEarly.delete(e.key)) {
+          this.#liveProcesses--;
+          if (this.#rootHolder.get(e.nspid[0]!) === e.key) this.#rootHolder.delete(e.nspid[0]!);
+        }
         return;
       case 'exit':
         this.mix(e.key);
@@ -162,6 +193,16 @@ export class EventLedger {
       default:
         return;
     }
+  }
+
+  /** threads: `key` was forked with root PID `nr`; whoever the events last gave `nr` to has been reaped. */
+  #reuse(key: number, nr: number): void {
+    const previous = this.#rootHolder.get(nr);
+    if (previous !== undefined && previous !== key) {
+      this.#reapedEarly.add(previous);
+      this.#liveProcesses--;
+    }
+    this.#rootHolder.set(nr, key);
   }
 
   #forked(key: number, ns: number, nspid: readonly number[], name: string): void {

@@ -123,7 +123,7 @@ function storm(plan: RacePlanner, count: number): number {
 function dies(target: ModelProc, sig: number, by: ModelProc): boolean {
   if (!FATAL.has(sig)) return false;
   if (target.isInit) return sig === SIGKILL && by.ns !== target.ns;
-  return sig === SIGKILL || !target.handled.has(sig);
+  return sig === SIGKILL || !target.handled?.has(sig);
 }
 
 /** kill(-1) from a process of a nested namespace (from the root it would end the whole run). */
@@ -136,7 +136,7 @@ function killAll(plan: RacePlanner): boolean {
   const sweep = (ns: ModelNs, top: boolean): void => {
     for (const p of ns.members) {
       if (p === by || !p.alive) continue;
-      if (p.isInit ? !top && sig === SIGKILL : sig === SIGKILL || !p.handled.has(sig)) m.kill(p);
+      if (p.isInit ? !top && sig === SIGKILL : sig === SIGKILL || !p.handled?.has(sig)) m.kill(p);
     }
     for (const c of ns.children) if (c.alive) sweep(c, false);
   };
@@ -155,8 +155,8 @@ function raceEvent(plan: RacePlanner, kind: StressOpKind): boolean {
       return true;
     }
     case 'kill-wait': {
-      const by = m.anyProc((q) => [...q.kids].some((k) => k.committed));
-      const child = by ? m.pick([...by.kids].filter((k) => k.alive && k.committed)) : undefined;
+      const by = m.anyProc((q) => !!q.committedKids?.length);
+      const child = by?.committedKids ? m.pick(by.committedKids) : undefined;
       if (!by || !child) return false;
       plan.push({ kind: 'kill-wait', by: by.slot, child: child.slot });
       m.kill(child);
@@ -221,8 +221,8 @@ function raceEvent(plan: RacePlanner, kind: StressOpKind): boolean {
       const r = m.rng.below(10);
       const handler = r < 6 ? 'catch' : r < 9 ? 'ignore' : 'default';
       plan.push({ kind: 'sigaction', proc: p.slot, sig, handler });
-      if (handler === 'default') p.handled.delete(sig);
-      else p.handled.add(sig);
+      if (handler === 'default') p.handled?.delete(sig);
+      else (p.handled ??= new Set()).add(sig);
       return true;
     }
     case 'sigprocmask': {
@@ -263,14 +263,18 @@ function raceEvent(plan: RacePlanner, kind: StressOpKind): boolean {
     case 'kill-group': {
       // kill(0) only by the leader itself, and only once its setsid() is a round old: a member
       // forked in the same round as the setsid() may still be in the root init's group.
-      const leader = m.pick(m.leaders.filter((l) => l.alive));
+      const leader = m.pickLive(m.leaders);
       if (!leader) return false;
       const sig = m.pick([SIGTERM, SIGUSR1, SIGHUP, SIGKILL])!;
       const own = leader.sessionSince < m.round && m.chance(0.5);
       const by = own ? leader : m.observerOf(leader);
       if (!by) return false;
       plan.push({ kind: 'kill-group', by: by.slot, leader: own ? null : leader.slot, sig });
-      for (const p of [leader, ...leader.groupMembers]) if (p.alive && p !== by && dies(p, sig, by)) m.kill(p);
+      const members = leader.groupMembers ?? [];
+      let kept = 0;
+      for (const p of members) if (p.alive) members[kept++] = p; // the dead leave the group for good
+      members.length = kept;
+      for (const p of [leader, ...members]) if (p.alive && p !== by && dies(p, sig, by)) m.kill(p);
       return true;
     }
     default:

@@ -12,6 +12,9 @@ export interface ReplaySpec {
   readonly placement?: 'co-locate' | 'spread' | undefined;
   readonly chaos?: number | null | undefined;
   readonly ops?: readonly number[] | undefined;
+  /** An explicit --pid-max (the default is derived from the workload, so it replays by itself). */
+  readonly pidMax?: number | undefined;
+  readonly allowSkips?: boolean | undefined;
 }
 
 /** Sorted, de-duplicated indices as ranges: [0,1,2,17,40,41] -> "0-2,17,40-41". */
@@ -51,6 +54,8 @@ export function replayCommand(r: ReplaySpec): string {
   }
   const s = r.shape;
   args.push(`--depth ${s.depth}`, `--fanout ${s.fanout}`, `--processes ${s.processes}`, `--concurrency ${s.concurrency}`);
+  if (r.pidMax !== undefined) args.push(`--pid-max ${r.pidMax}`);
+  if (r.allowSkips) args.push('--allow-skips');
   if (r.chaos !== undefined && r.chaos !== null) args.push(`--chaos ${r.chaos}`);
   if (r.ops !== undefined) args.push(`--ops ${formatOpList(r.ops)}`);
   return args.join(' ');

@@ -3,11 +3,14 @@
 // (a seed is the unit of distribution: docs/architecture.md). It adds their
 // figures up, collects the failing seeds, and can shrink the first failure
 // on the same pool. The pool's watchdog (seed-pool.ts) reports a task silent
-// for `watchdogMs` as a hang.
+// for `watchdogMs` as a hang. Once `signal` aborts (Ctrl-C), the seeds not
+// finished are dropped - neither passed nor failed - and what finished is
+// reported.
 
 import type { LedgerCounts } from './event-ledger.js';
 import { mergeCounters, newCounters, sampleMemory, type RunCounters } from './run-stats.js';
-import { SeedPool, isTaskFailure } from './seed-pool.js';
+import { SeedPool, TASK_STOPPED, isTaskFailure } from './seed-pool.js';
+import type { SeedBeat } from './seed-task.js';
 import type { ShrinkResult } from './shrinker.js';
 import type { StressFailure } from './stress-failure.js';
 import type { RunProgress, StressResult } from './stress-run.js';
@@ -24,6 +27,10 @@ export interface FarmOptions {
   readonly watchdogMs: number;
   /** Shrink the first failing seed within this budget (omit: do not shrink). */
   readonly shrinkBudgetMs?: number | undefined;
+  /** An explicit pid_max for every seed (default: what each seed's workload needs). */
+  readonly pidMax?: number | undefined;
+  /** Stops the farm: running and queued seeds are dropped, shrinking is skipped. */
+  readonly signal?: AbortSignal | undefined;
   readonly onProgress?: ((p: FarmProgress) => void) | undefined;
   /** Told when shrinking starts (the seed) and after each trial. */
   readonly onShrink?: ((seed: number, trials: number, ops: number) => void) | undefined;
@@ -50,6 +57,9 @@ export interface FarmResult {
   readonly wallMs: number;
   readonly mainPeakRssBytes: number;
   readonly shrunk: { readonly seed: number; readonly result: ShrinkResult } | null;
+  /** `signal` stopped the farm: `unfinished` seeds never reported. */
+  readonly interrupted: boolean;
+  readonly unfinished: number;
 }
 
 export function addEvents(into: LedgerCounts, from: LedgerCounts): void {
@@ -109,12 +119,14 @@ export async function runSeedFarm(o: FarmOptions): Promise<FarmResult> {
       const seeds = Array.from({ length: o.seeds }, (_, i) => (o.firstSeed + i) >>> 0);
       await Promise.all(
         seeds.map(async (seed) => {
-          const answer = await pool.run<StressResult>({ mode: 'run', seed, shape: o.shape }, o.watchdogMs, (b) => {
+          const beat = (b: SeedBeat): void => {
             if (b.type === 'start') running.add(seed);
             else if (b.type === 'progress') live.set(seed, b.progress);
-          });
+          };
+          const answer = await pool.run<StressResult>({ mode: 'run', seed, shape: o.shape, pidMax: o.pidMax }, o.watchdogMs, beat, o.signal);
           running.delete(seed);
           live.delete(seed);
+          if (answer === TASK_STOPPED) return;
           if (isTaskFailure(answer)) lost.push({ seed, failure: answer });
           else {
             results.push(answer);
@@ -133,18 +145,20 @@ export async function runSeedFarm(o: FarmOptions): Promise<FarmResult> {
 
     let shrunk: FarmResult['shrunk'] = null;
     const first = results.find((r) => !r.passed && r.failure && r.failure.round >= 0);
-    if (first && o.shrinkBudgetMs !== undefined && o.shrinkBudgetMs > 0) {
+    if (first && o.shrinkBudgetMs !== undefined && o.shrinkBudgetMs > 0 && !o.signal?.aborted) {
       o.onShrink?.(first.seed, 0, 0);
       const answer = await pool.run<ShrinkResult>(
-        { mode: 'shrink', seed: first.seed, shape: o.shape, failure: first.failure!, budgetMs: o.shrinkBudgetMs },
+        { mode: 'shrink', seed: first.seed, shape: o.shape, pidMax: o.pidMax, failure: first.failure!, budgetMs: o.shrinkBudgetMs },
         o.watchdogMs,
         (b) => {
           if (b.type === 'trial') o.onShrink?.(first.seed, b.trials, b.ops);
         },
+        o.signal,
       );
-      if (!isTaskFailure(answer)) shrunk = { seed: first.seed, result: answer };
+      if (answer !== TASK_STOPPED && !isTaskFailure(answer)) shrunk = { seed: first.seed, result: answer };
     }
-    return { results, lost, totals, events, wallMs, mainPeakRssBytes: peakRss, shrunk };
+    const interrupted = o.signal?.aborted === true;
+    return { results, lost, totals, events, wallMs, mainPeakRssBytes: peakRss, shrunk, interrupted, unfinished: o.seeds - results.length - lost.length };
   } finally {
     if (!o.pool) await pool.destroy();
   }

@@ -6,16 +6,18 @@
 
 import type { MessagePort } from 'node:worker_threads';
 import { runStress, type RunProgress, type StressResult } from './stress-run.js';
+import { planWorkload } from './workload-generator.js';
 import { shrinkFailure, type ShrinkResult } from './shrinker.js';
 import type { StressFailure } from './stress-failure.js';
 import type { WorkloadShape } from './workload-generator.js';
 
 export type SeedTask =
-  | { readonly mode: 'run'; readonly seed: number; readonly shape: WorkloadShape; readonly port: MessagePort }
+  | { readonly mode: 'run'; readonly seed: number; readonly shape: WorkloadShape; readonly pidMax?: number | undefined; readonly port: MessagePort }
   | {
       readonly mode: 'shrink';
       readonly seed: number;
       readonly shape: WorkloadShape;
+      readonly pidMax?: number | undefined;
       readonly failure: StressFailure;
       readonly budgetMs: number;
       readonly port: MessagePort;
@@ -24,6 +26,8 @@ export type SeedTask =
 /** What a task posts on its port. */
 export type SeedBeat =
   | { readonly type: 'start'; readonly seed: number }
+  /** Planning a large workload takes seconds: it beats too, so the watchdog does not take it for a hang. */
+  | { readonly type: 'planning'; readonly seed: number; readonly forks: number }
   | { readonly type: 'progress'; readonly seed: number; readonly progress: RunProgress }
   | { readonly type: 'trial'; readonly seed: number; readonly trials: number; readonly ops: number };
 
@@ -32,10 +36,16 @@ export default async function seedTask(task: SeedTask): Promise<StressResult | S
   beat({ type: 'start', seed: task.seed });
   try {
     if (task.mode === 'run') {
+      const planStarted = performance.now();
+      // No abort signal: planning always runs to the end (the farm stops a task by terminating its thread).
+      const workload = (await planWorkload(task.seed, task.shape, { onProgress: (p) => beat({ type: 'planning', seed: task.seed, forks: p.forks }) }))!;
       return await runStress({
         ...task.shape,
         seed: task.seed,
+        workload,
+        planningMs: performance.now() - planStarted,
         transport: 'inline',
+        pidMax: task.pidMax,
         catchUncaught: true,
         progressEveryMs: 250,
         onProgress: (progress) => beat({ type: 'progress', seed: task.seed, progress }),
@@ -44,6 +54,7 @@ export default async function seedTask(task: SeedTask): Promise<StressResult | S
     return await shrinkFailure({
       seed: task.seed,
       shape: task.shape,
+      pidMax: task.pidMax,
       failure: task.failure,
       budgetMs: task.budgetMs,
       catchUncaught: true,

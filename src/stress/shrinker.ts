@@ -11,8 +11,8 @@
 //      seed decides the first k deliveries, a fixed order the rest);
 //   3 and 4 repeat while either makes progress.
 // "The same failure" is the same kind, and for an invariant the same one.
-// Everything is bounded by a time budget; the best reproducer so far is
-// returned when it runs out.
+// Everything is bounded by a time budget (and an abort signal: Ctrl-C); the
+// best reproducer so far is returned when it runs out.
 
 import { runStress, type StressResult } from './stress-run.js';
 import { sameFailure, type StressFailure } from './stress-failure.js';
@@ -27,6 +27,10 @@ export interface ShrinkOptions {
   readonly ops?: readonly number[] | undefined;
   /** The original run's chaos (default: unlimited). */
   readonly chaos?: number | undefined;
+  /** The original run's explicit pid_max (default: what the workload needs). */
+  readonly pidMax?: number | undefined;
+  /** Shrinking stops once aborted, with the best reproducer so far. */
+  readonly signal?: AbortSignal | undefined;
   readonly workload?: Workload | undefined;
   readonly budgetMs?: number | undefined;
   /** Passed to every trial run (see StressRunOptions.catchUncaught). */
@@ -51,6 +55,8 @@ export interface ShrinkResult {
   readonly elapsedMs: number;
   /** The time budget ran out before shrinking was done. */
   readonly budgetExhausted: boolean;
+  /** The signal stopped shrinking before it was done. */
+  readonly interrupted: boolean;
 }
 
 interface Candidate {
@@ -65,15 +71,27 @@ export async function shrinkFailure(o: ShrinkOptions): Promise<ShrinkResult> {
   const workload = o.workload ?? generateWorkload(o.seed, o.shape);
   let trials = 0;
   let exhausted = false;
-  const out = (): boolean => (exhausted ||= performance.now() - started > budget);
+  const interrupted = (): boolean => o.signal?.aborted === true;
+  const out = (): boolean => interrupted() || (exhausted ||= performance.now() - started > budget);
 
   const trial = async (ops: readonly number[], chaos: number | undefined): Promise<StressResult> => {
     trials++;
-    const run = await runStress({ ...o.shape, seed: o.seed, transport: 'inline', chaos, ops: new Set(ops), workload, catchUncaught: o.catchUncaught });
+    const run = await runStress({
+      ...o.shape,
+      seed: o.seed,
+      transport: 'inline',
+      chaos,
+      ops: new Set(ops),
+      workload,
+      pidMax: o.pidMax,
+      catchUncaught: o.catchUncaught,
+      signal: o.signal,
+    });
     o.onTrial?.({ trials, ops: ops.length, chaos: chaos ?? null, elapsedMs: performance.now() - started });
     return run;
   };
-  const fails = (r: StressResult): boolean => sameFailure(r.failure, o.failure);
+  // An interrupted trial proves nothing either way: it is never accepted.
+  const fails = (r: StressResult): boolean => !r.interrupted && sameFailure(r.failure, o.failure);
 
   // 1. Nothing after the round that failed can matter.
   const end = workload.rounds[o.failure.round]?.end ?? workload.ops.length;
@@ -82,7 +100,19 @@ export async function shrinkFailure(o: ShrinkOptions): Promise<ShrinkResult> {
   const first = await trial(upTo, o.chaos);
   const originalChoices = first.choices;
   if (!fails(first)) {
-    return { reproduced: false, ops: upTo, chaos: o.chaos ?? null, choices: first.choices ?? 0, failure: first.failure, originalOps: all.length, originalChoices, trials, elapsedMs: performance.now() - started, budgetExhausted: false };
+    return {
+      reproduced: false,
+      ops: upTo,
+      chaos: o.chaos ?? null,
+      choices: first.choices ?? 0,
+      failure: first.failure,
+      originalOps: all.length,
+      originalChoices,
+      trials,
+      elapsedMs: performance.now() - started,
+      budgetExhausted: false,
+      interrupted: first.interrupted,
+    };
   }
   let best: Candidate = { ops: upTo, chaos: o.chaos, run: first };
   const accept = async (ops: readonly number[], chaos: number | undefined): Promise<boolean> => {
@@ -114,6 +144,7 @@ export async function shrinkFailure(o: ShrinkOptions): Promise<ShrinkResult> {
     trials,
     elapsedMs: performance.now() - started,
     budgetExhausted: exhausted,
+    interrupted: interrupted(),
   };
 
   async function ddmin(): Promise<void> {

@@ -1,26 +1,32 @@
-// `pidsim stress`: decodes the options, runs one seed (inline or threads) or
-// a farm of seeds, prints the outcome - on a failure the seed, the invariant,
-// the processes involved and the command that replays it, then the shrunk
-// reproducer - and writes the JSON report. Exit status: 0 passed, 1 a failure
-// was found, 2 bad options.
+// `pidsim stress`: decodes the options, plans the workload, runs one seed
+// (inline or threads) or a farm of seeds, prints the outcome - on a failure
+// the seed, the invariant, the processes involved and the command that
+// replays it, then the shrunk reproducer - and writes the JSON report.
+// Exit status: 0 passed, 1 a failure was found, 2 bad options, 3 incomplete
+// (most operations skipped), 130/143 stopped by SIGINT/SIGTERM (stop-signals.ts).
 
-import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import { ProgressDisplay, count, duration } from './progress-display.js';
 import { replayCommand, type ReplaySpec } from './replay-command.js';
 import { runSeedFarm } from './seed-farm.js';
 import { shrinkFailure, type ShrinkResult } from './shrinker.js';
+import { describeSkips, skipVerdict, type SkipVerdict } from './skip-verdict.js';
+import { StopSignals, exitStatusFor } from './stop-signals.js';
 import { formatFailure, type StressFailure } from './stress-failure.js';
 import { STRESS_USAGE, StressUsageError, parseStressArgs, workerCount, type StressCliOptions } from './stress-options.js';
-import { farmReport, runReport, shrinkReport, summaryLines, type ShrinkReport } from './stress-report.js';
-import { runStress } from './stress-run.js';
-import { generateWorkload, type Workload, type WorkloadShape } from './workload-generator.js';
+import { farmReport, opsText, runReport, shrinkReport, summaryLines, type RunVerdict, type ShrinkReport } from './stress-report.js';
+import { pidMaxFor, runStress, unplannedResult, type StressResult, type StressRunOptions } from './stress-run.js';
+import { generateWorkload, planWorkload, type Workload, type WorkloadShape } from './workload-generator.js';
 import { describeOp } from './workload-ops.js';
 import { TRACE_USAGE } from '../trace/index.js';
 import { RunTimeline } from './run-timeline.js';
 import { traceShrunk, writeStressHtml } from './stress-html-output.js';
 import type { ShrunkEntry } from '../report/stress-html.js';
 import type { Kernel, KernelTrace, TraceOptions } from '../index.js';
+
+/** Exit status of a run that passed every check but skipped most of its operations. */
+const EXIT_INCOMPLETE = 3;
 
 export interface StressIo {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -36,6 +42,7 @@ export interface StressOutputs {
 /** `pidsim stress ARGS`: resolves the exit status. */
 export async function runStressCli(args: string[], io: StressIo, outputs: StressOutputs = {}): Promise<number> {
   let o: StressCliOptions;
+  let stop: StopSignals | undefined;
   try {
     o = parseStressArgs(args);
     if (o.help) {
@@ -49,20 +56,35 @@ export async function runStressCli(args: string[], io: StressIo, outputs: Stress
       const { runQueueStress } = await import('../redis-farm/queue-stress-cli.js');
       return await runQueueStress(o, io);
     }
-    return o.seeds === undefined ? await stressOne(o, io, outputs) : await stressFarm(o, io, outputs);
+    stop = new StopSignals((line) => io.stderr.write(line));
+    return o.seeds === undefined ? await stressOne(o, io, outputs, stop) : await stressFarm(o, io, outputs, stop);
   } catch (e) {
     if (e instanceof StressUsageError) {
       io.stderr.write(`pidsim stress: ${e.message}\n(pidsim stress --help lists the options)\n`);
       return 2;
     }
     throw e;
+  } finally {
+    stop?.dispose();
   }
 }
 
+/** --report must name a file that can be written, in a directory that exists: checked before anything runs. */
 function checkReportPath(path: string | undefined): void {
   if (path === undefined) return;
-  const dir = dirname(resolve(path));
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new StressUsageError(`--report: the directory ${dir} does not exist, received ${JSON.stringify(path)}`);
+  const received = JSON.stringify(path);
+  const file = resolve(path);
+  if (path.endsWith('/') || path.endsWith(sep) || (existsSync(file) && statSync(file).isDirectory())) {
+    throw new StressUsageError(`--report needs a file name, received the directory ${received} (e.g. --report ${join(path, 'stress.json')})`);
+  }
+  const dir = dirname(file);
+  if (!existsSync(dir)) throw new StressUsageError(`--report: the directory ${dir} does not exist, received ${received}`);
+  if (!statSync(dir).isDirectory()) throw new StressUsageError(`--report: ${dir} is not a directory, received ${received}`);
+  try {
+    accessSync(existsSync(file) ? file : dir, constants.W_OK);
+  } catch {
+    throw new StressUsageError(`--report: ${existsSync(file) ? file : dir} is not writable, received ${received}`);
+  }
 }
 
 export function shapeOf(o: StressCliOptions): WorkloadShape {
@@ -79,34 +101,60 @@ export function writeReport(io: StressIo, path: string | undefined, report: unkn
   io.stdout.write(`  report: ${path}\n`);
 }
 
-async function stressOne(o: StressCliOptions, io: StressIo, outputs: StressOutputs): Promise<number> {
+async function stressOne(o: StressCliOptions, io: StressIo, outputs: StressOutputs, stop: StopSignals): Promise<number> {
   const out = io.stdout;
   const shape = shapeOf(o);
-  const workload = generateWorkload(o.seed, shape);
-  const bad = o.ops?.find((i) => i >= workload.ops.length);
-  if (bad !== undefined) {
-    throw new StressUsageError(`--ops names operation ${bad}, but the workload of seed ${o.seed} has ${workload.ops.length} (0..${workload.ops.length - 1})`);
-  }
   const threads = o.transport === 'threads';
   const workers = threads ? workerCount(o) : undefined;
-  const spec: ReplaySpec = { seed: o.seed, shape, transport: o.transport, workers, placement: o.placement, chaos: o.chaos, ops: o.ops };
+  const spec: ReplaySpec = { seed: o.seed, shape, transport: o.transport, workers, placement: o.placement, chaos: o.chaos, ops: o.ops, pidMax: o.pidMax, allowSkips: o.allowSkips };
+  const command = replayCommand(spec);
+  const inlineReplay = threads ? replayCommand({ ...spec, transport: 'inline', workers: undefined, placement: undefined }) : undefined;
   const where = threads ? `threads (${workers} workers${o.placement === 'spread' ? ', spread' : ''})` : 'inline';
-  out.write(`pidsim stress: seed ${o.seed}${o.seedGiven ? '' : ' (random)'}, ${where}, ${describeShape(shape)}${o.ops ? `, ${count(o.ops.length)} of ${count(workload.ops.length)} operations` : ''}${o.chaos !== undefined ? `, chaos ${o.chaos}` : ''}\n`);
-  const display = new ProgressDisplay(out, o.progress);
-  let trace: KernelTrace | undefined;
-  const traced = outputs.trace;
-  const timeline = outputs.html ? new RunTimeline() : undefined;
-  const result = await runStress({
+  out.write(`pidsim stress: seed ${o.seed}${o.seedGiven ? '' : ' (random)'}, ${where}, ${describeShape(shape)}${o.ops ? `, ${count(o.ops.length)} operations of the plan` : ''}${o.chaos !== undefined ? `, chaos ${o.chaos}` : ''}\n`);
+  const runOptions: StressRunOptions = {
     ...shape,
     seed: o.seed,
     transport: o.transport,
     workers,
     placement: o.placement,
     chaos: o.chaos,
+    pidMax: o.pidMax,
     ops: o.ops ? new Set(o.ops) : undefined,
     watchdogMs: o.watchdogSeconds * 1000,
-    workload,
     catchUncaught: true,
+    signal: stop.signal,
+  };
+  const report = (result: StressResult, verdict: RunVerdict, shrunk: ShrinkReport | null): void =>
+    writeReport(io, o.report, runReport({ result, verdict, stoppedBy: stop.received, allowSkips: o.allowSkips, command, inlineReplay, workers, placement: o.placement, opsOption: o.ops, shrunk }));
+
+  const display = new ProgressDisplay(out, o.progress);
+  const planStarted = performance.now();
+  const workload = await planWorkload(o.seed, shape, {
+    signal: stop.signal,
+    onProgress: (p) =>
+      display.update(p.forks / shape.processes, `planning · ${count(p.forks)} of ${count(shape.processes)} forks · ${count(p.ops)} operations · ${duration(p.elapsedMs)}`),
+  });
+  const planningMs = performance.now() - planStarted;
+  display.clear();
+  if (!workload) {
+    out.write(`INTERRUPTED seed ${o.seed} by ${stop.received} while planning, after ${duration(planningMs)}: nothing ran\n  replay: ${command}\n`);
+    report(unplannedResult(runOptions, planningMs), 'interrupted', null);
+    return exitStatusFor(stop.received!);
+  }
+  const bad = o.ops?.find((i) => i >= workload.ops.length);
+  if (bad !== undefined) {
+    throw new StressUsageError(`--ops names operation ${bad}, but the workload of seed ${o.seed} has ${workload.ops.length} (0..${workload.ops.length - 1})`);
+  }
+  const pidMax = o.pidMax ?? pidMaxFor(workload);
+  out.write(`  planned ${count(workload.ops.length)} operations in ${count(workload.rounds.length)} rounds in ${duration(planningMs)}; pid_max ${count(pidMax)}${o.pidMax === undefined ? ' (what the run needs)' : ''}\n`);
+  let trace: KernelTrace | undefined;
+  const traced = outputs.trace;
+  const timeline = outputs.html ? new RunTimeline() : undefined;
+  const result = await runStress({
+    ...runOptions,
+    pidMax,
+    workload,
+    planningMs,
     onKernel: (k: Kernel) => {
       if (traced) trace = k.trace(traced);
       timeline?.attach(k);
@@ -114,8 +162,9 @@ async function stressOne(o: StressCliOptions, io: StressIo, outputs: StressOutpu
     onProgress: (p) => {
       timeline?.sample(p);
       display.update(
-        p.opsDone / Math.max(1, p.opsPlanned),
-        `round ${p.round + 1}/${p.rounds} · ${count(p.forksDone)} forks · ${count(p.opsDone)} ops · ${count((p.calls * 1000) / Math.max(1, p.elapsedMs))} syscalls/s · ${count(p.liveProcesses)} processes · ${count(p.liveNamespaces)} namespaces · ${duration(p.elapsedMs)}`,
+        (p.opsDone + p.opsSkipped) / Math.max(1, p.opsPlanned),
+        `round ${p.round + 1}/${p.rounds} · ${count(p.forksDone)} forks · ${opsText(p.opsDone, p.opsSkipped, 'ops')} · ${count((p.calls * 1000) / Math.max(1, p.elapsedMs))} syscalls/s · ${count(p.liveProcesses)} processes · ${count(p.liveNamespaces)} namespaces · ${duration(p.elapsedMs)}`,
+        p.final,
       );
     },
   });
@@ -125,11 +174,18 @@ async function stressOne(o: StressCliOptions, io: StressIo, outputs: StressOutpu
     const t = trace.close();
     out.write(`  trace: ${t.file} (${count(t.records)} records, ${count(Math.round(t.bytes / 1024))} KiB)\n`);
   }
-  const command = replayCommand(spec);
-  const inlineReplay = threads ? replayCommand({ ...spec, transport: 'inline', workers: undefined, placement: undefined }) : undefined;
+  const skips = skipVerdict(result.counters);
+  const verdict = runVerdict(result, skips, o);
+  const checked = `every invariant held at ${result.quiescentChecks} quiescent points${result.transport === 'inline' ? ` and over ${count(result.events.events)} events` : ''}`;
   let shrunk: ShrinkReport | null = null;
-  if (result.passed) {
-    out.write(`PASSED seed ${o.seed}: every invariant held at ${result.quiescentChecks} quiescent points${result.transport === 'inline' ? ` and over ${count(result.events.events)} events` : ''}\n`);
+  if (verdict === 'passed') {
+    out.write(`PASSED seed ${o.seed}: ${checked}\n`);
+    if (skips.tooMany) out.write(`  ${describeSkips(skips, result.pidMax ?? undefined)} (accepted: --allow-skips)\n`);
+  } else if (verdict === 'incomplete') {
+    out.write(`INCOMPLETE seed ${o.seed}: ${checked}, but ${describeSkips(skips, result.pidMax ?? undefined)}\n`);
+    out.write(`  a run that skips more than half of its operations tested much less than it was asked to; --allow-skips accepts it\n`);
+  } else if (verdict === 'interrupted') {
+    out.write(`INTERRUPTED seed ${o.seed} by ${stop.received} after round ${result.roundsDone} of ${result.roundsPlanned}: ${checked}\n`);
   } else {
     const f = result.failure!;
     out.write(`FAILED seed ${o.seed}${threads ? ' on threads' : ''}: ${headline(f)} (round ${f.round + 1} of ${result.roundsPlanned}, after ${count(result.counters.opsDone)} operations)\n`);
@@ -140,16 +196,18 @@ async function stressOne(o: StressCliOptions, io: StressIo, outputs: StressOutpu
       out.write(`  replay: ${command}\n`);
     }
   }
-  for (const line of summaryLines(result.counters, result.events, result.wallMs, result.checkMs)) out.write(`${line}\n`);
-  if (!result.passed && o.shrink) shrunk = await shrinkAndPrint(o, io, workload, result.failure!, spec);
-  writeReport(io, o.report, runReport({ result, command, inlineReplay, workers, placement: o.placement, opsOption: o.ops, shrunk }));
+  const summary = summaryLines(result.counters, result.events, result.wallMs, { checkMs: result.checkMs, planningMs: result.planningMs });
+  for (const line of summary) out.write(`${line}\n`);
+  if (verdict === 'interrupted') out.write(`  replay: ${command}\n`);
+  if (verdict === 'failed' && o.shrink && !stop.signal.aborted) shrunk = await shrinkAndPrint(o, io, workload, result.failure!, spec, stop);
+  report(result, verdict, shrunk);
   if (outputs.html) {
-    const shrunkEntry = shrunk?.reproduced ? await traceShrunk(outputs.html, o.seed, shape, workload, shrunk) : null;
+    const shrunkEntry = shrunk?.reproduced ? await traceShrunk(outputs.html, o.seed, shape, workload, shrunk, o.pidMax) : null;
     writeStressHtml(outputs.html, {
       title: `seed ${o.seed}, ${where}, ${describeShape(shape)}`,
       command,
-      passed: result.passed,
-      summary: summaryLines(result.counters, result.events, result.wallMs, result.checkMs),
+      passed: verdict === 'passed',
+      summary,
       timeline: timeline!.summary(),
       perSeed: null,
       latency: result.counters.syscalls,
@@ -158,7 +216,16 @@ async function stressOne(o: StressCliOptions, io: StressIo, outputs: StressOutpu
     });
     out.write(`  html: ${outputs.html}${shrunkEntry?.traceLink ? ` (the shrunk reproducer's trace beside it: ${shrunkEntry.traceLink})` : ''}\n`);
   }
-  return result.passed ? 0 : 1;
+  if (verdict === 'failed') return 1;
+  if (verdict === 'interrupted') return exitStatusFor(stop.received!);
+  return verdict === 'incomplete' ? EXIT_INCOMPLETE : 0;
+}
+
+/** A failure comes first; then an interruption; then too many skips (unless allowed, or `--ops` chose the operations). */
+function runVerdict(r: StressResult, skips: SkipVerdict, o: StressCliOptions): RunVerdict {
+  if (!r.passed) return 'failed';
+  if (r.interrupted) return 'interrupted';
+  return skips.tooMany && !o.allowSkips && o.ops === undefined ? 'incomplete' : 'passed';
 }
 
 export function headline(f: StressFailure): string {
@@ -167,7 +234,7 @@ export function headline(f: StressFailure): string {
   return f.invariant === null ? 'a syscall returned an impossible result' : `invariant ${f.invariant} broken`;
 }
 
-async function shrinkAndPrint(o: StressCliOptions, io: StressIo, workload: Workload, failure: StressFailure, spec: ReplaySpec): Promise<ShrinkReport> {
+async function shrinkAndPrint(o: StressCliOptions, io: StressIo, workload: Workload, failure: StressFailure, spec: ReplaySpec, stop: StopSignals): Promise<ShrinkReport> {
   const out = io.stdout;
   out.write(`shrinking on inline (up to ${o.shrinkSeconds} s)...\n`);
   const display = new ProgressDisplay(out, o.progress);
@@ -177,9 +244,11 @@ async function shrinkAndPrint(o: StressCliOptions, io: StressIo, workload: Workl
     failure,
     ops: o.ops,
     chaos: o.chaos,
+    pidMax: o.pidMax,
     workload,
     budgetMs: o.shrinkSeconds * 1000,
     catchUncaught: true,
+    signal: stop.signal,
     onTrial: (t) => display.update(Math.min(1, t.elapsedMs / (o.shrinkSeconds * 1000)), `trial ${t.trials}: ${count(t.ops)} operations, chaos ${t.chaos ?? 'unlimited'}`),
   });
   display.clear();
@@ -191,12 +260,17 @@ async function shrinkAndPrint(o: StressCliOptions, io: StressIo, workload: Workl
 export function printShrunk(io: StressIo, s: ShrinkResult, workload: Workload, replay: string, seed: number): void {
   const out = io.stdout;
   if (!s.reproduced) {
-    out.write(`  the failure did not happen again on inline with seed ${seed}, so there is nothing to shrink (run it again, or try more seeds)\n`);
+    out.write(
+      s.interrupted
+        ? `  shrinking was stopped before the failure was seen again on inline\n`
+        : `  the failure did not happen again on inline with seed ${seed}, so there is nothing to shrink (run it again, or try more seeds)\n`,
+    );
     return;
   }
+  const cut = s.interrupted ? ' (stopped: it may shrink further)' : s.budgetExhausted ? ' (time ran out: it may shrink further with more --shrink-time)' : '';
   const choices = s.originalChoices === null ? '' : ` (of ${count(s.originalChoices)})`;
   out.write(
-    `minimal reproducer: ${count(s.ops.length)} operations (of ${count(s.originalOps)}), ${count(s.choices)} scheduling choices${choices}; ${s.trials} trials, ${duration(s.elapsedMs)}${s.budgetExhausted ? ' (time ran out: it may shrink further with more --shrink-time)' : ''}\n`,
+    `minimal reproducer: ${count(s.ops.length)} operations (of ${count(s.originalOps)}), ${count(s.choices)} scheduling choices${choices}; ${s.trials} trials, ${duration(s.elapsedMs)}${cut}\n`,
   );
   const shown = s.ops.slice(0, 40);
   for (const i of shown) out.write(`    #${String(i).padEnd(6)} ${describeOp(workload.ops[i]!)}\n`);
@@ -205,7 +279,7 @@ export function printShrunk(io: StressIo, s: ShrinkResult, workload: Workload, r
   out.write(`  replay: ${replay}\n`);
 }
 
-async function stressFarm(o: StressCliOptions, io: StressIo, outputs: StressOutputs): Promise<number> {
+async function stressFarm(o: StressCliOptions, io: StressIo, outputs: StressOutputs, stop: StopSignals): Promise<number> {
   const out = io.stdout;
   const shape = shapeOf(o);
   const seeds = o.seeds!;
@@ -222,6 +296,8 @@ async function stressFarm(o: StressCliOptions, io: StressIo, outputs: StressOutp
     threads,
     watchdogMs: o.watchdogSeconds * 1000,
     shrinkBudgetMs: o.shrink ? o.shrinkSeconds * 1000 : undefined,
+    pidMax: o.pidMax,
+    signal: stop.signal,
     onProgress: (p) =>
       display.update(
         p.done / p.seeds,
@@ -243,9 +319,20 @@ async function stressFarm(o: StressCliOptions, io: StressIo, outputs: StressOutp
     ...farm.lost,
   ].sort((a, b) => a.seed - b.seed);
   const replays = new Map<number, string>();
-  for (const f of failures) replays.set(f.seed, replayCommand({ seed: f.seed, shape, transport: 'inline' }));
+  for (const f of failures) replays.set(f.seed, replayCommand({ seed: f.seed, shape, transport: 'inline', pidMax: o.pidMax, allowSkips: o.allowSkips }));
   const passed = farm.results.filter((r) => r.passed).length;
-  out.write(`${count(seeds)} seeds in ${duration(farm.wallMs)} (${((seeds * 1000) / farm.wallMs).toFixed(2)} seeds/s): ${count(passed)} passed, ${count(failures.length)} failed${failures.length ? ` (seeds ${failures.map((f) => f.seed).join(', ')})` : ''}\n`);
+  const finished = seeds - farm.unfinished;
+  const stopped = farm.interrupted ? `, ${count(farm.unfinished)} not finished (stopped by ${stop.received})` : '';
+  out.write(`${count(finished)} seeds in ${duration(farm.wallMs)} (${((finished * 1000) / farm.wallMs).toFixed(2)} seeds/s): ${count(passed)} passed, ${count(failures.length)} failed${failures.length ? ` (seeds ${failures.map((f) => f.seed).join(', ')})` : ''}${stopped}\n`);
+  const skips = skipVerdict(farm.totals);
+  const verdict: RunVerdict = failures.length > 0 ? 'failed' : farm.interrupted ? 'interrupted' : skips.tooMany && !o.allowSkips ? 'incomplete' : 'passed';
+  if (skips.tooMany) {
+    out.write(
+      verdict === 'incomplete'
+        ? `INCOMPLETE: ${describeSkips(skips, o.pidMax)}\n  a run that skips more than half of its operations tested much less than it was asked to; --allow-skips accepts it\n`
+        : `  ${describeSkips(skips, o.pidMax)}${o.allowSkips ? ' (accepted: --allow-skips)' : ''}\n`,
+    );
+  }
   for (const line of summaryLines(farm.totals, farm.events, farm.wallMs)) out.write(`${line}\n`);
   const [first, ...others] = failures;
   if (first) {
@@ -255,18 +342,19 @@ async function stressFarm(o: StressCliOptions, io: StressIo, outputs: StressOutp
   let shrunk: (ShrinkReport & { seed: number }) | null = null;
   if (farm.shrunk) {
     const s = farm.shrunk.result;
-    const replay = replayCommand({ seed: farm.shrunk.seed, shape, transport: 'inline', chaos: s.chaos, ops: s.ops });
+    const replay = replayCommand({ seed: farm.shrunk.seed, shape, transport: 'inline', chaos: s.chaos, ops: s.ops, pidMax: o.pidMax });
     printShrunk(io, s, generateWorkload(farm.shrunk.seed, shape), replay, farm.shrunk.seed);
     shrunk = { ...shrinkReport(s, replay), seed: farm.shrunk.seed };
   }
-  const command = `pidsim stress --seeds ${seeds} --seed ${o.seed} --depth ${shape.depth} --fanout ${shape.fanout} --processes ${shape.processes} --concurrency ${shape.concurrency}`;
+  const command = `pidsim stress --seeds ${seeds} --seed ${o.seed} --depth ${shape.depth} --fanout ${shape.fanout} --processes ${shape.processes} --concurrency ${shape.concurrency}${o.pidMax !== undefined ? ` --pid-max ${o.pidMax}` : ''}${o.allowSkips ? ' --allow-skips' : ''}`;
+  if (verdict === 'interrupted') out.write(`  replay: ${command}\n`);
   if (outputs.html) {
     let shrunkEntry: ShrunkEntry | null = null;
-    if (farm.shrunk && shrunk?.reproduced) shrunkEntry = await traceShrunk(outputs.html, farm.shrunk.seed, shape, generateWorkload(farm.shrunk.seed, shape), shrunk);
+    if (farm.shrunk && shrunk?.reproduced) shrunkEntry = await traceShrunk(outputs.html, farm.shrunk.seed, shape, generateWorkload(farm.shrunk.seed, shape), shrunk, o.pidMax);
     writeStressHtml(outputs.html, {
       title: `${count(seeds)} seeds (${o.seed}..${last}) on ${threads} pool threads, each inline: ${describeShape(shape)}`,
       command,
-      passed: failures.length === 0,
+      passed: verdict === 'passed',
       summary: summaryLines(farm.totals, farm.events, farm.wallMs),
       timeline: null,
       perSeed: farm.results.map((r) => ({ seed: r.seed, passed: r.passed, wallSeconds: r.wallMs / 1000, forks: r.counters.forksSucceeded })),
@@ -293,7 +381,14 @@ async function stressFarm(o: StressCliOptions, io: StressIo, outputs: StressOutp
       mainPeakRssBytes: farm.mainPeakRssBytes,
       replays,
       shrunk,
+      verdict,
+      stoppedBy: stop.received,
+      unfinished: farm.unfinished,
+      pidMax: o.pidMax,
+      allowSkips: o.allowSkips,
     }),
   );
-  return failures.length === 0 ? 0 : 1;
+  if (verdict === 'failed') return 1;
+  if (verdict === 'interrupted') return exitStatusFor(stop.received!);
+  return verdict === 'incomplete' ? EXIT_INCOMPLETE : 0;
 }

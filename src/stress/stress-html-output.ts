@@ -17,7 +17,7 @@ export function shrunkTracePath(html: string, seed: number): string {
 }
 
 /** Replays the shrunk reproducer (inline, exactly) with a trace into `file`, and returns it ready for the page. */
-export async function traceShrunk(html: string, seed: number, shape: WorkloadShape, workload: Workload, s: ShrinkReport): Promise<ShrunkEntry> {
+export async function traceShrunk(html: string, seed: number, shape: WorkloadShape, workload: Workload, s: ShrinkReport, pidMax?: number): Promise<ShrunkEntry> {
   const file = shrunkTracePath(html, seed);
   let trace: KernelTrace | undefined;
   await runStress({
@@ -27,6 +27,7 @@ export async function traceShrunk(html: string, seed: number, shape: WorkloadSha
     chaos: s.chaos ?? undefined,
     ops: new Set(s.ops),
     workload,
+    pidMax,
     catchUncaught: true,
     onKernel: (k) => void (trace = k.trace({ file })),
   });

@@ -2,6 +2,7 @@
 // option throws a StressUsageError naming the flag and echoing the value.
 
 import { availableParallelism } from 'node:os';
+import { PID_MAX_LIMIT, PID_MAX_MIN } from '@pidsim/core';
 import { parseRedisUrl, type RedisUrl } from '../redis-farm/redis-url.js';
 import { RUN_NAME } from '../redis-farm/run-spec.js';
 import { parseOpList } from './replay-command.js';
@@ -21,6 +22,10 @@ export interface StressCliOptions {
   readonly workers: number | undefined;
   readonly placement: 'co-locate' | 'spread' | undefined;
   readonly chaos: number | undefined;
+  /** --pid-max: the root namespace's pid_max (default: what the workload needs). */
+  readonly pidMax: number | undefined;
+  /** --allow-skips: a run that skips most of its operations may still pass. */
+  readonly allowSkips: boolean;
   readonly ops: readonly number[] | undefined;
   readonly watchdogSeconds: number;
   readonly shrink: boolean;
@@ -69,6 +74,8 @@ workload:
   --fanout N            most children per process and child namespaces per namespace, 1..64 (default ${STRESS_DEFAULTS.fanout})
   --processes N         processes forked in all, 1..10000000 (default ${STRESS_DEFAULTS.processes})
   --concurrency N       operations in flight at once, 1..100000 (default ${STRESS_DEFAULTS.concurrency})
+  --pid-max N           the root namespace's pid_max, ${PID_MAX_MIN}..${PID_MAX_LIMIT} (default: what the run needs, at least 32768)
+  --allow-skips         pass a run even if most of its operations were skipped (forks that failed)
 
 where it runs:
   --transport T         inline (seeded interleaving, replayable) or threads (default inline)
@@ -93,7 +100,9 @@ output:
   --no-progress         no progress bar or progress lines
   --help                this text
 
-exit status: 0 every invariant held, 1 a failure was found, 2 bad options.
+exit status: 0 every invariant held, 1 a failure was found, 2 bad options,
+3 incomplete (more than half of the operations skipped, without --allow-skips),
+130 stopped by SIGINT (Ctrl-C), 143 stopped by SIGTERM.
 `;
 
 type Raw = Map<string, string | true>;
@@ -109,6 +118,7 @@ const VALUED = new Set([
   'workers',
   'placement',
   'chaos',
+  'pid-max',
   'ops',
   'watchdog',
   'shrink-time',
@@ -117,7 +127,7 @@ const VALUED = new Set([
   'name',
   'batch',
 ]);
-const FLAGS = new Set(['no-shrink', 'no-progress', 'help']);
+const FLAGS = new Set(['no-shrink', 'no-progress', 'allow-skips', 'help']);
 
 function tokenize(args: readonly string[]): Raw {
   const raw: Raw = new Map();
@@ -213,6 +223,8 @@ export function parseStressArgs(args: readonly string[], randomSeed: () => numbe
     workers,
     placement,
     chaos,
+    pidMax: integer(raw, 'pid-max', PID_MAX_MIN, PID_MAX_LIMIT),
+    allowSkips: raw.has('allow-skips'),
     ops,
     watchdogSeconds: seconds(raw, 'watchdog', 0.1, 3600) ?? STRESS_DEFAULTS.watchdogSeconds,
     shrink: !raw.has('no-shrink'),
@@ -248,6 +260,8 @@ function farmOptions(raw: Raw, seeds: number | undefined, transport: string, ops
   if (transport === 'threads') throw new StressUsageError('--queue farms seeds to workers that run each on an inline kernel; it cannot be combined with --transport threads');
   if (ops !== undefined || chaos !== undefined) throw new StressUsageError(`--${ops !== undefined ? 'ops' : 'chaos'} replays one seed; it cannot be combined with --queue`);
   if (raw.has('workers')) throw new StressUsageError(`--workers sets local pool threads; with --queue each host's pidsim worker sets its own (--concurrency), received ${JSON.stringify(raw.get('workers'))}`);
+  // The farm's run definition does not carry them yet: refused rather than silently dropped.
+  for (const flag of ['pid-max', 'allow-skips']) if (raw.has(flag)) throw new StressUsageError(`--${flag} is not carried to the workers of a farm over Redis; it cannot be combined with --queue`);
   if (seeds === undefined && name === undefined) throw new StressUsageError('--queue needs --seeds N to start a run, or --name RUN to follow or resume one');
   return { queue, name: typeof name === 'string' ? name : undefined, batch };
 }

@@ -9,6 +9,7 @@ import type { ShrinkResult } from './shrinker.js';
 import type { StressFailure } from './stress-failure.js';
 import type { StressResult } from './stress-run.js';
 import { count, duration } from './progress-display.js';
+import { skipVerdict } from './skip-verdict.js';
 
 export const REPORT_VERSION = 1;
 
@@ -29,6 +30,7 @@ export interface ShrinkReport {
   readonly trials: number;
   readonly seconds: number;
   readonly budgetExhausted: boolean;
+  readonly interrupted: boolean;
   readonly ops: readonly number[];
   readonly replay: string;
   readonly failure: StressFailure | null;
@@ -57,19 +59,28 @@ export function shrinkReport(s: ShrinkResult, replay: string): ShrinkReport {
     trials: s.trials,
     seconds: seconds(s.elapsedMs),
     budgetExhausted: s.budgetExhausted,
+    interrupted: s.interrupted,
     ops: s.ops,
     replay,
     failure: s.failure,
   };
 }
 
-/** The figures shared by a run's and a farm's report. */
-function figures(c: RunCounters, e: LedgerCounts, wallMs: number, opsPlanned: number, checkMs: number) {
+/** The figures shared by a run's and a farm's report; rates are per second of running (`runMs`: planning issues no call). */
+function figures(c: RunCounters, e: LedgerCounts, runMs: number, opsPlanned: number, checkMs: number) {
   const calls = totalCalls(c);
+  const skips = skipVerdict(c);
   return {
-    operations: { planned: opsPlanned, done: c.opsDone, skipped: c.opsSkipped, perSecond: rate(c.opsDone, wallMs), byKind: { ...c.opsByKind } },
-    syscalls: { total: calls, perSecond: rate(calls, wallMs), perSecondOutsideChecks: rate(calls, wallMs - checkMs), byName: syscallReports(c) },
-    forks: { attempted: c.forksAttempted, succeeded: c.forksSucceeded, perSecond: rate(c.forksSucceeded, wallMs) },
+    operations: {
+      planned: opsPlanned,
+      done: c.opsDone,
+      skipped: c.opsSkipped,
+      skippedFraction: Math.round(skips.fraction * 1000) / 1000,
+      perSecond: rate(c.opsDone, runMs),
+      byKind: { ...c.opsByKind },
+    },
+    syscalls: { total: calls, perSecond: rate(calls, runMs), perSecondOutsideChecks: rate(calls, runMs - checkMs), byName: syscallReports(c) },
+    forks: { attempted: c.forksAttempted, succeeded: c.forksSucceeded, perSecond: rate(c.forksSucceeded, runMs) },
     processes: { created: e.processesCreated, exited: e.processesExited, reaped: e.processesReaped, peakLive: e.peakLiveProcesses },
     namespaces: { created: e.namespacesCreated, destroyed: e.namespacesDestroyed, peakLive: e.peakLiveNamespaces, deepestLevel: e.deepestLevel },
     signals: { delivered: e.signalsDelivered, ignored: e.signalsIgnored },
@@ -78,8 +89,15 @@ function figures(c: RunCounters, e: LedgerCounts, wallMs: number, opsPlanned: nu
   };
 }
 
+/** A run's outcome: `incomplete` passed every check but skipped most of its operations; `interrupted` was stopped (SIGINT) before a failure was found. */
+export type RunVerdict = 'passed' | 'failed' | 'incomplete' | 'interrupted';
+
 export interface RunReportInput {
   readonly result: StressResult;
+  readonly verdict: RunVerdict;
+  /** The signal that stopped the command, if one did. */
+  readonly stoppedBy: string | null;
+  readonly allowSkips: boolean;
   /** The command that replays this run. */
   readonly command: string;
   readonly workers?: number | undefined;
@@ -92,7 +110,7 @@ export interface RunReportInput {
 
 export function runReport(i: RunReportInput) {
   const r = i.result;
-  const f = figures(r.counters, r.events, r.wallMs, r.opsSelected, r.checkMs);
+  const f = figures(r.counters, r.events, r.wallMs - r.planningMs, r.opsSelected, r.checkMs);
   return {
     tool: 'pidsim stress',
     reportVersion: REPORT_VERSION,
@@ -107,11 +125,15 @@ export function runReport(i: RunReportInput) {
       placement: i.placement ?? null,
       chaos: r.chaos,
       ops: i.opsOption ? i.opsOption.length : null,
+      pidMax: r.pidMax,
+      allowSkips: i.allowSkips,
     },
-    result: r.passed ? 'passed' : 'failed',
+    result: i.verdict,
+    interrupted: i.stoppedBy,
     failure: r.failure,
     shrunk: i.shrunk,
     wallSeconds: seconds(r.wallMs),
+    planningSeconds: seconds(r.planningMs),
     rounds: { planned: r.roundsPlanned, done: r.roundsDone },
     ...f,
     processes: { ...f.processes, liveAtEnd: r.liveAtEnd.processes },
@@ -142,6 +164,15 @@ export interface FarmReportInput {
   readonly mainPeakRssBytes: number;
   readonly replays: ReadonlyMap<number, string>;
   readonly shrunk: (ShrinkReport & { readonly seed: number }) | null;
+  /** Default: "failed" if a seed failed, else "passed". */
+  readonly verdict?: RunVerdict | undefined;
+  /** The signal that stopped the farm (default: none). */
+  readonly stoppedBy?: string | null | undefined;
+  /** Seeds that never reported, the farm having been stopped (default 0). */
+  readonly unfinished?: number | undefined;
+  /** An explicit --pid-max (default: none, each seed had what its plan needs). */
+  readonly pidMax?: number | undefined;
+  readonly allowSkips?: boolean | undefined;
 }
 
 export function farmReport(i: FarmReportInput) {
@@ -158,9 +189,11 @@ export function farmReport(i: FarmReportInput) {
     command: i.command,
     seeds: { first: i.firstSeed, count: i.seeds, threads: i.threads },
     transport: 'inline',
-    options: { ...i.shape },
-    result: failed.length === 0 ? 'passed' : 'failed',
+    options: { ...i.shape, pidMax: i.pidMax ?? null, allowSkips: i.allowSkips ?? false },
+    result: i.verdict ?? (failed.length === 0 ? 'passed' : 'failed'),
+    interrupted: i.stoppedBy ?? null,
     passed: i.results.filter((r) => r.passed).length,
+    unfinished: i.unfinished ?? 0,
     failed: failed.map((x) => ({ ...x, replay: i.replays.get(x.seed) ?? null })),
     shrunk: i.shrunk,
     wallSeconds: seconds(i.wallMs),
@@ -171,7 +204,9 @@ export function farmReport(i: FarmReportInput) {
       seed: r.seed,
       result: r.passed ? 'passed' : 'failed',
       wallSeconds: seconds(r.wallMs),
+      pidMax: r.pidMax,
       forks: r.counters.forksSucceeded,
+      skippedOperations: r.counters.opsSkipped,
       syscalls: totalCalls(r.counters),
       choices: r.choices,
       traceDigest: r.digest,
@@ -179,12 +214,18 @@ export function farmReport(i: FarmReportInput) {
   };
 }
 
-/** The lines the CLI prints after a run: throughput, what was created and destroyed, latency per syscall. */
-export function summaryLines(c: RunCounters, e: LedgerCounts, wallMs: number, checkMs?: number): string[] {
+/**
+ * The lines the CLI prints after a run: throughput, what was created and
+ * destroyed, latency per syscall. `wallMs` includes `planningMs`; rates are
+ * per second of running.
+ */
+export function summaryLines(c: RunCounters, e: LedgerCounts, wallMs: number, times: { readonly checkMs?: number; readonly planningMs?: number } = {}): string[] {
   const calls = totalCalls(c);
-  const checks = checkMs === undefined ? '' : ` (${count(rate(calls, wallMs - checkMs))}/s outside the ${duration(checkMs)} of quiescent checks)`;
+  const runMs = wallMs - (times.planningMs ?? 0);
+  const checks = times.checkMs === undefined ? '' : ` (${count(rate(calls, runMs - times.checkMs))}/s outside the ${duration(times.checkMs)} of quiescent checks)`;
+  const planning = times.planningMs === undefined ? '' : ` (${duration(times.planningMs)} of it planning)`;
   const lines = [
-    `  ${count(c.forksSucceeded)} forks, ${count(c.opsDone)} operations, ${count(calls)} syscalls in ${duration(wallMs)}: ${count(rate(calls, wallMs))} syscalls/s${checks}, ${count(rate(c.forksSucceeded, wallMs))} forks/s`,
+    `  ${count(c.forksSucceeded)} forks, ${opsText(c.opsDone, c.opsSkipped, 'operations')}, ${count(calls)} syscalls in ${duration(wallMs)}${planning}: ${count(rate(calls, runMs))} syscalls/s${checks}, ${count(rate(c.forksSucceeded, runMs))} forks/s`,
     `  processes: ${count(e.processesCreated)} created, ${count(e.processesReaped)} reaped, peak ${count(e.peakLiveProcesses)} live; namespaces: ${count(e.namespacesCreated)} created, ${count(e.namespacesDestroyed)} destroyed, deepest level ${e.deepestLevel}`,
   ];
   const lat = Object.entries(syscallReports(c))
@@ -195,6 +236,11 @@ export function summaryLines(c: RunCounters, e: LedgerCounts, wallMs: number, ch
   if (lat.length) lines.push(`  latency p50/p99 ms: ${lat.join(', ')}`);
   lines.push(`  peak memory: ${Math.round(c.peakRssBytes / 1048576)} MiB rss`);
   return lines;
+}
+
+/** Operations as the progress line and the summary both count them: "21,755 operations (+2,004 skipped)". */
+export function opsText(done: number, skipped: number, unit: string): string {
+  return `${count(done)} ${unit}${skipped > 0 ? ` (+${count(skipped)} skipped)` : ''}`;
 }
 
 function fmtMs(ms: number): string {

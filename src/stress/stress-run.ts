@@ -6,15 +6,18 @@
 // run stops at the first failure; the kernel is always closed.
 //
 // On `inline` the run is a pure function of (seed, shape, chaos, ops): the
-// same arguments replay the same run, choice for choice.
+// same arguments replay the same run, choice for choice. Its steps are all
+// microtasks, so it settles a large round slice by slice, giving the event
+// loop a turn in between (for a signal), at points fixed by operation count.
 
+import { setImmediate as immediate } from 'node:timers/promises';
 import PQueue from 'p-queue';
 import type { InlineTransport } from '@pidsim/scheduler';
-import { describeProcess, type KernelSnapshot, type ProcSnapshot } from '@pidsim/core';
+import { PID_MAX_DEFAULT, PID_MAX_LIMIT, RESERVED_PIDS, describeProcess, type KernelSnapshot, type ProcSnapshot } from '@pidsim/core';
 import { checkInvariants, createKernel, type Kernel, type Process } from '../index.js';
 import { CallTracker } from './call-tracker.js';
-import { EventLedger, type LedgerCounts } from './event-ledger.js';
-import { awaitRound } from './hang-watchdog.js';
+import { EventLedger, zeroLedgerCounts, type LedgerCounts } from './event-ledger.js';
+import { awaitRound, type RoundOutcome } from './hang-watchdog.js';
 import { CrashError, STOP, executeOp, type ExecContext } from './op-executor.js';
 import { newCounters, sampleMemory, totalCalls, type RunCounters } from './run-stats.js';
 import { makeFailure, type PendingCall, type StressFailure, type Violation } from './stress-failure.js';
@@ -28,6 +31,8 @@ export interface StressRunOptions extends WorkloadShape {
   readonly placement?: 'co-locate' | 'spread' | undefined;
   /** inline: how many delivery choices the seed makes (default: all of them). */
   readonly chaos?: number | undefined;
+  /** The root namespace's pid_max (default: what the workload needs, `pidMaxFor`). */
+  readonly pidMax?: number | undefined;
   /** Run only these operations of the workload (by index); default: all. */
   readonly ops?: ReadonlySet<number> | undefined;
   /** threads: wall-clock time without any call starting or settling that counts as a hang. */
@@ -37,6 +42,8 @@ export interface StressRunOptions extends WorkloadShape {
   readonly progressEveryMs?: number | undefined;
   /** The workload, when the caller already generated it (shrinking reruns one many times). */
   readonly workload?: Workload | undefined;
+  /** How long the caller took to plan `workload`: counted in the run's wall time. */
+  readonly planningMs?: number | undefined;
   /**
    * Catch exceptions thrown where no call can see them (an actor throwing
    * inside the inline transport's delivery loop) and report them as a crash.
@@ -45,12 +52,21 @@ export interface StressRunOptions extends WorkloadShape {
   readonly catchUncaught?: boolean | undefined;
   /** Called with the kernel before the first operation (to subscribe to its events while debugging). */
   readonly onKernel?: ((kernel: Kernel) => void) | undefined;
+  /**
+   * Once aborted, the run stops issuing operations, lets those in flight
+   * settle and ends without a last check (`interrupted`). On inline every
+   * step is a microtask, so an abort from a signal is seen only when the
+   * slice in progress has settled (see inlineSlice).
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface RunProgress {
   readonly round: number;
   readonly rounds: number;
+  /** Operations run, and skipped (a process they name does not exist): the summary counts them the same way. */
   readonly opsDone: number;
+  readonly opsSkipped: number;
   readonly opsPlanned: number;
   readonly forksDone: number;
   readonly forksPlanned: number;
@@ -58,6 +74,8 @@ export interface RunProgress {
   readonly elapsedMs: number;
   readonly liveProcesses: number;
   readonly liveNamespaces: number;
+  /** The last report, when the run is over: its counts are the summary's. */
+  readonly final: boolean;
 }
 
 export interface StressResult {
@@ -65,7 +83,12 @@ export interface StressResult {
   readonly transport: 'inline' | 'threads';
   readonly shape: WorkloadShape;
   readonly chaos: number | null;
+  /** The root namespace's pid_max the run had (null: it never started). */
+  readonly pidMax: number | null;
+  /** No failure was found (an interrupted run may still have passed every check it made). */
   readonly passed: boolean;
+  /** `signal` stopped the run before its last round. */
+  readonly interrupted: boolean;
   readonly failure: StressFailure | null;
   readonly counters: RunCounters;
   readonly events: LedgerCounts;
@@ -81,7 +104,10 @@ export interface StressResult {
   readonly choices: number | null;
   /** A digest of every event and call outcome, in order: two runs of one seed agree on it (inline). */
   readonly digest: string;
+  /** Planning and running, checks included. */
   readonly wallMs: number;
+  /** The part of `wallMs` spent planning the workload. */
+  readonly planningMs: number;
   /**
    * What was left at the end, from the last snapshot: processes (live and
    * zombie), namespaces with an actor, and of those the ones still active
@@ -93,33 +119,88 @@ export interface StressResult {
 
 const SNAPSHOT_TIMEOUT_MS = 2000;
 
+/**
+ * inline: a round is issued in slices of this many operations, each settled
+ * before the next starts, so the event loop gets a turn (a signal is acted on)
+ * at least every slice. A slice holds twice the concurrency, so the in-flight
+ * bound still has work queued behind it; the default run's rounds fit in one.
+ */
+export function inlineSlice(concurrency: number): number {
+  return Math.max(4096, 2 * concurrency);
+}
+
 function timeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([p, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * The root namespace's pid_max a workload needs: every process it forks has
+ * a root PID, so with forks + 2 numbers above the 300 a wrap skips, no fork
+ * can fail EAGAIN however many are alive at once. Never below Linux's default
+ * (32768: a small run keeps the host's usual limit), never above
+ * PID_MAX_LIMIT (4194304: a larger run may run out).
+ */
+export function pidMaxFor(w: Workload): number {
+  return Math.min(PID_MAX_LIMIT, Math.max(PID_MAX_DEFAULT, w.forks + 2 + RESERVED_PIDS));
+}
+
+/** The result of a run stopped while its workload was being planned: nothing ran. */
+export function unplannedResult(o: StressRunOptions, planningMs: number): StressResult {
+  return {
+    seed: o.seed,
+    transport: o.transport,
+    shape: { depth: o.depth, fanout: o.fanout, processes: o.processes, concurrency: o.concurrency },
+    chaos: o.transport === 'inline' ? (o.chaos ?? null) : null,
+    pidMax: o.pidMax ?? null,
+    passed: true,
+    interrupted: true,
+    failure: null,
+    counters: newCounters(),
+    events: zeroLedgerCounts(),
+    roundsPlanned: 0,
+    roundsDone: 0,
+    opsSelected: 0,
+    skippedOps: [],
+    quiescentChecks: 0,
+    checkMs: 0,
+    choices: null,
+    digest: '',
+    wallMs: planningMs,
+    planningMs,
+    liveAtEnd: { processes: 0, namespaces: 0, activeNamespaces: 0 },
+  };
+}
+
 export async function runStress(o: StressRunOptions): Promise<StressResult> {
   const shape: WorkloadShape = { depth: o.depth, fanout: o.fanout, processes: o.processes, concurrency: o.concurrency };
+  const planStarted = performance.now();
   const workload = o.workload ?? generateWorkload(o.seed, shape);
+  const planningMs = o.workload ? (o.planningMs ?? 0) : performance.now() - planStarted;
   const started = performance.now();
   const inline = o.transport === 'inline';
+  const pidMax = o.pidMax ?? pidMaxFor(workload);
   const kernel = createKernel(
     inline
-      ? { transport: 'inline', seed: o.seed, ...(o.chaos !== undefined ? { chaos: o.chaos } : {}) }
-      : { transport: 'threads', ...(o.workers !== undefined ? { workers: o.workers } : {}), placement: o.placement ?? 'co-locate' },
+      ? { transport: 'inline', seed: o.seed, pidMax, ...(o.chaos !== undefined ? { chaos: o.chaos } : {}) }
+      : { transport: 'threads', pidMax, ...(o.workers !== undefined ? { workers: o.workers } : {}), placement: o.placement ?? 'co-locate' },
   );
   const run = new Run(kernel, workload, o, started);
   o.onKernel?.(kernel);
   const onUncaught = (err: unknown): void => run.crash(err);
+  const onAbort = (): void => run.interrupt();
   if (o.catchUncaught) process.on('uncaughtException', onUncaught);
+  if (o.signal?.aborted) run.interrupt();
+  o.signal?.addEventListener('abort', onAbort);
   try {
     await run.execute();
   } finally {
+    o.signal?.removeEventListener('abort', onAbort);
     run.ledger.dispose();
     await kernel.close();
     if (o.catchUncaught) process.off('uncaughtException', onUncaught);
   }
-  return run.result(performance.now() - started);
+  return run.result(planningMs + performance.now() - started, planningMs, pidMax);
 }
 
 class Run {
@@ -134,6 +215,7 @@ class Run {
   readonly #started: number;
   readonly #skipped: number[] = [];
   failure: StressFailure | null = null;
+  interrupted = false;
   round = 0;
   roundsDone = 0;
   quiescentChecks = 0;
@@ -179,6 +261,13 @@ class Run {
     this.queue.clear();
   }
 
+  /** Told to stop from outside (SIGINT): no new operation starts; what is in flight settles. */
+  interrupt(): void {
+    if (this.interrupted) return;
+    this.interrupted = true;
+    this.#stop();
+  }
+
   async #runOp(index: number): Promise<void> {
     try {
       const op = this.workload.ops[index]!;
@@ -203,28 +292,31 @@ class Run {
       // An actor that throws while the kernel settles or takes a snapshot throws here.
       this.crash(e);
     }
+    this.#emitProgress(true);
   }
 
   async #rounds(): Promise<void> {
     const { rounds } = this.workload;
     const selected = this.o.ops;
-    for (let r = 0; r < rounds.length && !this.failure; r++) {
+    const slice = this.o.transport === 'inline' ? inlineSlice(this.o.concurrency) : Infinity;
+    for (let r = 0; r < rounds.length && !this.failure && !this.interrupted; r++) {
       this.round = r;
       const { start, end } = rounds[r]!;
       let issued = 0;
+      let unsettled = 0;
+      let outcome: RoundOutcome = 'done';
       for (let i = start; i < end; i++) {
         if (selected && !selected.has(i)) continue;
         issued++;
         void this.queue.add(() => this.#runOp(i));
+        if (++unsettled < slice) continue;
+        unsettled = 0;
+        outcome = await this.#settle();
+        if (outcome === 'hang' || this.failure || this.interrupted) break;
       }
       this.#opsSelected += issued;
       if (issued === 0) continue;
-      const outcome = await awaitRound(this.queue.onIdle(), {
-        kernel: this.kernel,
-        transport: this.o.transport,
-        tracker: this.tracker,
-        watchdogMs: this.o.watchdogMs ?? 30_000,
-      });
+      if (unsettled > 0) outcome = await this.#settle();
       if (outcome === 'hang') {
         await this.#hang();
         break;
@@ -233,10 +325,27 @@ class Run {
         await this.#addQuiescentViolations();
         break;
       }
+      if (this.interrupted) break;
       await this.#quiescentCheck();
       this.roundsDone = r + 1;
       this.#emitProgress();
     }
+  }
+
+  /**
+   * Waits until what was issued has settled (or hangs), then gives the event
+   * loop a turn: on inline every step is a microtask, so without it a signal
+   * (Ctrl-C) or a timer would wait for the end of the run.
+   */
+  async #settle(): Promise<RoundOutcome> {
+    const outcome = await awaitRound(this.queue.onIdle(), {
+      kernel: this.kernel,
+      transport: this.o.transport,
+      tracker: this.tracker,
+      watchdogMs: this.o.watchdogMs ?? 30_000,
+    });
+    await immediate();
+    return outcome;
   }
 
   /** The full check at a quiescent point. */
@@ -315,33 +424,36 @@ class Run {
     this.#emitProgress();
   }
 
-  #emitProgress(): void {
+  #emitProgress(final = false): void {
     this.#lastProgress = performance.now();
     if (!this.o.onProgress) return;
     sampleMemory(this.counters);
-    const e = this.ledger.counts;
     this.o.onProgress({
       round: this.round,
       rounds: this.workload.rounds.length,
-      opsDone: this.counters.opsDone + this.counters.opsSkipped,
+      opsDone: this.counters.opsDone,
+      opsSkipped: this.counters.opsSkipped,
       opsPlanned: this.o.ops ? this.o.ops.size : this.workload.ops.length,
       forksDone: this.counters.forksSucceeded,
       forksPlanned: this.workload.forks,
       calls: totalCalls(this.counters),
       elapsedMs: this.#lastProgress - this.#started,
-      liveProcesses: e.processesCreated - e.processesReaped + 1,
-      liveNamespaces: e.namespacesCreated - e.namespacesDestroyed + 1,
+      liveProcesses: this.ledger.liveProcesses,
+      liveNamespaces: this.ledger.liveNamespaces,
+      final,
     });
   }
 
-  result(wallMs: number): StressResult {
+  result(wallMs: number, planningMs: number, pidMax: number): StressResult {
     const inline = this.o.transport === 'inline';
     return {
       seed: this.o.seed,
       transport: this.o.transport,
       shape: this.workload.shape,
       chaos: inline ? (this.o.chaos ?? null) : null,
+      pidMax,
       passed: this.failure === null,
+      interrupted: this.interrupted,
       failure: this.failure,
       counters: this.counters,
       events: { ...this.ledger.counts },
@@ -354,6 +466,7 @@ class Run {
       choices: inline ? (this.kernel.transport as InlineTransport).choices : null,
       digest: this.ledger.digest.toString(16).padStart(8, '0'),
       wallMs,
+      planningMs,
       liveAtEnd: this.#liveAtEnd,
     };
   }

@@ -9,10 +9,14 @@
 //
 // The plan depends only on the seed and the shape, never on what a run
 // observes, so `--ops` can name a subset of it by index and replay it.
+// Planning is linear in the operations planned (workload-model.ts says how);
+// `planWorkload` plans the same workload a slice at a time, giving the event
+// loop a turn between slices (a progress line, a Ctrl-C).
 
+import { setImmediate as immediate } from 'node:timers/promises';
 import { Prng } from '@pidsim/scheduler';
 import { forksOf, type ChildProgram, type StressOp } from './workload-ops.js';
-import { WorkloadModel, type ModelNs, type ModelProc } from './workload-model.js';
+import { WorkloadModel, type ModelNs } from './workload-model.js';
 import { planRaceEvents, type RacePlanner } from './race-events.js';
 
 export interface WorkloadShape {
@@ -54,9 +58,54 @@ export function namespaceBudget(shape: WorkloadShape): number {
   return Math.min(4096, Math.max(shape.depth, Math.floor(shape.processes / 40)));
 }
 
+/** How far planning has got. */
+export interface PlanProgress {
+  /** Forks planned so far, of `shape.processes`. */
+  readonly forks: number;
+  readonly ops: number;
+  readonly rounds: number;
+  readonly elapsedMs: number;
+}
+
+export interface PlanOptions {
+  /** Told after every slice of planning (about every `sliceMs`). */
+  readonly onProgress?: ((p: PlanProgress) => void) | undefined;
+  /** Planning stops at the next slice once it is aborted. */
+  readonly signal?: AbortSignal | undefined;
+  /** How long planning holds the thread before it gives the event loop a turn (default 50 ms). */
+  readonly sliceMs?: number | undefined;
+}
+
+/** Operations planned between two looks at the clock. */
+const CLOCK_EVERY = 1024;
+
 /** Plans the whole workload. Deterministic in (seed, shape). */
 export function generateWorkload(seed: number, shape: WorkloadShape): Workload {
-  return new Planner(seed, shape).plan();
+  const planner = new Planner(seed, shape);
+  for (const _ of planner.steps());
+  return planner.workload();
+}
+
+/**
+ * Plans the same workload as `generateWorkload`, yielding to the event loop
+ * every `sliceMs`; resolves undefined if `signal` aborted it first.
+ */
+export async function planWorkload(seed: number, shape: WorkloadShape, o: PlanOptions = {}): Promise<Workload | undefined> {
+  const started = performance.now();
+  const sliceMs = o.sliceMs ?? 50;
+  const planner = new Planner(seed, shape);
+  let sliceStart = started;
+  for (const _ of planner.steps()) {
+    const now = performance.now();
+    if (now - sliceStart < sliceMs) continue;
+    o.onProgress?.({ ...planner.progress, elapsedMs: now - started });
+    await immediate();
+    if (o.signal?.aborted) return undefined;
+    sliceStart = performance.now();
+  }
+  const workload = planner.workload();
+  o.onProgress?.({ ...planner.progress, elapsedMs: performance.now() - started });
+  return workload;
 }
 
 class Planner {
@@ -87,20 +136,29 @@ class Planner {
         return self.#forksLeft;
       },
       push: (op) => this.#push(op),
-      forker: (ns) => this.#forker(ns),
-      anyForker: () => this.#anyForker(),
+      forker: (ns) => this.#m.forker(ns),
+      anyForker: () => this.#m.anyForker(),
     };
   }
 
-  plan(): Workload {
+  /** Plans the workload, yielding now and then (every CLOCK_EVERY operations or so). */
+  *steps(): Generator<void, void, void> {
     const size = roundSize(this.#shape);
     let stalled = 0;
     while (this.#forks < this.#shape.processes && stalled < 3) {
       const before = this.#forks;
-      this.#planRound(size);
+      yield* this.#planRound(size);
       stalled = this.#forks === before ? stalled + 1 : 0;
     }
     this.#teardownRound();
+  }
+
+  get progress(): Omit<PlanProgress, 'elapsedMs'> {
+    return { forks: this.#forks, ops: this.#ops.length + this.#round.length, rounds: this.#rounds.length };
+  }
+
+  /** The plan, once `steps()` has run to the end. */
+  workload(): Workload {
     return {
       seed: this.#seed,
       shape: this.#shape,
@@ -129,13 +187,13 @@ class Planner {
       [ops[i], ops[j]] = [ops[j]!, ops[i]!];
     }
     const start = this.#ops.length;
-    this.#ops.push(...ops);
+    for (const op of ops) this.#ops.push(op); // a round may hold 200,000 operations: too many arguments for push(...ops)
     if (ops.length > 0) this.#rounds.push({ start, end: this.#ops.length });
     this.#round = [];
     m.commitRound();
   }
 
-  #planRound(size: number): void {
+  *#planRound(size: number): Generator<void, void, void> {
     const m = this.#m;
     const chaos = Math.ceil(size * 0.2);
     // New namespaces first (up to the budget), then the fork burst.
@@ -143,8 +201,11 @@ class Planner {
     for (let i = 0; i < nsWanted; i++) if (!this.#newNamespace()) break;
     while (this.#round.length < size - chaos && this.#forksLeft > 0) {
       if (!this.#plainFork()) break;
+      if (this.#round.length % CLOCK_EVERY === 0) yield;
     }
+    yield;
     planRaceEvents(this.#events, chaos, size);
+    yield;
     this.#endRound();
   }
 
@@ -161,30 +222,15 @@ class Planner {
       m.killNamespace(ns);
     }
     for (let i = 0; i < 8; i++) {
-      const p = m.member(m.root, (q) => q.program === 'idle' && q.kids.size > 0);
+      const p = m.member(m.root, (q) => q.program === 'idle' && !!q.kids?.length);
       if (p) this.#push({ kind: 'reap', by: p.slot });
     }
     this.#endRound();
   }
 
-  /** A forker in `ns` with room for another child. */
-  #forker(ns: ModelNs): ModelProc | undefined {
-    return this.#m.member(ns, (p) => this.#m.canFork(p));
-  }
-
-  #anyForker(filter: (ns: ModelNs) => boolean = () => true): ModelProc | undefined {
-    for (let tries = 0; tries < 24; tries++) {
-      const ns = this.#m.liveNs(filter);
-      if (!ns) break;
-      const p = this.#forker(ns);
-      if (p) return p;
-    }
-    return undefined;
-  }
-
   #plainFork(): boolean {
     const m = this.#m;
-    let by = this.#anyForker();
+    let by = m.anyForker();
     // Everyone is at their fan-out: the root init forks regardless (it always lives).
     by ??= m.rootInit;
     const r = m.rng.below(100);
@@ -197,15 +243,14 @@ class Planner {
   /** clone(CLONE_NEWPID) below a namespace that has room, preferring deep ones so `depth` is reached. */
   #newNamespace(): boolean {
     const m = this.#m;
-    const room = (ns: ModelNs): boolean =>
-      ns.level < this.#shape.depth && ns.children.filter((c) => c.alive).length < this.#shape.fanout && !!ns.init?.alive;
+    const room = (ns: ModelNs): boolean => ns.level < this.#shape.depth && ns.liveChildren < this.#shape.fanout && !!ns.init?.alive;
     let parent: ModelNs | undefined;
     for (let i = 0; i < 3; i++) {
       const c = m.liveNs(room);
       if (c && (!parent || c.level > parent.level)) parent = c;
     }
     if (!parent) return false;
-    const by = this.#forker(parent) ?? (parent.init && m.canFork(parent.init) ? parent.init : undefined);
+    const by = m.forker(parent) ?? (parent.init && m.canFork(parent.init) ? parent.init : undefined);
     if (!by) return false;
     const ns = m.newNamespace(parent);
     const init = m.birth(by, 'init', ns);

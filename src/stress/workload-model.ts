@@ -5,6 +5,12 @@
 // dead simply fails with an errno. Processes created in a round become
 // choosable only in the next round, so no operation depends on another of
 // its own round.
+//
+// Planning a million processes must stay linear: every choice samples an
+// array at random (a forker with room, a committed child, a live leader) and
+// drops what it finds stale, so no choice scans a list that grows with the
+// run. What makes an entry stale never reverts (a death, a full fan-out), so
+// each entry is dropped at most once.
 
 import type { Prng } from '@pidsim/scheduler';
 import type { ChildProgram, Slot } from './workload-ops.js';
@@ -17,8 +23,14 @@ export interface ModelNs {
   init: ModelProc | null;
   alive: boolean;
   readonly children: ModelNs[];
+  /** Children believed alive (`children` keeps the dead ones too). */
+  liveChildren: number;
   /** Members believed alive; dead ones are dropped lazily when sampled. */
   readonly members: ModelProc[];
+  /** Members that had room for another child when committed; dropped lazily once they have none. */
+  readonly forkers: ModelProc[];
+  /** It is in the model's list of namespaces with forkers. */
+  forkerListed: boolean;
 }
 
 export interface ModelProc {
@@ -38,10 +50,18 @@ export interface ModelProc {
   forks: number;
   /** The last round it forked in (-1: never). */
   lastForkRound: number;
-  /** Children it still has, as far as the model knows (reparented ones are forgotten). */
-  readonly kids: Set<ModelProc>;
+  // The lists below are allocated on first use: a million planned processes
+  // with four empty collections each would take most of the planning time.
+  /** Children it still has, as far as the model knows (reparented ones are forgotten), in no particular order. */
+  kids: ModelProc[] | null;
+  /** Its index in its parent's `kids` (-1: not there). */
+  kidAt: number;
+  /** The committed ones among `kids` (what a wait may name). */
+  committedKids: ModelProc[] | null;
+  /** Its index in its parent's `committedKids` (-1: not there). */
+  committedAt: number;
   /** Signals it catches or ignores. */
-  readonly handled: Set<number>;
+  handled: Set<number> | null;
   /** It unshared or setns()ed: its children go to another namespace, so it forks no more plain children. */
   pfcMoved: boolean;
   subreaper: boolean;
@@ -50,7 +70,7 @@ export interface ModelProc {
   sessionSince: number;
   /** The session leader whose group it belongs to (null: the root init's). */
   group: ModelProc | null;
-  readonly groupMembers: ModelProc[];
+  groupMembers: ModelProc[] | null;
 }
 
 export class WorkloadModel {
@@ -60,6 +80,9 @@ export class WorkloadModel {
   readonly rootInit: ModelProc;
   /** Live namespaces, lazily pruned. */
   readonly namespaces: ModelNs[] = [];
+  /** Live namespaces with forkers, lazily pruned. */
+  readonly #forkerNamespaces: ModelNs[] = [];
+  /** Session leaders, lazily pruned of the dead. */
   readonly leaders: ModelProc[] = [];
   liveNamespaces = 1;
   /** Rounds committed so far. */
@@ -74,10 +97,11 @@ export class WorkloadModel {
   constructor(rng: Prng, fanout: number) {
     this.rng = rng;
     this.fanout = fanout;
-    this.root = { id: 0, level: 0, parent: null, init: null, alive: true, children: [], members: [] };
+    this.root = newNs(0, null);
     this.rootInit = this.#proc(0, this.root, null, 'init', true);
     this.root.init = this.rootInit;
     this.root.members.push(this.rootInit);
+    this.#addForker(this.rootInit);
     this.namespaces.push(this.root);
   }
 
@@ -94,14 +118,17 @@ export class WorkloadModel {
       committed: slot === 0,
       forks: 0,
       lastForkRound: -1,
-      kids: new Set(),
-      handled: new Set(),
+      kids: null,
+      kidAt: -1,
+      committedKids: null,
+      committedAt: -1,
+      handled: null,
       pfcMoved: false,
       subreaper: false,
       sessionLeader: false,
       sessionSince: 0,
       group: parent?.group ?? null,
-      groupMembers: [],
+      groupMembers: null,
     };
   }
 
@@ -120,17 +147,22 @@ export class WorkloadModel {
     const child = this.#proc(this.#nextSlot++, ns, parent, program, isInit);
     parent.forks++;
     parent.lastForkRound = this.round;
-    if (child.alive) parent.kids.add(child);
+    if (child.alive) {
+      parent.kids ??= [];
+      child.kidAt = parent.kids.length;
+      parent.kids.push(child);
+    }
     if (isInit) ns.init = child;
-    if (child.group) child.group.groupMembers.push(child);
+    if (child.group) (child.group.groupMembers ??= []).push(child);
     this.#born.push(child);
     return child;
   }
 
   /** Plan a new namespace below `parent`; its init is planned by the caller. */
   newNamespace(parent: ModelNs): ModelNs {
-    const ns: ModelNs = { id: this.#nextNs++, level: parent.level + 1, parent, init: null, alive: true, children: [], members: [] };
+    const ns = newNs(this.#nextNs++, parent);
     parent.children.push(ns);
+    parent.liveChildren++;
     this.namespacesCreated++;
     this.liveNamespaces++;
     this.#bornNs.push(ns);
@@ -145,7 +177,15 @@ export class WorkloadModel {
       // gives up on the child rather than plan a whole subtree of operations on a process that may
       // never have existed.
       if (p.alive && !p.safe && p.forker && !p.forker.alive) this.kill(p);
-      if (p.alive && p.ns.alive) p.ns.members.push(p);
+      if (!p.alive) continue;
+      if (p.parent) {
+        p.parent.committedKids ??= [];
+        p.committedAt = p.parent.committedKids.length;
+        p.parent.committedKids.push(p);
+      }
+      if (!p.ns.alive) continue;
+      p.ns.members.push(p);
+      if (this.canFork(p)) this.#addForker(p);
     }
     for (const ns of this.#bornNs) if (ns.alive) this.namespaces.push(ns);
     this.#born = [];
@@ -157,9 +197,18 @@ export class WorkloadModel {
   kill(p: ModelProc): void {
     if (!p.alive) return;
     p.alive = false;
-    p.parent?.kids.delete(p);
-    for (const kid of p.kids) kid.parent = null;
-    p.kids.clear();
+    const parent = p.parent;
+    if (parent?.kids && p.kidAt >= 0) swapRemove(parent.kids, p.kidAt, (moved, at) => (moved.kidAt = at));
+    if (parent?.committedKids && p.committedAt >= 0) swapRemove(parent.committedKids, p.committedAt, (moved, at) => (moved.committedAt = at));
+    p.kidAt = -1;
+    p.committedAt = -1;
+    for (const kid of p.kids ?? []) {
+      kid.parent = null;
+      kid.kidAt = -1;
+      kid.committedAt = -1;
+    }
+    p.kids = null;
+    p.committedKids = null;
     if (p.isInit && p.ns.level > 0) this.killNamespace(p.ns);
   }
 
@@ -168,12 +217,59 @@ export class WorkloadModel {
     if (!ns.alive) return;
     ns.alive = false;
     this.liveNamespaces--;
+    if (ns.parent) ns.parent.liveChildren--;
     for (const m of ns.members) this.kill(m);
     if (ns.init) this.kill(ns.init);
     for (const child of ns.children) this.killNamespace(child);
   }
 
+  #addForker(p: ModelProc): void {
+    const ns = p.ns;
+    ns.forkers.push(p);
+    if (!ns.forkerListed) {
+      ns.forkerListed = true;
+      this.#forkerNamespaces.push(ns);
+    }
+  }
+
   // --- sampling (every choice goes through the seeded PRNG) -------------------
+
+  /** A committed process of `ns` with room for another child, or undefined if it has none. */
+  forker(ns: ModelNs): ModelProc | undefined {
+    const list = ns.forkers;
+    while (list.length > 0) {
+      const i = this.rng.below(list.length);
+      const p = list[i]!;
+      if (this.canFork(p)) return p;
+      swapRemove(list, i); // it can never fork again: its fan-out only grows, and the dead stay dead
+    }
+    return undefined;
+  }
+
+  /** A forker with room in a live namespace chosen at random among those that have one. */
+  anyForker(): ModelProc | undefined {
+    const list = this.#forkerNamespaces;
+    while (list.length > 0) {
+      const i = this.rng.below(list.length);
+      const ns = list[i]!;
+      const p = ns.alive ? this.forker(ns) : undefined;
+      if (p) return p;
+      ns.forkerListed = false; // listed again when a newly committed member can fork
+      swapRemove(list, i);
+    }
+    return undefined;
+  }
+
+  /** A live process of `list`, chosen at random; the dead it meets are dropped from the list. */
+  pickLive(list: ModelProc[]): ModelProc | undefined {
+    while (list.length > 0) {
+      const i = this.rng.below(list.length);
+      const p = list[i]!;
+      if (p.alive) return p;
+      swapRemove(list, i);
+    }
+    return undefined;
+  }
 
   pick<T>(list: readonly T[]): T | undefined {
     return list.length === 0 ? undefined : list[this.rng.below(list.length)];
@@ -193,8 +289,7 @@ export class WorkloadModel {
       const i = this.rng.below(this.namespaces.length);
       const ns = this.namespaces[i]!;
       if (!ns.alive) {
-        this.namespaces[i] = this.namespaces[this.namespaces.length - 1]!;
-        this.namespaces.pop();
+        swapRemove(this.namespaces, i);
         continue;
       }
       if (filter(ns)) return ns;
@@ -209,8 +304,7 @@ export class WorkloadModel {
       const i = this.rng.below(list.length);
       const p = list[i]!;
       if (!p.alive) {
-        list[i] = list[list.length - 1]!;
-        list.pop();
+        swapRemove(list, i);
         continue;
       }
       if (filter(p)) return p;
@@ -243,5 +337,29 @@ export class WorkloadModel {
       if (p) return p;
     }
     return undefined;
+  }
+}
+
+function newNs(id: number, parent: ModelNs | null): ModelNs {
+  return {
+    id,
+    level: parent ? parent.level + 1 : 0,
+    parent,
+    init: null,
+    alive: true,
+    children: [],
+    liveChildren: 0,
+    members: [],
+    forkers: [],
+    forkerListed: false,
+  };
+}
+
+/** Removes list[i] in O(1) by moving the last entry into its place (told to `moved`). */
+function swapRemove<T>(list: T[], i: number, moved?: (item: T, at: number) => void): void {
+  const last = list.pop()!;
+  if (i < list.length) {
+    list[i] = last;
+    moved?.(last, i);
   }
 }
