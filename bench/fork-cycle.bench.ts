@@ -24,6 +24,7 @@ import {
   floorCycle,
   floorMeasurement,
   forWindow,
+  formatFigure,
   isMainModule,
   nestNamespaces,
   runSuiteStandalone,
@@ -32,6 +33,7 @@ import {
   warmUp,
   warmUpMs,
   withKernels,
+  type Batch,
   type Contender,
   type Measurement,
   type SuiteOptions,
@@ -64,6 +66,8 @@ export async function run(options: SuiteOptions): Promise<Omit<SuiteResult, 'sec
   const windowMs = options.quick ? 15 : 200;
   const measurements: Measurement[] = [];
   const floorSamples: number[] = [];
+  /** The floor's median in each group of rounds it joined, for the row's note. */
+  const floorGroups: string[] = [];
   for (const depth of DEPTHS) {
     // Worker start-up and nesting stay outside the timing; each kernel is warmed before any row is measured.
     await withKernels(TRANSPORTS, {}, async (ks) => {
@@ -79,7 +83,7 @@ export async function run(options: SuiteOptions): Promise<Omit<SuiteResult, 'sec
           const contenders: Contender[] = setups.map((s) => {
             const cycle = drive === 'client' ? clientCycle(s.p) : () => s.reaper.fork(EXIT_0);
             const finish = drive === 'program' ? () => s.k.settled() : undefined;
-            return { id: cycleId(s.t, depth, inFlight, drive), batch: () => forWindow(windowMs, inFlight, cycle, finish) };
+            return { id: cycleId(s.t, depth, inFlight, drive), batch: () => settledAfter(s.k, forWindow(windowMs, inFlight, cycle, finish)) };
           });
           const withFloor = drive === 'client' && inFlight === FLOOR_IN_FLIGHT && FLOOR_DEPTHS.includes(depth);
           if (withFloor) {
@@ -90,7 +94,11 @@ export async function run(options: SuiteOptions): Promise<Omit<SuiteResult, 'sec
           const before = await Promise.all(setups.map((s) => crossWorkerCount(s.k)));
           const rates = await sampleInterleaved(contenders, spec);
           const after = await Promise.all(setups.map((s) => crossWorkerCount(s.k)));
-          if (withFloor) floorSamples.push(...rates.get(FLOOR_ID)!.samples);
+          if (withFloor) {
+            const f = rates.get(FLOOR_ID)!;
+            floorSamples.push(...f.samples);
+            floorGroups.push(`${formatFigure(f.median)} in the rounds of depth ${depth}`);
+          }
           setups.forEach((s, i) => {
             const id = cycleId(s.t, depth, inFlight, drive);
             const r = rates.get(id)!;
@@ -112,7 +120,7 @@ export async function run(options: SuiteOptions): Promise<Omit<SuiteResult, 'sec
     });
   }
   measurements.unshift(
-    floorMeasurement(floorSamples, `interleaved with the client-driven rows at 256 in flight, depth ${FLOOR_DEPTHS.join(' and ')}: ${floorSamples.length} batches`),
+    floorMeasurement(floorSamples, `interleaved with the client-driven rows at 256 in flight, depth ${FLOOR_DEPTHS.join(' and ')}: ${floorSamples.length} batches; median ${floorGroups.join(', ')}`),
   );
   return {
     suite: 'fork-cycle',
@@ -121,10 +129,22 @@ export async function run(options: SuiteOptions): Promise<Omit<SuiteResult, 'sec
     notes: [
       'client-driven: fork, exit and wait each go through the Kernel API (3 syscalls per cycle); program-driven: a reaper parent forks children running `exit 0` (1 syscall; exit and reaping inside the kernel; the kernel is settled before the clock stops).',
       'depth d: the cycle runs in the innermost of d nested namespaces, so each fork allocates d+1 PIDs.',
-      `rows of one depth, drive and in-flight count are measured interleaved (inline, threads W=1, W=2${options.quick ? '' : `, one ${windowMs} ms batch each per round, ${spec.warmup} round discarded, then ${spec.samples}`}); the runtime floor (three awaited calls on a Map-backed table with a cyclic PID cursor, no emulator) joins the rounds of the client-driven rows at 256 in flight at depth ${FLOOR_DEPTHS.join(' and ')}.`,
+      `rows of one depth, drive and in-flight count are measured interleaved (inline, threads W=1, W=2${options.quick ? '' : `, one ${windowMs} ms batch each per round, ${spec.warmup} round discarded, then ${spec.samples}`}; each kernel settled, untimed, after each of its batches); the runtime floor (three awaited calls on a Map-backed table with a cyclic PID cursor, no emulator) joins the rounds of the client-driven rows at 256 in flight at depth ${FLOOR_DEPTHS.join(' and ')}.`,
       'threads rows: cross-worker messages per cycle are what the workers posted to each other while the row ran, divided by its cycles (kernel.usage()); co-locate keeps a namespace with its parent and deals the root\'s children over the workers, so at depth 1 and more on W=2 the chain lives on worker 1 and the root\'s actor on worker 0.',
     ],
   };
+}
+
+/**
+ * A batch, then the kernel settled outside its timing: a client-driven
+ * batch ends when its calls are answered, and what a threads kernel still
+ * has in flight then (a group leave on the other worker) must not run into
+ * the next row's batch.
+ */
+async function settledAfter(k: Kernel, batch: Promise<Batch>): Promise<Batch> {
+  const b = await batch;
+  await k.settled();
+  return b;
 }
 
 /** One client-driven cycle: fork, the child exits, the parent reaps it. */

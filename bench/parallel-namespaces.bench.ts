@@ -22,6 +22,7 @@ import {
   warmUp,
   warmUpMs,
   withKernels,
+  type Batch,
   type Contender,
   type Measurement,
   type SuiteOptions,
@@ -62,7 +63,13 @@ export async function run(options: SuiteOptions): Promise<Omit<SuiteResult, 'sec
               }
             : () => reapers[next++ % NAMESPACES]!.fork(EXIT_0);
         const finish = drive === 'program' ? () => k.settled() : undefined;
-        return { id: `parallel-namespaces/${t}/${drive}`, batch: () => forWindow(windowMs, NAMESPACES * IN_FLIGHT_EACH, cycle, finish) };
+        // Settled after each batch, untimed: what one kernel still has in flight must not run into the next row's batch.
+        const batch = async (): Promise<Batch> => {
+          const b = await forWindow(windowMs, NAMESPACES * IN_FLIGHT_EACH, cycle, finish);
+          await k.settled();
+          return b;
+        };
+        return { id: `parallel-namespaces/${t}/${drive}`, batch };
       });
       options.log(`  ${contenders.map((c) => c.id).join(', ')} (interleaved)`);
       const before = await Promise.all(setups.map((s) => crossWorkerCount(s.k)));
@@ -92,7 +99,7 @@ export async function run(options: SuiteOptions): Promise<Omit<SuiteResult, 'sec
     measurements,
     notes: [
       'fork+exit+reap cycles in two sibling namespaces at depth 1 at once (client- and program-driven as in fork-cycle). threads W=1 is compared with inline, W=2 with W=1 (docs/performance.md: W=2 at least 1.5x W=1 program-driven, 1.2x client-driven).',
-      `the four kernels (inline, W=1, W=2, W=2 spread) are alive together; their rows of one drive run interleaved${options.quick ? '' : `, one ${windowMs / 1000} s window each per round after a second of warm-up per kernel, ${spec.warmup} round discarded, then ${spec.samples}`}.`,
+      `the four kernels (inline, W=1, W=2, W=2 spread) are alive together; their rows of one drive run interleaved${options.quick ? '' : `, one ${windowMs / 1000} s window each per round after a second of warm-up per kernel, ${spec.warmup} round discarded, then ${spec.samples}`}, each kernel settled, untimed, after each of its batches.`,
     ],
   };
 }
