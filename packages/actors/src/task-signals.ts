@@ -88,7 +88,7 @@ export function deliverSignal(a: NamespaceActor, p: Proc, sig: number, sender: S
     // 3.10 (quirk, emulated): otherwise si_pid is the sender's PID in its *own* namespace, untranslated.
     const visible = onChain(sender.chain, a.id, a.level);
     force = !visible;
-    const code = sender.value === undefined ? SI_USER : SI_QUEUE;
+    const code = sender.siCode ?? (sender.value === undefined ? SI_USER : SI_QUEUE);
     const siPid = visible && !sender.siPidZeroed ? sender.pid : 0;
     // si_uid: the sender's real uid as the target's user namespace shows it.
     const uid = fromKernelId(sender.ruid, a.host.tables.idMaps(p.userNs, 'uid'));

@@ -10,6 +10,7 @@ export const ERRNO = {
   ENOENT: { errno: 2, message: 'no such file or directory' },
   ESRCH: { errno: 3, message: 'no such process' },
   EINTR: { errno: 4, message: 'interrupted system call' },
+  EBADF: { errno: 9, message: 'bad file descriptor' },
   ECHILD: { errno: 10, message: 'no child processes' },
   EAGAIN: { errno: 11, message: 'resource temporarily unavailable' },
   ENOMEM: { errno: 12, message: 'cannot allocate memory' },

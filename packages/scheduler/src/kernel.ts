@@ -6,6 +6,7 @@
 import {
   KernelError,
   asCallId,
+  type ActorMsg,
   checkInvariants,
   type CallId,
   type CallMsg,
@@ -86,6 +87,23 @@ export class Kernel implements TransportSink {
     return new Promise<T>((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, syscall: op.op });
       if (this.#callObservers.size > 0) for (const o of this.#callObservers) o.sent(id, caller, to, op);
+      this.#transport.post(to, msg);
+    });
+  }
+
+  /**
+   * Sends the message `build(id)` to the actor of namespace `to` and
+   * resolves with the answer to `id`: requests no process makes, such as a
+   * pidfd's readiness (pidfd.ts). They do not wait for `maxInFlight`: one
+   * may block until a process exits.
+   */
+  request<T>(to: NsId, build: (id: CallId) => ActorMsg): Promise<T> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    if (this.#closed) return Promise.reject(new Error('pidsim: the kernel is closed'));
+    const id = asCallId(this.#nextCall++);
+    const msg = build(id);
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, syscall: msg.type });
       this.#transport.post(to, msg);
     });
   }

@@ -2,11 +2,14 @@
 
 import {
   KernelError,
+  pidfdFdinfo,
+  renderPidfdFdinfo,
   renderPs,
   renderPsEf,
   renderPstree,
   renderStatus,
   type NsRef,
+  type PidfdFdinfo,
   type ProcEntry,
   type ProcKey,
   type ProcOp,
@@ -16,6 +19,7 @@ import {
 import { toPid } from './args.js';
 import type { Kernel } from './kernel.js';
 import type { Process } from './process.js';
+import { PidFd } from './pidfd.js';
 
 /** An open /proc/PID/ns/pid (or pid_for_children): setns() takes it; it keeps the namespace alive. */
 export class NsHandle {
@@ -114,6 +118,21 @@ export class ProcFs {
     const text = h.toString();
     h.close();
     return text;
+  }
+
+  /**
+   * /proc/self/fdinfo/FD of a pidfd, read through this procfs (SEMANTICS
+   * 8.5): Pid and NSpid as this procfs's namespace shows the process, 0 when
+   * invisible there, -1 once it was reaped.
+   */
+  async fdinfo(pidfd: PidFd): Promise<PidfdFdinfo> {
+    if (!(pidfd instanceof PidFd)) throw new TypeError(`fdinfo: expected a PidFd, received ${JSON.stringify(pidfd)}`);
+    return pidfdFdinfo(pidfd.value, this.ns, await pidfd.state('fdinfo'));
+  }
+
+  /** The fdinfo file's text: `pos`, `flags`, `Pid`, `NSpid`. */
+  async fdinfoText(pidfd: PidFd): Promise<string> {
+    return renderPidfdFdinfo(await this.fdinfo(pidfd));
   }
 
   async psEf(options?: PsOptions): Promise<string> {
