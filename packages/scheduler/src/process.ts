@@ -369,8 +369,8 @@ export class Process {
    * ESRCH once it was reaped; init protection and EPERM as kill(). `flags`:
    * the scope by name or the number the syscall takes. With `report`, as kill's.
    */
-  pidfdSendSignal(pidfd: PidFd | NsHandle, sig?: SignalLike, options?: PidfdSignalOptions): Promise<number>;
   pidfdSendSignal(pidfd: PidFd | NsHandle, sig: SignalLike, options: PidfdSignalOptions & { report: true }): Promise<KillReport>;
+  pidfdSendSignal(pidfd: PidFd | NsHandle, sig?: SignalLike, options?: PidfdSignalOptions): Promise<number>;
   pidfdSendSignal(pidfd: PidFd | NsHandle, sig: SignalLike = 15, options: PidfdSignalOptions = {}): Promise<number | KillReport> {
     checkKeys(options, ['flags', 'report'], 'pidfdSendSignal');
     const fd = pidfdArg(pidfd, 'pidfd_send_signal');
