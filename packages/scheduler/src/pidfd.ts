@@ -71,14 +71,14 @@ export class PidFd {
   }
 
   /** Resolves once the process has exited (a zombie, or reaped): the pidfd is readable (SEMANTICS 8.16). */
-  async exited(): Promise<void> {
+  exited(): Promise<void> {
     this.#check('exited');
-    await this.#kernel.request<PidfdState>(this.value.ns.id, (id) => ({ type: 'pidfd-state', id, key: this.key, block: true }));
+    return this.#kernel.request<PidfdState>(this.value.ns.id, (id) => ({ type: 'pidfd-state', id, key: this.key, block: true })).then(() => undefined);
   }
 
   /** poll(2) with a zero timeout: readable once the process has exited, hangup once it was reaped. */
-  async poll(): Promise<PidfdPoll> {
-    return pollOf(await this.state('poll'));
+  poll(): Promise<PidfdPoll> {
+    return this.state('poll').then(pollOf);
   }
 
   /** What the process is doing now: running (or stopped, or an init draining its namespace), exited, reaped. */

@@ -347,9 +347,9 @@ export class Process {
    * `flags`: PIDFD_NONBLOCK and PIDFD_THREAD, by name or as the number the
    * syscall takes (other bits are EINVAL).
    */
-  async pidfdOpen(pid: number, flags: PidfdOpenFlags = 0): Promise<PidFd> {
+  pidfdOpen(pid: number, flags: PidfdOpenFlags = 0): Promise<PidFd> {
     const op: Op = { op: 'pidfd-open', pid: toPid(pid, 'pidfdOpen'), flags: toPidfdFlags(flags, 'pidfdOpen') };
-    return new PidFd(this.kernel, await this.#call<PidfdRef>(op));
+    return this.#call<PidfdRef>(op).then((value) => new PidFd(this.kernel, value));
   }
 
   /**
@@ -357,10 +357,10 @@ export class Process {
    * the call and no number is looked up): ESRCH only once it was reaped.
    * Any process may then use it as Linux allows.
    */
-  async pidfd(flags: { readonly nonblock?: boolean; readonly thread?: boolean } = {}): Promise<PidFd> {
+  pidfd(flags: { readonly nonblock?: boolean; readonly thread?: boolean } = {}): Promise<PidFd> {
     if (typeof flags !== 'object' || flags === null) throw new TypeError(`pidfd: flags must be { nonblock, thread }, received ${JSON.stringify(flags)}`);
     const f = toPidfdFlags(flags, 'pidfd');
-    return new PidFd(this.kernel, await this.kernel.request<PidfdRef>(this.ns.id, (id) => ({ type: 'pidfd-get', id, key: this.key, flags: f })));
+    return this.kernel.request<PidfdRef>(this.ns.id, (id) => ({ type: 'pidfd-get', id, key: this.key, flags: f })).then((value) => new PidFd(this.kernel, value));
   }
 
   /**
