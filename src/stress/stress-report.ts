@@ -74,6 +74,7 @@ function figures(c: RunCounters, e: LedgerCounts, wallMs: number, opsPlanned: nu
     namespaces: { created: e.namespacesCreated, destroyed: e.namespacesDestroyed, peakLive: e.peakLiveNamespaces, deepestLevel: e.deepestLevel },
     signals: { delivered: e.signalsDelivered, ignored: e.signalsIgnored },
     reparents: e.reparents,
+    pidfds: { reusesProbed: c.pidfdReusesProbed },
     memory: { peakRssBytes: c.peakRssBytes, peakHeapUsedBytes: c.peakHeapUsedBytes },
   };
 }
