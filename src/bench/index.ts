@@ -27,5 +27,6 @@ export { forceGc } from './force-gc.js';
 export { TRANSPORTS, PID_MAX_LIMIT, kernelOptions, nestNamespaces, transportTitle, warmUp, warmUpMs, withKernel } from './kernel-setup.js';
 export type { TransportLabel } from './kernel-setup.js';
 export { baselineAvailability, buildBaseline, runBaseline } from './linux-baseline-build.js';
+export { buildPidfdBaseline } from './pidfd-baseline.js';
 export type { BaselineAvailability } from './linux-baseline-build.js';
 export { formatFigure, formatRatio } from './number-format.js';
