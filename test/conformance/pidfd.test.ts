@@ -113,6 +113,8 @@ forEachBackend('pidfd', (backend) => {
     expect(() => k.init.pidfdSendSignal(fd, SIGTERM)).toThrow(/pidfd_send_signal: pidfd\(NSpid 2\) is closed/);
     expect(() => fd.exited()).toThrow(/exited: pidfd\(NSpid 2\) is closed/);
     expect(() => fd.poll()).toThrow(/poll: pidfd\(NSpid 2\) is closed/);
+    expect(() => k.procfs(k.init.ns).fdinfo(fd)).toThrow(/fdinfo: pidfd\(NSpid 2\) is closed/);
+    expect(() => k.procfs(k.init.ns).fdinfo(a as never)).toThrow(/fdinfo: expected a PidFd, received Process/);
     expect(() => k.init.waitPidfd(fd)).toThrow(/waitid: pidfd\(NSpid 2\) is closed/);
   });
 

@@ -78,11 +78,15 @@ export class PidFd {
 
   /** poll(2) with a zero timeout: readable once the process has exited, hangup once it was reaped. */
   poll(): Promise<PidfdPoll> {
-    return this.state('poll').then(pollOf);
+    return this.#state('poll').then(pollOf);
   }
 
   /** What the process is doing now: running (or stopped, or an init draining its namespace), exited, reaped. */
-  state(where = 'state'): Promise<PidfdState> {
+  state(): Promise<PidfdState> {
+    return this.#state('state');
+  }
+
+  #state(where: string): Promise<PidfdState> {
     this.#check(where);
     return this.#kernel.request<PidfdState>(this.value.ns.id, (id) => ({ type: 'pidfd-state', id, key: this.key, block: false }));
   }
@@ -103,7 +107,7 @@ export function pollOf(state: PidfdState): PidfdPoll {
 /** The open PidfdRef behind `fd`, for a syscall taking one: EBADF for a namespace handle, as for any fd that is not a pidfd. */
 export function pidfdArg(fd: unknown, where: string): PidfdRef | KernelError {
   if (fd instanceof NsHandle) return new KernelError({ ok: false, code: 'EBADF', syscall: where, detail: 'a namespace file is not a pidfd' });
-  if (!(fd instanceof PidFd)) throw new TypeError(`${where}: expected a PidFd (from pidfdOpen(), pidfd() or fork({ pidfd: true })), received ${describe(fd)}`);
+  if (!(fd instanceof PidFd)) throw new TypeError(`${where}: expected a PidFd (from pidfdOpen(), pidfd() or fork({ pidfd: true })), received ${describeArg(fd)}`);
   if (!fd.open) throw new TypeError(`${where}: ${fd} is closed`);
   return fd.value;
 }
@@ -122,7 +126,8 @@ export function toPidfdFlags(flags: unknown, where: string): number {
   throw new TypeError(`${where}: flags must be a number or { nonblock, thread }, received ${JSON.stringify(flags)}`);
 }
 
-function describe(v: unknown): string {
+/** A value as a TypeError names it: JSON for plain values, the class for objects (which may be circular). */
+export function describeArg(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? String(v);
   return v.constructor?.name ?? 'an object';
 }

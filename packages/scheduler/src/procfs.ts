@@ -19,7 +19,7 @@ import {
 import { toPid } from './args.js';
 import type { Kernel } from './kernel.js';
 import type { Process } from './process.js';
-import { PidFd } from './pidfd.js';
+import { PidFd, describeArg } from './pidfd.js';
 
 /** An open /proc/PID/ns/pid (or pid_for_children): setns() takes it; it keeps the namespace alive. */
 export class NsHandle {
@@ -125,9 +125,10 @@ export class ProcFs {
    * 8.5): Pid and NSpid as this procfs's namespace shows the process, 0 when
    * invisible there, -1 once it was reaped.
    */
-  async fdinfo(pidfd: PidFd): Promise<PidfdFdinfo> {
-    if (!(pidfd instanceof PidFd)) throw new TypeError(`fdinfo: expected a PidFd, received ${JSON.stringify(pidfd)}`);
-    return pidfdFdinfo(pidfd.value, this.ns, await pidfd.state('fdinfo'));
+  fdinfo(pidfd: PidFd): Promise<PidfdFdinfo> {
+    if (!(pidfd instanceof PidFd)) throw new TypeError(`fdinfo: expected a PidFd, received ${describeArg(pidfd)}`);
+    if (!pidfd.open) throw new TypeError(`fdinfo: ${pidfd} is closed`);
+    return pidfd.state().then((state) => pidfdFdinfo(pidfd.value, this.ns, state));
   }
 
   /** The fdinfo file's text: `pos`, `flags`, `Pid`, `NSpid`. */
