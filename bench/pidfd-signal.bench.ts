@@ -4,8 +4,8 @@
 // three namespaces down (depth 3: the pidfd is opened by their root PID, the
 // signal crosses to the actor that owns them). Next to each row, kill(pid)
 // to the same targets, so the table shows what the pidfd path costs. Real
-// Linux does the same from C (16 targets, depth 0 and 3); inline rows are
-// compared with it, threads rows with inline.
+// Linux does the same from C (16 targets, depth 0 and 3); the rows (inline)
+// are compared with it.
 
 import type { Kernel, Process } from '../src/index.js';
 import {
@@ -30,8 +30,8 @@ const TARGETS = 256;
 const DEPTHS = [0, 3] as const;
 const CALLS = ['pidfd', 'kill'] as const;
 type Call = (typeof CALLS)[number];
-/** Threads with two workers adds nothing here that signal-delivery does not show. */
-const TRANSPORTS: readonly TransportLabel[] = ['inline', 'threads-w1'];
+/** inline only: signal-delivery shows what threads do to one signal's round trips, and the report's signals/s panel stays readable. */
+const TRANSPORTS: readonly TransportLabel[] = ['inline'];
 
 const LABEL: Readonly<Record<Call, string>> = {
   pidfd: 'pidfd_open+pidfd_send_signal(SIGUSR1)+close',
@@ -68,7 +68,7 @@ export async function run(options: SuiteOptions): Promise<Omit<SuiteResult, 'sec
               samples: r.samples,
               median: r.median,
               params: { transport: t, depth, inFlight, call },
-              ...(t !== 'inline' ? { baseline: `pidfd-signal/inline/d${depth}/k${inFlight}/${call}` } : linux.some((m) => m.id === linuxId) ? { baseline: linuxId } : {}),
+              ...(linux.some((m) => m.id === linuxId) ? { baseline: linuxId } : {}),
             });
           }
         }

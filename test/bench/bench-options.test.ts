@@ -65,6 +65,7 @@ describe('pidsim bench options', () => {
       'namespace-teardown',
       'kill-storm',
       'signal-delivery',
+      'pidfd-signal',
       'namespace-lifecycle',
       'wire-batch',
       'seed-farm',

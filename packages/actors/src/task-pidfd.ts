@@ -111,9 +111,9 @@ export function sysPidfdSendSignal(a: NamespaceActor, call: CallMsg, p: Proc, pi
 export function onPidfdSignal(a: NamespaceActor, target: ProcKey, sig: number, sender: SignalSender, ack: SignalAck): void {
   const p = a.procs.get(target);
   const errno: ErrnoCode | null = !p ? 'ESRCH' : sig !== 0 && !isValidSignal(sig) ? 'EINVAL' : !mayKill(sender, p, sig) ? 'EPERM' : null;
+  if (p && errno === null && sig !== 0) deliverSignal(a, p, sig, sender);
   if (ack.kind !== 'reply' && ack.kind !== 'relay') return;
   if (errno !== null) return a.replyFail(ack.id, errno, 'pidfd_send_signal', undefined, errno === 'ESRCH' ? 'the process was reaped' : undefined);
-  if (sig !== 0) deliverSignal(a, p!, sig, sender);
   // A reported send is answered by the caller's actor, after the caller's own deliverable signals (as kill's).
   if (ack.kind === 'relay') return a.tail(ack.via, { type: 'kill-done', caller: ack.caller, id: ack.id, errno: null });
   a.replyOk(ack.id, 0);
