@@ -13,8 +13,8 @@ export function createKernel(options?: KernelOptions): Kernel {
 }
 
 export { Kernel } from './kernel.js';
-export { Process, ProcFs, NsHandle } from '@pidsim/scheduler';
-export type { ForkOptions, KernelOptions, KillReport, ProgramLike, SignalLike } from '@pidsim/scheduler';
+export { Process, ProcFs, NsHandle, PidFd } from '@pidsim/scheduler';
+export type { ForkOptions, KernelOptions, KillReport, PidfdOpenFlags, PidfdPoll, PidfdSignalOptions, ProgramLike, SignalLike } from '@pidsim/scheduler';
 export type { KernelTrace, TraceOptions, TraceSummary, TraceWindow } from './trace/index.js';
 export {
   KernelError,
@@ -36,6 +36,12 @@ export {
   WSTOPSIG,
   WIFCONTINUED,
   MAX_PID_NS_LEVEL,
+  PIDFD_NONBLOCK,
+  PIDFD_THREAD,
+  PIDFD_SIGNAL_THREAD,
+  PIDFD_SIGNAL_THREAD_GROUP,
+  PIDFD_SIGNAL_PROCESS_GROUP,
+  SI_TKILL,
   PID_MAX_LIMIT,
   RESERVED_PIDS,
   UPSTREAM_VARIANT,
@@ -56,6 +62,9 @@ export type {
   VariantName,
   KernelSnapshot,
   NsRef,
+  PidfdFdinfo,
+  PidfdRef,
+  PidfdState,
   ProcEntry,
   ProcessInfo,
   ProgramSpec,

@@ -19,6 +19,17 @@ describe('examples', () => {
     expect(out).toContain('invariants: all hold');
   });
 
+  it('examples/pidfd-supervisor.mjs holds services by pidfd: readiness, init protection, waitid, and no harm after PID reuse (SEMANTICS 8.14)', () => {
+    const out = run(['examples/pidfd-supervisor.mjs']);
+    expect(out).toContain("tini: pidfd(NSpid 3 1), fdinfo through the manager's /proc: { flags: '02000002', pid: 3, nspid: [ 3, 1 ] }");
+    expect(out).toContain('after SIGTERM through the pidfd, tini is running');
+    expect(out).toContain('tini exited (its pidfd is readable)');
+    expect(out).toContain("waitid(P_PIDFD): { kind: 'killed', signal: 9, core: false }");
+    expect(out).toContain('the old service had PID 4; a new process got PID 4');
+    expect(out).toContain('SIGKILL through the old pidfd: ESRCH; the new process is running');
+    expect(out).toContain('invariants: all hold');
+  });
+
   it('npm start (pidsim demo) shows the cascade and exits 0', () => {
     const out = run(['dist/src/cli/main.js', 'demo']);
     expect(out).toContain('namespace 3: bash is PID 1 inside, NSpid 11 7 4 1');

@@ -6,6 +6,8 @@ import type { HandlerStep, Syscall } from './scenario-backend.js';
 import {
   caughtObservation,
   deliveryList,
+  fdinfoObservation,
+  pollObservation,
   killReportObservation,
   signalList,
   statusObservation,
@@ -20,7 +22,7 @@ const SIGACTION_LETTERS = { restart: 'r', nocldstop: 's', nocldwait: 'w', reseth
 export function encodeCommand(s: Syscall): string {
   switch (s.op) {
     case 'fork':
-      return `fork ${s.child} ${(s.newPid ? 'n' : '') + (s.newUser ? 'u' : '') + (s.parent ? 'p' : '') || '-'} ${s.setTid ? s.setTid.join(',') : '-'}`;
+      return `fork ${s.child} ${(s.newPid ? 'n' : '') + (s.newUser ? 'u' : '') + (s.parent ? 'p' : '') || '-'} ${s.setTid ? s.setTid.join(',') : '-'} ${s.pidfd ?? '-'}`;
     case 'unshare':
       return `unshare ${(s.pid ? 'p' : '') + (s.user ? 'u' : '')}`;
     case 'open_ns':
@@ -85,6 +87,16 @@ export function encodeCommand(s: Syscall): string {
       return `nsparent ${s.pid} ${s.which}`;
     case 'ns_pid':
       return `nspid ${s.dir} ${s.pid} ${s.which} ${s.nr}`;
+    case 'pidfd_open':
+      return `pidfdopen ${s.handle} ${s.pid} ${s.flags}`;
+    case 'pidfd_send_signal':
+      return `pidfdsend ${s.handle} ${s.sig} ${s.flags} ${s.report ? 'r' : '-'}`;
+    case 'waitid':
+      return `waitidfd ${s.handle} ${(s.exited ? 'e' : '') + (s.nohang ? 'n' : '') + (s.untraced ? 'u' : '') + (s.continued ? 'c' : '') + (s.nowait ? 'w' : '') || '-'}`;
+    case 'fdinfo':
+      return `fdinfo ${s.handle}`;
+    case 'poll':
+      return `pollfd ${s.handle}`;
   }
 }
 
@@ -134,6 +146,7 @@ export function decodeReply(s: Syscall, line: string): Observation {
     case 'drop_privileges':
     case 'exec':
     case 'id_map':
+    case 'pidfd_open':
       return 'ok';
     case 'setid':
     case 'setresid':
@@ -147,7 +160,8 @@ export function decodeReply(s: Syscall, line: string): Observation {
       return deliveryList(numbers(body));
     case 'sysctl':
       return s.value === null ? Number(body) : 'ok';
-    case 'kill': {
+    case 'kill':
+    case 'pidfd_send_signal': {
       if (!s.report) return Number(body);
       const handled: Record<number, number> = {};
       for (const pair of body.split(' ').slice(1)) {
@@ -171,7 +185,8 @@ export function decodeReply(s: Syscall, line: string): Observation {
       return signalList(numbers(body));
     case 'pids':
       return numbers(body);
-    case 'wait': {
+    case 'wait':
+    case 'waitid': {
       const [pid, kind, n] = body.split(' ');
       if (Number(pid) === 0) return waitObservation(0, null);
       const make = EVENT_KINDS[kind ?? ''];
@@ -196,6 +211,14 @@ export function decodeReply(s: Syscall, line: string): Observation {
     case 'caught': {
       const [count, pid, code, status] = numbers(body);
       return caughtObservation(s.sig, count ?? 0, { pid: pid ?? 0, code: code ?? 0, status: status ?? 0 });
+    }
+    case 'fdinfo': {
+      const [pid, nspid, flags] = body.split('|');
+      return fdinfoObservation(Number(pid), numbers(nspid ?? ''), (flags ?? '').trim());
+    }
+    case 'poll': {
+      const events = body.split(' ');
+      return pollObservation(events.includes('IN'), events.includes('HUP'));
     }
   }
 }

@@ -63,6 +63,18 @@ export const HELPER_SOURCE = String.raw`/*
 #ifndef CLONE_NEWPID
 #define CLONE_NEWPID 0x20000000
 #endif
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
 /* PROC_PID_INIT_INO: the inode of the initial PID namespace (include/linux/proc_ns.h). */
 #define INITIAL_PID_NS_INO 0xEFFFFFFCUL
 
@@ -250,6 +262,17 @@ static int find_handle(const char *name) {
   return -1;
 }
 
+/* Keeps fd under name (a pidfd, or a namespace file): the fd it replaces is closed. Fails only when the table is full. */
+static int set_handle(const char *name, int fd) {
+  int i = find_handle(name);
+  if (i >= 0) close(handles[i].fd);
+  else if (nhandles >= MAX_HANDLES) return -1;
+  else i = nhandles++;
+  strncpy(handles[i].name, name, sizeof handles[i].name - 1);
+  handles[i].fd = fd;
+  return 0;
+}
+
 static int open_ns(const char *pid, const char *which) {
   if (ensure_view() < 0) return -1;
   char path[512];
@@ -330,8 +353,11 @@ static void child_starts(const char *name) {
   hello();
 }
 
-static void do_fork(const char *seq, const char *name, const char *flags, const char *settid) {
+static void do_fork(const char *seq, const char *name, const char *flags, const char *settid, const char *pidfd_name) {
   unsigned long f = 0;
+  /* CLONE_PIDFD: clone3 writes the pidfd here, in the caller only; the child's fd table was copied before. */
+  int want_pidfd = pidfd_name[0] != 0 && strcmp(pidfd_name, "-") != 0, pidfd = -1;
+  if (want_pidfd && nhandles >= MAX_HANDLES && find_handle(pidfd_name) < 0) return reply_err(seq, EMFILE);
   if (strchr(flags, 'n')) f |= CLONE_NEWPID;
   if (strchr(flags, 'p')) f |= CLONE_PARENT;
   if (strchr(flags, 'u')) {
@@ -340,19 +366,22 @@ static void do_fork(const char *seq, const char *name, const char *flags, const 
     ensure_view();
   }
   long r;
-  if (strcmp(settid, "-") != 0) {
+  if (strcmp(settid, "-") != 0 || want_pidfd) {
     pid_t tids[40];
     int n = 0;
     char buf[512];
-    strncpy(buf, settid, sizeof buf - 1);
+    strncpy(buf, strcmp(settid, "-") != 0 ? settid : "", sizeof buf - 1);
     buf[sizeof buf - 1] = 0;
     for (char *tok = strtok(buf, ","); tok && n < 40; tok = strtok(NULL, ",")) tids[n++] = atoi(tok);
     struct clone3_args a;
     memset(&a, 0, sizeof a);
-    a.flags = f;
+    a.flags = f | (want_pidfd ? CLONE_PIDFD : 0);
+    a.pidfd = want_pidfd ? (uint64_t)(uintptr_t)&pidfd : 0;
     a.exit_signal = SIGCHLD;
-    a.set_tid = (uint64_t)(uintptr_t)tids;
-    a.set_tid_size = (uint64_t)n;
+    if (n > 0) {
+      a.set_tid = (uint64_t)(uintptr_t)tids;
+      a.set_tid_size = (uint64_t)n;
+    }
     r = syscall(SYS_clone3, &a, sizeof a);
   } else {
     r = syscall(SYS_clone, f | SIGCHLD, NULL, NULL, NULL, NULL);
@@ -362,7 +391,45 @@ static void do_fork(const char *seq, const char *name, const char *flags, const 
     return;
   }
   if (r < 0) return reply_err(seq, errno);
+  if (want_pidfd) set_handle(pidfd_name, pidfd);
   reply(seq, "ok %ld", r);
+}
+
+/* A waitid() result: "ok 0" for WNOHANG with nothing to report, else "ok PID KIND STATUS". */
+static void reply_siginfo(const char *seq, const siginfo_t *si) {
+  if (si->si_pid == 0) return reply(seq, "ok 0");
+  const char *kind = si->si_code == CLD_EXITED ? "exited" : si->si_code == CLD_KILLED ? "killed" : si->si_code == CLD_DUMPED ? "dumped"
+                   : si->si_code == CLD_STOPPED ? "stopped" : si->si_code == CLD_CONTINUED ? "continued" : "unknown";
+  reply(seq, "ok %d %s %d", si->si_pid, kind, si->si_status);
+}
+
+/* The handlers that had run so far: " SIG:COUNT..." after "ok 0" (kill and pidfd_send_signal with report). */
+static void reply_handled(const char *seq) {
+  char out[1024];
+  size_t n = 0;
+  out[0] = 0;
+  for (int s = 1; s <= 64 && n < sizeof out - 32; s++)
+    if (caught_count[s]) n += (size_t)snprintf(out + n, sizeof out - n, " %d:%lu", s, caught_count[s]);
+  reply(seq, "ok 0%s", out);
+}
+
+/* Pid, NSpid and flags of /proc/self/fdinfo/FD, read through the procfs of this process's own namespace. */
+static void do_fdinfo(const char *seq, int fd) {
+  if (ensure_view() < 0) return reply_err(seq, errno);
+  char path[512], text[4096];
+  snprintf(path, sizeof path, "%s/self/fdinfo/%d", view_dir, fd);
+  int f = open(path, O_RDONLY | O_CLOEXEC);
+  if (f < 0) return reply_err(seq, errno);
+  ssize_t n = read(f, text, sizeof text - 1);
+  int e = errno;
+  close(f);
+  if (n < 0) return reply_err(seq, e);
+  text[n] = 0;
+  char pid[32], nspid[256], flags[32];
+  status_field(text, "Pid", pid, sizeof pid);
+  status_field(text, "NSpid", nspid, sizeof nspid);
+  status_field(text, "flags", flags, sizeof flags);
+  reply(seq, "ok %s|%s|%s", pid, nspid, flags);
 }
 
 static void do_wait(const char *seq, long pid, const char *flags) {
@@ -507,7 +574,49 @@ static void obey(char *line) {
   if (argc < 2) return;
   const char *seq = argv[0], *op = argv[1];
 #define ARG(i) (argc > (i) ? argv[i] : "")
-  if (strcmp(op, "fork") == 0) return do_fork(seq, ARG(2), ARG(3), ARG(4));
+  if (strcmp(op, "fork") == 0) return do_fork(seq, ARG(2), ARG(3), ARG(4), ARG(5));
+  if (strcmp(op, "pidfdopen") == 0) {
+    /* pidfdopen NAME PID FLAGS */
+    if (nhandles >= MAX_HANDLES && find_handle(ARG(2)) < 0) return reply_err(seq, EMFILE);
+    long fd = syscall(SYS_pidfd_open, (pid_t)atol(ARG(3)), (unsigned)strtoul(ARG(4), NULL, 10));
+    if (fd < 0) return reply_err(seq, errno);
+    set_handle(ARG(2), (int)fd);
+    return reply(seq, "ok");
+  }
+  if (strcmp(op, "pidfdsend") == 0) {
+    /* pidfdsend NAME SIG FLAGS r|- : the handle may be a namespace file (EBADF from the kernel) */
+    int i = find_handle(ARG(2));
+    if (i < 0) return reply_err(seq, EBADF);
+    if (syscall(SYS_pidfd_send_signal, handles[i].fd, atoi(ARG(3)), NULL, (unsigned)strtoul(ARG(4), NULL, 10)) < 0) return reply_err(seq, errno);
+    return strcmp(ARG(5), "r") == 0 ? reply_handled(seq) : reply(seq, "ok 0");
+  }
+  if (strcmp(op, "waitidfd") == 0) {
+    /* waitidfd NAME FLAGS: waitid(P_PIDFD, fd, ...) with e WEXITED, n WNOHANG, u WSTOPPED, c WCONTINUED, w WNOWAIT */
+    int i = find_handle(ARG(2));
+    if (i < 0) return reply_err(seq, EBADF);
+    const char *fl = ARG(3);
+    int opts = (strchr(fl, 'e') ? WEXITED : 0) | (strchr(fl, 'n') ? WNOHANG : 0) | (strchr(fl, 'u') ? WSTOPPED : 0)
+             | (strchr(fl, 'c') ? WCONTINUED : 0) | (strchr(fl, 'w') ? WNOWAIT : 0);
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    if (waitid((idtype_t)P_PIDFD, (id_t)handles[i].fd, &si, opts) < 0) return reply_err(seq, errno);
+    return reply_siginfo(seq, &si);
+  }
+  if (strcmp(op, "fdinfo") == 0) {
+    int i = find_handle(ARG(2));
+    if (i < 0) return reply_err(seq, EBADF);
+    return do_fdinfo(seq, handles[i].fd);
+  }
+  if (strcmp(op, "pollfd") == 0) {
+    /* poll(fd, POLLIN, 0): "ok", then IN and HUP as they are set */
+    int i = find_handle(ARG(2));
+    if (i < 0) return reply_err(seq, EBADF);
+    struct pollfd p = { .fd = handles[i].fd, .events = POLLIN };
+    int r;
+    while ((r = poll(&p, 1, 0)) < 0 && errno == EINTR) {}
+    if (r < 0) return reply_err(seq, errno);
+    return reply(seq, "ok%s%s", p.revents & POLLIN ? " IN" : "", p.revents & POLLHUP ? " HUP" : "");
+  }
   if (strcmp(op, "unshare") == 0) {
     int f = (strchr(ARG(2), 'p') ? CLONE_NEWPID : 0) | (strchr(ARG(2), 'u') ? CLONE_NEWUSER : 0);
     if (f & CLONE_NEWUSER) ensure_view();

@@ -97,6 +97,16 @@ export function killReportObservation(handled: Readonly<Record<number, number>>)
   return { result: 0, caught };
 }
 
+/** /proc/self/fdinfo/FD of a pidfd: `{pid, nspid, flags}`, flags in octal as Linux prints them ("02000002"). */
+export function fdinfoObservation(pid: number, nspid: readonly number[], flags: string): Observation {
+  return { pid, nspid: [...nspid], flags };
+}
+
+/** poll(2) on a pidfd with a zero timeout: the events, `[POLLIN, POLLHUP]`, `[POLLIN]` or `[]`. */
+export function pollObservation(readable: boolean, hangup: boolean): Observation {
+  return [...(readable ? ['POLLIN'] : []), ...(hangup ? ['POLLHUP'] : [])];
+}
+
 /** An errno name such as "ESRCH". */
 export function isErrnoName(o: Observation): o is string {
   return typeof o === 'string' && /^E[A-Z0-9]+$/.test(o);

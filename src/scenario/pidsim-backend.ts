@@ -13,6 +13,8 @@ import {
   createKernel,
   describeVariant,
   KernelError,
+  NsHandle,
+  PidFd,
   Process,
   UPSTREAM_VARIANT,
   commOf,
@@ -20,7 +22,6 @@ import {
   type KernelVariant,
   type NsRef,
   type Kernel,
-  type NsHandle,
   type SigAction,
 } from '../index.js';
 import {
@@ -33,6 +34,8 @@ import {
 import {
   caughtObservation,
   deliveryList,
+  fdinfoObservation,
+  pollObservation,
   killReportObservation,
   signalList,
   statusObservation,
@@ -109,8 +112,8 @@ interface Entry {
   readonly name: string;
   readonly proc: Process;
   readonly id: ProcIdentity;
-  /** Namespace handles this process holds (opened, or inherited at fork). */
-  readonly handles: Map<string, NsHandle>;
+  /** Namespace handles and pidfds this process holds (opened, or inherited at fork). */
+  readonly handles: Map<string, NsHandle | PidFd>;
   pending: Pending | null;
 }
 
@@ -122,6 +125,8 @@ export class PidsimBackend implements ScenarioBackend {
   readonly #procs = new Map<string, Entry>();
   /** Children a handler forks, by name, with the process whose handler forks them. */
   readonly #handlerForks = new Map<string, Entry>();
+  /** How many processes hold each open handle (an fd inherited at fork is one more holder). */
+  readonly #holders = new Map<NsHandle | PidFd, number>();
   #closed = false;
 
   private constructor(name: string, kernel: Kernel, rootLevel: number) {
@@ -211,7 +216,7 @@ export class PidsimBackend implements ScenarioBackend {
         const child = actor.procs.find((c) => c.parent === parent.proc.key && c.name === commOf(name));
         if (!child) continue;
         const ns: NsRef = { id: actor.ns.id, level: actor.ns.level, chain: actor.ns.chain, inode: actor.ns.inode, userNs: parent.proc.ns.userNs };
-        this.#register(name, new Process(this.#kernel, child.key, ns, child.nums), new Map(parent.handles));
+        this.#register(name, new Process(this.#kernel, child.key, ns, child.nums), this.#inherit(parent));
         this.#handlerForks.delete(name);
         break;
       }
@@ -224,13 +229,43 @@ export class PidsimBackend implements ScenarioBackend {
     await this.#kernel.close();
   }
 
+  #handle(e: Entry, name: string): NsHandle | PidFd {
+    const h = e.handles.get(name);
+    if (!h) throw new Error(`pidsim backend: ${name} is not a handle of ${e.name}`);
+    return h;
+  }
+
   #entry(proc: string): Entry {
     const e = this.#procs.get(proc);
     if (!e) throw new Error(`pidsim backend: no process named ${JSON.stringify(proc)}`);
     return e;
   }
 
-  #register(name: string, proc: Process, handles: Map<string, NsHandle>): void {
+  /**
+   * A forked child's copy of its parent's fd table: the same open files,
+   * each closed for good only when its last holder closes it (an exec).
+   */
+  #inherit(parent: Entry): Map<string, NsHandle | PidFd> {
+    for (const h of parent.handles.values()) this.#holders.set(h, this.#holders.get(h)! + 1);
+    return new Map(parent.handles);
+  }
+
+  /** `e` holds `h` as `name`; a handle it held under that name is closed (as the helper's open does). */
+  #hold(e: Entry, name: string, h: NsHandle | PidFd): void {
+    const old = e.handles.get(name);
+    if (old) this.#drop(old);
+    e.handles.set(name, h);
+    this.#holders.set(h, (this.#holders.get(h) ?? 0) + 1);
+  }
+
+  #drop(h: NsHandle | PidFd): void {
+    const n = this.#holders.get(h)! - 1;
+    if (n > 0) return void this.#holders.set(h, n);
+    this.#holders.delete(h);
+    h.close();
+  }
+
+  #register(name: string, proc: Process, handles: Map<string, NsHandle | PidFd>): void {
     const id: ProcIdentity = {
       nspid: proc.nspid.slice(this.rootLevel),
       chain: proc.ns.chain.slice(this.rootLevel).map((ns) => `ns${ns}`),
@@ -297,21 +332,24 @@ export class PidsimBackend implements ScenarioBackend {
           ...(s.newUser ? { newUser: true } : {}),
           ...(s.parent ? { parent: true } : {}),
           ...(s.setTid ? { setTid: s.setTid } : {}),
+          ...(s.pidfd ? { pidfd: true } : {}),
           program: 'idle',
           name: s.child,
         });
-        this.#register(s.child, child, new Map(e.handles));
+        // The child's table is copied before CLONE_PIDFD installs the pidfd in the caller's.
+        this.#register(s.child, child, this.#inherit(e));
+        if (s.pidfd) this.#hold(e, s.pidfd, child.clonePidfd!);
         return child.pidIn(p.ns);
       }
       case 'unshare':
         await p.unshare({ newPid: s.pid, newUser: s.user });
         return 'ok';
       case 'open_ns':
-        e.handles.set(s.handle, await p.openNs(s.pid, s.which));
+        this.#hold(e, s.handle, await p.openNs(s.pid, s.which));
         return 'ok';
       case 'setns': {
         const h = e.handles.get(s.handle);
-        if (!h) throw new Error(`pidsim backend: ${s.handle} is not a handle of this process`);
+        if (!(h instanceof NsHandle)) throw new Error(`pidsim backend: ${s.handle} is not a namespace handle of this process`);
         await p.setns(h);
         return 'ok';
       }
@@ -394,8 +432,8 @@ export class PidsimBackend implements ScenarioBackend {
         return 'ok';
       case 'exec':
         await p.exec('idle', { name: e.name });
-        // The helper's handles are opened close-on-exec.
-        for (const h of e.handles.values()) h.close();
+        // The helper's handles are opened close-on-exec, and pidfds always are.
+        for (const h of e.handles.values()) this.#drop(h);
         e.handles.clear();
         return 'ok';
       case 'delivered':
@@ -412,6 +450,31 @@ export class PidsimBackend implements ScenarioBackend {
         const map = s.map.join(' ');
         await (s.kind === 'uid' ? p.writeUidMap(s.pid, map) : p.writeGidMap(s.pid, map));
         return 'ok';
+      }
+      case 'pidfd_open':
+        this.#hold(e, s.handle, await p.pidfdOpen(s.pid, s.flags));
+        return 'ok';
+      case 'pidfd_send_signal': {
+        const h = this.#handle(e, s.handle);
+        if (!s.report) return p.pidfdSendSignal(h, s.sig, { flags: s.flags });
+        return killReportObservation((await p.pidfdSendSignal(h, s.sig, { flags: s.flags, report: true })).handled);
+      }
+      case 'waitid': {
+        const r = await p.waitPidfd(this.#handle(e, s.handle), { nohang: s.nohang, untraced: s.untraced, continued: s.continued, nowait: s.nowait, exited: s.exited });
+        return waitObservation(r.pid, r.change as ChildEvent | null);
+      }
+      case 'fdinfo': {
+        const h = this.#handle(e, s.handle);
+        // /proc/self/fdinfo of a namespace file has no Pid line: not a pidfd step.
+        if (!(h instanceof PidFd)) throw new Error(`pidsim backend: fdinfo of ${s.handle}, which is not a pidfd`);
+        const info = await this.#kernel.procfs(p.ns, p).fdinfo(h);
+        return fdinfoObservation(info.pid, info.nspid, info.flags);
+      }
+      case 'poll': {
+        const h = this.#handle(e, s.handle);
+        if (!(h instanceof PidFd)) throw new Error(`pidsim backend: poll of ${s.handle}, which is not a pidfd`);
+        const r = await h.poll();
+        return pollObservation(r.readable, r.hangup);
       }
       case 'ns_id':
       case 'ns_parent':

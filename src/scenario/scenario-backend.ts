@@ -23,6 +23,8 @@ export type Syscall =
       readonly newUser: boolean;
       readonly parent: boolean;
       readonly setTid: readonly number[] | null;
+      /** CLONE_PIDFD: the pidfd's name, held by the caller. */
+      readonly pidfd: string | null;
     }
   | { readonly op: 'unshare'; readonly pid: boolean; readonly user: boolean }
   | { readonly op: 'open_ns'; readonly handle: string; readonly pid: number | 'self'; readonly which: 'pid' | 'pid_for_children' }
@@ -71,7 +73,24 @@ export type Syscall =
   | { readonly op: 'ns_id'; readonly pid: number | 'self'; readonly which: 'pid' | 'pid_for_children' }
   /** ioctl(NS_GET_PARENT) on it: the parent's inode, or an errno. */
   | { readonly op: 'ns_parent'; readonly pid: number | 'self'; readonly which: 'pid' | 'pid_for_children' }
-  | { readonly op: 'ns_pid'; readonly dir: 'from' | 'in'; readonly pid: number | 'self'; readonly which: 'pid' | 'pid_for_children'; readonly nr: number };
+  | { readonly op: 'ns_pid'; readonly dir: 'from' | 'in'; readonly pid: number | 'self'; readonly which: 'pid' | 'pid_for_children'; readonly nr: number }
+  /** pidfd_open(pid, flags), the pidfd held as `handle`. */
+  | { readonly op: 'pidfd_open'; readonly handle: string; readonly pid: number; readonly flags: number }
+  /** pidfd_send_signal(fd, sig, NULL, flags); `handle` may name a namespace handle (EBADF). */
+  | { readonly op: 'pidfd_send_signal'; readonly handle: string; readonly sig: number; readonly flags: number; readonly report: boolean }
+  | {
+      readonly op: 'waitid';
+      readonly handle: string;
+      readonly nohang: boolean;
+      readonly untraced: boolean;
+      readonly continued: boolean;
+      readonly nowait: boolean;
+      readonly exited: boolean;
+    }
+  /** /proc/self/fdinfo/FD through the caller's procfs. */
+  | { readonly op: 'fdinfo'; readonly handle: string }
+  /** poll(fd, POLLIN, 0). */
+  | { readonly op: 'poll'; readonly handle: string };
 
 export type SigactionFlag = 'restart' | 'nocldstop' | 'nocldwait' | 'resethand';
 export type HandlerStep =

@@ -88,8 +88,8 @@ export async function runScenario(scenario: Scenario, factory: BackendFactory): 
 /** The state of one run: handles held, failed forks, blocked calls, namespace names. */
 class Run {
   readonly #backend: ScenarioBackend;
-  /** Namespace handles each process holds (opened, or inherited when forked). */
-  readonly #handles = new Map<string, Set<string>>();
+  /** Handles each process holds (opened, or inherited when forked), by name: namespace files and pidfds. */
+  readonly #handles = new Map<string, Map<string, HandleKind>>();
   /** Children whose fork failed, with the step that tried. */
   readonly #failedForks = new Map<string, string>();
   /** Calls that have not returned, by process: for messages and join. */
@@ -104,7 +104,7 @@ class Run {
   constructor(scenario: Scenario, backend: ScenarioBackend, variant: KernelVariant | null) {
     this.#backend = backend;
     this.#variant = variant;
-    this.#handles.set(scenario.root, new Set());
+    this.#handles.set(scenario.root, new Map());
   }
 
   /** The step's expectation, or the one its `variants` give for this backend's kernel variant. */
@@ -146,14 +146,18 @@ class Run {
     let observed = await this.#backend.call(by, syscall);
     if (observed === 'blocked') this.#blocked.set(by, { step: n, call });
     if (step.op === 'fork') {
-      if (typeof observed === 'number') this.#handles.set(step.as, new Set(this.#handles.get(by)));
-      else this.#failedForks.set(step.as, `its fork in step ${n} observed ${renderObservation(observed)}`);
+      if (typeof observed === 'number') {
+        this.#handles.set(step.as, new Map(this.#handles.get(by)));
+        // CLONE_PIDFD: installed in the caller's fd table after the child's copy was made.
+        if (step.pidfd) this.#handles.get(by)!.set(step.pidfd, 'pidfd');
+      } else this.#failedForks.set(step.as, `its fork in step ${n} observed ${renderObservation(observed)}`);
     }
     if (step.op === 'sigaction' && observed !== 'blocked' && !isErrnoName(observed)) {
       for (const s of step.do ?? []) if ('fork' in s) this.#handlerForks.set(s.fork, by);
     }
-    if (step.op === 'open_ns' && observed === 'ok') this.#handles.get(by)!.add(step.as);
-    // execve(): the helper's namespace handles are close-on-exec.
+    if (step.op === 'open_ns' && observed === 'ok') this.#handles.get(by)!.set(step.as, 'ns');
+    if (step.op === 'pidfd_open' && observed === 'ok') this.#handles.get(by)!.set(step.as, 'pidfd');
+    // execve(): the helper's namespace handles are close-on-exec, and a pidfd always is (SEMANTICS 8.17).
     if (step.op === 'exec' && observed === 'ok') this.#handles.get(by)!.clear();
     if ((step.op === 'ns_id' || step.op === 'ns_parent') && typeof observed === 'number') observed = this.#nsName(observed);
     // getuid() and geteuid() are two of getresuid()'s three.
@@ -208,8 +212,20 @@ class Run {
     switch (step.op) {
       case 'fork': {
         const flags = [step.newPid ? 'newPid' : '', step.newUser ? 'newUser' : '', step.parent ? 'parent' : '', step.setTid ? `setTid=[${step.setTid.join(',')}]` : ''].filter(Boolean);
+        if (step.pidfd) {
+          flags.push(`CLONE_PIDFD -> ${step.pidfd}`);
+          if (step.pidfd === step.as) throw new ScenarioRunError(`the pidfd and the child cannot both be named ${step.as}`);
+        }
         return {
-          syscall: { op: 'fork', child: step.as, newPid: step.newPid === true, newUser: step.newUser === true, parent: step.parent === true, setTid: step.setTid ?? null },
+          syscall: {
+            op: 'fork',
+            child: step.as,
+            newPid: step.newPid === true,
+            newUser: step.newUser === true,
+            parent: step.parent === true,
+            setTid: step.setTid ?? null,
+            pidfd: step.pidfd ?? null,
+          },
           call: `fork(${flags.join(', ')}) as ${step.as}`,
         };
       }
@@ -227,9 +243,11 @@ class Run {
       }
       case 'setns': {
         if (step.ns !== undefined) {
-          if (!this.#handles.get(by)?.has(step.ns)) {
+          const kind = this.#handles.get(by)?.get(step.ns);
+          if (kind === undefined) {
             throw new ScenarioRunError(`${by} holds no namespace handle ${step.ns}: a handle belongs to the process that opened it and to the children it forks afterwards (execve closes it)`);
           }
+          if (kind === 'pidfd') throw new ScenarioRunError(`${step.ns} is a pidfd: setns(2) with a pidfd (Linux 5.8) is not emulated`);
           return { syscall: { op: 'setns', handle: step.ns }, call: `setns(${step.ns})` };
         }
         const [p, text] = await pidOrSelf(step.target);
@@ -368,8 +386,76 @@ class Run {
         const [nr, nrText] = await pid(step.pid);
         return { syscall: { op: 'ns_pid', dir: 'in', pid: p, which, nr }, call: `ioctl(/proc/${text}/ns/${which}, NS_GET_PID_IN_PIDNS, ${nrText})` };
       }
+      case 'pidfd_open': {
+        const [p, text] = step.pid === 'self' ? [me.nspid[me.nspid.length - 1]!, 'self'] : await pid(step.pid);
+        const flags = flagsOf(step.flags, OPEN_FLAG_BITS);
+        return { syscall: { op: 'pidfd_open', handle: step.as, pid: p, flags: flags.value }, call: `pidfd_open(${text}, ${flags.text}) as ${step.as}` };
+      }
+      case 'pidfd_send_signal': {
+        this.#held(by, step.fd);
+        const flags = flagsOf(step.flags, SIGNAL_FLAG_BITS);
+        return {
+          syscall: { op: 'pidfd_send_signal', handle: step.fd, sig: sig(step.sig), flags: flags.value, report: step.report === true },
+          call: `pidfd_send_signal(${step.fd}, ${sigText(sig(step.sig))}, ${flags.text})${step.report ? ' and what had run' : ''}`,
+        };
+      }
+      case 'waitid': {
+        this.#held(by, step.pidfd);
+        const exited = step.exited ?? true;
+        const opts = [exited ? 'WEXITED' : '', step.untraced ? 'WSTOPPED' : '', step.continued ? 'WCONTINUED' : '', step.nohang ? 'WNOHANG' : '', step.nowait ? 'WNOWAIT' : ''].filter(Boolean);
+        return {
+          syscall: {
+            op: 'waitid',
+            handle: step.pidfd,
+            nohang: step.nohang === true,
+            untraced: step.untraced === true,
+            continued: step.continued === true,
+            nowait: step.nowait === true,
+            exited,
+          },
+          call: `waitid(P_PIDFD, ${step.pidfd}, ${opts.join('|') || '0'})`,
+        };
+      }
+      case 'fdinfo':
+        this.#held(by, step.fd, 'pidfd');
+        return { syscall: { op: 'fdinfo', handle: step.fd }, call: `/proc/self/fdinfo/[${step.fd}]` };
+      case 'poll':
+        this.#held(by, step.fd, 'pidfd');
+        return { syscall: { op: 'poll', handle: step.fd }, call: `poll(${step.fd}, POLLIN, 0)` };
     }
   }
+
+  /**
+   * A handle the caller must hold to use it (checked here, so both backends
+   * see the same calls). A syscall that takes a pidfd takes any fd (another
+   * file is EBADF); fdinfo and poll read what only a pidfd has.
+   */
+  #held(by: string, handle: string, kind?: HandleKind): void {
+    const held = this.#handles.get(by)?.get(handle);
+    if (held === undefined) {
+      throw new ScenarioRunError(`${by} holds no handle ${handle}: a handle belongs to the process that opened it and to the children it forks afterwards (execve closes it)`);
+    }
+    if (kind !== undefined && held !== kind) throw new ScenarioRunError(`${handle} is a namespace handle, not a pidfd`);
+  }
+}
+
+/** What a process may hold by name: an open /proc/PID/ns file, or a pidfd. */
+type HandleKind = 'ns' | 'pidfd';
+
+const OPEN_FLAG_BITS: Readonly<Record<string, readonly [number, string]>> = { nonblock: [0o4000, 'PIDFD_NONBLOCK'], thread: [0o200, 'PIDFD_THREAD'] };
+const SIGNAL_FLAG_BITS: Readonly<Record<string, readonly [number, string]>> = {
+  thread: [1, 'PIDFD_SIGNAL_THREAD'],
+  thread_group: [2, 'PIDFD_SIGNAL_THREAD_GROUP'],
+  process_group: [4, 'PIDFD_SIGNAL_PROCESS_GROUP'],
+};
+
+/** Flags given by name or as a number: their value and how the call reads. */
+function flagsOf(flags: readonly string[] | number | undefined, bits: Readonly<Record<string, readonly [number, string]>>): { value: number; text: string } {
+  if (flags === undefined) return { value: 0, text: '0' };
+  if (typeof flags === 'number') return { value: flags, text: `0x${flags.toString(16)}` };
+  let value = 0;
+  for (const f of flags) value |= bits[f]![0];
+  return { value, text: flags.map((f) => bits[f]![1]).join('|') || '0' };
 }
 
 /** What a `status` step reads by default: the fields that existed before credentials (uid, gid: ask for them). */

@@ -50,6 +50,12 @@ export type HandlerStepSpec = z.output<typeof handlerStep>;
 /** A uid_map/gid_map line: "first lower count". */
 const idMap = z.string().regex(/^\s*\d+\s+\d+\s+\d+\s*$/, { error: 'a map line "first lower count", e.g. "0 0 4294967295"' });
 
+/** pidfd_open's flags by name, or the number the syscall takes (unknown bits: EINVAL). */
+export const PIDFD_OPEN_FLAGS = ['nonblock', 'thread'] as const;
+/** pidfd_send_signal's scope flags by name (several at once: EINVAL), or the number. */
+export const PIDFD_SIGNAL_FLAGS = ['thread', 'thread_group', 'process_group'] as const;
+const rawFlags = z.number().int().min(0).max(0xffffffff, { error: 'flags as a number: an unsigned 32-bit integer' });
+
 /** /proc/PID/ns/{pid,pid_for_children} of a process (or self). */
 const nsOf = { target: pidOrSelf.optional(), which: z.enum(['pid', 'pid_for_children']).optional() };
 
@@ -114,6 +120,8 @@ const stepSchemas = [
     newUser: z.boolean().optional(),
     /** clone3 set_tid: PIDs innermost first. */
     setTid: z.array(z.number().int()).min(1).max(32).optional(),
+    /** clone3 CLONE_PIDFD: the caller gets a pidfd of the child under this name (the child does not). */
+    pidfd: name.optional(),
   }),
   strict({
     op: z.literal('unshare'),
@@ -219,6 +227,39 @@ const stepSchemas = [
   strict({ op: z.literal('ns_parent'), ...byProc, ...nsOf }),
   strict({ op: z.literal('pid_from_ns'), ...byProc, ...nsOf, pid: z.number().int() }),
   strict({ op: z.literal('pid_in_ns'), ...byProc, ...nsOf, pid: pidArg }),
+  strict({
+    op: z.literal('pidfd_open'),
+    ...byProc,
+    /** The process (a name, a PID as the caller sees it, or self). */
+    pid: z.union([z.literal('self'), pidArg], { error: 'a PID as the caller sees it, a process name, or "self"' }),
+    flags: z.union([z.array(z.enum(PIDFD_OPEN_FLAGS)), rawFlags]).optional(),
+    /** The pidfd's name; children forked later inherit it, execve closes it (O_CLOEXEC). */
+    as: name,
+  }),
+  strict({
+    op: z.literal('pidfd_send_signal'),
+    ...byProc,
+    /** A pidfd this process holds (a namespace handle's name sees EBADF). */
+    fd: name,
+    sig: signal,
+    flags: z.union([z.array(z.enum(PIDFD_SIGNAL_FLAGS)), rawFlags]).optional(),
+    /** As kill's: which of the caller's handlers had run when it returned. */
+    report: z.boolean().optional(),
+  }),
+  strict({
+    op: z.literal('waitid'),
+    ...byProc,
+    /** waitid(P_PIDFD, fd): the child this pidfd names. */
+    pidfd: name,
+    nohang: z.boolean().optional(),
+    untraced: z.boolean().optional(),
+    continued: z.boolean().optional(),
+    nowait: z.boolean().optional(),
+    /** WEXITED (default true): false leaves it out. */
+    exited: z.boolean().optional(),
+  }),
+  strict({ op: z.literal('fdinfo'), ...byProc, fd: name }),
+  strict({ op: z.literal('poll'), ...byProc, fd: name }),
   strict({ op: z.literal('sleep'), ...common, ms: z.number().int().min(0).max(60_000) }),
 ] as const;
 

@@ -12,6 +12,7 @@ import type { EventLedger } from './event-ledger.js';
 import { recordCall, type RunCounters } from './run-stats.js';
 import type { Violation } from './stress-failure.js';
 import type { ChildProgram, Slot, StressOp } from './workload-ops.js';
+import { runPidfdReuse } from './pidfd-reuse-op.js';
 
 /** Thrown into an operation when the run stops: it ends quietly. */
 export const STOP = Symbol('stress run stopping');
@@ -49,7 +50,7 @@ type Outcome<T> = T | KernelError;
 
 const failed = (x: unknown): x is KernelError => x instanceof Error;
 
-class Op {
+export class Op {
   constructor(
     readonly ctx: ExecContext,
     readonly index: number,
@@ -78,7 +79,7 @@ class Op {
     }
   }
 
-  async fork(by: Process, slot: Slot, program: ChildProgram | 'init', newPid = false): Promise<Process | null> {
+  async fork(by: Process, slot: Slot, program: ChildProgram | 'init', newPid = false, pidfd = false): Promise<Process | null> {
     const ctx = this.ctx;
     ctx.counters.forksAttempted++;
     const spec: ProgramSpec =
@@ -87,7 +88,7 @@ class Op {
         : program === 'sleep'
           ? { name: 'sleep', seconds: 1 + (slot % 5) }
           : { name: program === 'init' ? 'reaper' : program };
-    const child = await this.sys('fork', by, () => by.fork({ program: spec, name: `s${slot}`, ...(newPid ? { newPid: true } : {}) }));
+    const child = await this.sys('fork', by, () => by.fork({ program: spec, name: `s${slot}`, ...(newPid ? { newPid: true } : {}), ...(pidfd ? { pidfd: true } : {}) }));
     if (failed(child)) return null;
     ctx.counters.forksSucceeded++;
     ctx.handles[slot] = child;
@@ -280,6 +281,8 @@ export async function executeOp(ctx: ExecContext, index: number, op: StressOp): 
       }
       return true;
     }
+    case 'pidfd-reuse':
+      return runPidfdReuse(o, op);
   }
 }
 

@@ -55,6 +55,7 @@ const RACE_KINDS: readonly (readonly [StressOpKind, number])[] = [
   ['setsid', 3],
   ['kill-group', 3],
   ['unshare-fork', 3],
+  ['pidfd-reuse', 4],
 ];
 
 function weighted<T>(m: WorkloadModel, table: readonly (readonly [T, number])[]): T {
@@ -275,6 +276,19 @@ function raceEvent(plan: RacePlanner, kind: StressOpKind): boolean {
       for (const p of members) if (p.alive) members[kept++] = p; // the dead leave the group for good
       members.length = kept;
       for (const p of [leader, ...members]) if (p.alive && p !== by && dies(p, sig, by)) m.kill(p);
+      return true;
+    }
+    case 'pidfd-reuse': {
+      // An idle forker reaps through the pidfd itself (a reaper's program would win that race,
+      // which is legal too but leaves nothing to probe); the holder sees the forker's namespace.
+      if (plan.forksLeft < 2) return false;
+      const by = m.anyProc((q) => q.program === 'idle' && m.canFork(q) && q.forks + 2 <= m.capOf(q));
+      if (!by) return false;
+      const holder = m.observerOf(by) ?? by;
+      const child = m.birth(by, 'idle');
+      m.kill(child);
+      const reuser = m.birth(by, 'idle');
+      plan.push({ kind: 'pidfd-reuse', by: by.slot, holder: holder.slot, child: child.slot, reuser: reuser.slot });
       return true;
     }
     default:

@@ -20,6 +20,8 @@ export interface RunCounters {
   readonly opsByKind: Record<string, number>;
   forksAttempted: number;
   forksSucceeded: number;
+  /** pidfd-reuse operations whose reaped child's PID a new process did take: the old pidfds were probed across a reuse. */
+  pidfdReusesProbed: number;
   peakRssBytes: number;
   peakHeapUsedBytes: number;
 }
@@ -32,6 +34,7 @@ export function newCounters(): RunCounters {
     opsByKind: {},
     forksAttempted: 0,
     forksSucceeded: 0,
+    pidfdReusesProbed: 0,
     peakRssBytes: 0,
     peakHeapUsedBytes: 0,
   };
@@ -75,6 +78,7 @@ export function mergeCounters(into: RunCounters, from: RunCounters): void {
   for (const [kind, n] of Object.entries(from.opsByKind)) into.opsByKind[kind] = (into.opsByKind[kind] ?? 0) + n;
   into.forksAttempted += from.forksAttempted;
   into.forksSucceeded += from.forksSucceeded;
+  into.pidfdReusesProbed += from.pidfdReusesProbed ?? 0;
   into.peakRssBytes = Math.max(into.peakRssBytes, from.peakRssBytes);
   into.peakHeapUsedBytes = Math.max(into.peakHeapUsedBytes, from.peakHeapUsedBytes);
 }

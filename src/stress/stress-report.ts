@@ -85,6 +85,7 @@ function figures(c: RunCounters, e: LedgerCounts, runMs: number, opsPlanned: num
     namespaces: { created: e.namespacesCreated, destroyed: e.namespacesDestroyed, peakLive: e.peakLiveNamespaces, deepestLevel: e.deepestLevel },
     signals: { delivered: e.signalsDelivered, ignored: e.signalsIgnored },
     reparents: e.reparents,
+    pidfds: { reusesProbed: c.pidfdReusesProbed },
     memory: { peakRssBytes: c.peakRssBytes, peakHeapUsedBytes: c.peakHeapUsedBytes },
   };
 }

@@ -42,7 +42,14 @@ export type StressOp =
   | { readonly kind: 'subreaper'; readonly proc: Slot }
   | { readonly kind: 'setsid'; readonly proc: Slot }
   /** SIGSTOP to a process, then SIGCONT from the root init: its calls in between wait for the SIGCONT. */
-  | { readonly kind: 'stop-cont'; readonly by: Slot; readonly target: Slot };
+  | { readonly kind: 'stop-cont'; readonly by: Slot; readonly target: Slot }
+  /**
+   * pidfd holders racing reaping (SEMANTICS 8.14): `by` forks `child` with CLONE_PIDFD, `holder`
+   * opens a second pidfd on it, `by` kills it and reaps it through its pidfd, moves ns_last_pid
+   * back and forks `reuser`, which may take the child's PID; both old pidfds are then ESRCH and
+   * their signal never reaches the reuser (pidfd-reuse-op.ts).
+   */
+  | { readonly kind: 'pidfd-reuse'; readonly by: Slot; readonly holder: Slot; readonly child: Slot; readonly reuser: Slot };
 
 export type StressOpKind = StressOp['kind'];
 
@@ -64,6 +71,7 @@ export const OP_KINDS: readonly StressOpKind[] = [
   'subreaper',
   'setsid',
   'stop-cont',
+  'pidfd-reuse',
 ];
 
 /** How many processes an operation means to create. */
@@ -77,6 +85,8 @@ export function forksOf(op: StressOp): number {
       return 1 + op.children.length;
     case 'unshare-fork':
       return op.children.length;
+    case 'pidfd-reuse':
+      return 2;
     default:
       return 0;
   }
@@ -121,5 +131,7 @@ export function describeOp(op: StressOp): string {
       return `${s(op.proc)} calls setsid()`;
     case 'stop-cont':
       return `${s(op.by)} sends SIGSTOP to ${s(op.target)}, then the root init sends it SIGCONT`;
+    case 'pidfd-reuse':
+      return `${s(op.by)} forks ${s(op.child)} with a pidfd (${s(op.holder)} opens another), kills and reaps it through it, forks ${s(op.reuser)} on its PID, and signals both old pidfds`;
   }
 }

@@ -77,6 +77,7 @@ describe('pidsim bench options', () => {
       'namespace-teardown',
       'kill-storm',
       'signal-delivery',
+      'pidfd-signal',
       'namespace-lifecycle',
       'kernel-create',
       'wire-batch',

@@ -1,5 +1,6 @@
 // Conformance: SEMANTICS group 4, signals (4.1-4.14). Out of scope for now:
-// 4.8 (threads), 4.15 (pidfd) and the SIGSEGV-fault part of 4.5. Expected
+// 4.8 (threads) and the SIGSEGV-fault part of 4.5; pidfd_send_signal (4.15,
+// 4.17) is in pidfd.test.ts. Expected
 // values: the kernel's observations quoted for each item in docs/semantics.md.
 
 import { expect, it } from 'vitest';

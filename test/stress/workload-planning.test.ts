@@ -39,6 +39,8 @@ function slotsOf(op: StressOp): number[] {
       return [op.proc, ...op.children];
     case 'stop-cont':
       return [op.by, op.target];
+    case 'pidfd-reuse':
+      return [op.by, op.holder, op.child, op.reuser];
   }
 }
 

@@ -21,6 +21,12 @@ export const SIGRTMIN = 34;
 export const SI_USER = 0;
 export const SI_QUEUE = -1;
 export const SI_KERNEL = 0x80;
+/** tgkill(2), or pidfd_send_signal of thread scope. */
+export const SI_TKILL = -6;
+
+/** include/uapi/linux/pidfd.h: O_NONBLOCK and O_EXCL. */
+export const PIDFD_NONBLOCK = 0o4000;
+export const PIDFD_THREAD = 0o200;
 
 export const CLD_EXITED = 1;
 export const CLD_KILLED = 2;

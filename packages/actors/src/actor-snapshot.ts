@@ -33,7 +33,7 @@ export function snapshotActor(a: NamespaceActor): ActorSnapshot {
       exit: p.exit,
       subreaper: p.subreaper,
       pidForChildren: p.pidForChildren.id,
-      blockedCalls: (p.waiters?.length ?? 0) + (p.deferred?.length ?? 0),
+      blockedCalls: (p.waiters?.length ?? 0) + (p.deferred?.length ?? 0) + (a.pidfdPollers?.get(p.key)?.length ?? 0),
     });
   }
   const groups: GroupSnapshot[] = [];

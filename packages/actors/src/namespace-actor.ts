@@ -48,6 +48,7 @@ import { onOrphanCheck, onOrphanProbe, onOrphanProbeReply, onOrphanQuery } from 
 import { onProcAnswer, onProcQuery, onRemoteCall } from './proc-view.js';
 import { onNsDiscard, onNsRef } from './ns-ops.js';
 import { snapshotActor } from './actor-snapshot.js';
+import { onPidfdGet, onPidfdSignal, onPidfdState } from './task-pidfd.js';
 
 /** A scatter/gather in progress at this actor (kill(-1), group kill, ps). */
 export interface Gather {
@@ -94,6 +95,8 @@ export class NamespaceActor {
   childNamespaces = 0;
   /** Retired: freed, kept only so late messages find someone until the host drops it at quiescence. */
   retired = false;
+  /** Readiness waiters on the pidfds of processes living here, by process; null while there are none (task-pidfd.ts). */
+  pidfdPollers: Map<ProcKey, CallId[]> | null = null;
   /** Where a fork's commit chain ends (the root, or a level-1 actor): forks whose commit is done or whose group join is acknowledged, not both yet. */
   readonly forkBarriers = new Map<CallId, { acks: number; expected: number; value: unknown }>();
   #gatherSeq = 0;
@@ -302,6 +305,12 @@ export class NamespaceActor {
       case 'ns-child-gone':
         this.childNamespaces--;
         return this.maybeRetire();
+      case 'pidfd-get':
+        return onPidfdGet(this, msg.id, msg.key, msg.flags);
+      case 'pidfd-state':
+        return onPidfdState(this, msg.id, msg.key, msg.block);
+      case 'pidfd-signal':
+        return onPidfdSignal(this, msg.target, msg.sig, msg.sender, msg.ack);
     }
   }
 }

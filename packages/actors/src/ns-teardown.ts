@@ -15,6 +15,7 @@ import type { Proc } from './process-record.js';
 import { deliverSignal } from './task-signals.js';
 import { reapChild, zombiesInOrder } from './task-wait.js';
 import { notifyParent, reparentChildren } from './reparent.js';
+import { wakePidfdPollers } from './task-pidfd.js';
 
 /** zap_pid_ns_processes(), up to the wait for the namespace to drain. */
 export function beginTeardown(a: NamespaceActor, init: Proc): void {
@@ -48,6 +49,7 @@ export function finishInit(a: NamespaceActor, init: Proc): void {
   const change = a.rebootSignal !== 0 ? { kind: 'killed', signal: a.rebootSignal, core: false } as const : init.exit!;
   init.exit = change;
   init.state = 'zombie';
+  if (a.pidfdPollers !== null) wakePidfdPollers(a, init);
   reparentChildren(a, init);
   notifyParent(a, init, change);
 }

@@ -13,6 +13,7 @@ import { sysGetpgid, sysGetsid, sysSetpgid, sysSetsid } from './pgrp-session.js'
 import { sysPrctlSubreaper, sysReboot, sysSetns, sysSysctl, sysUnshare } from './ns-ops.js';
 import { sysDropPrivileges, sysGetresid, sysSetid, sysSetresid, sysWriteIdMap } from './task-creds.js';
 import { procCall, processInfo } from './proc-view.js';
+import { sysPidfdOpen, sysPidfdSendSignal, sysWaitidPidfd } from './task-pidfd.js';
 import { fail, nrIn, type Failure } from '@pidsim/core';
 
 /** The syscall name errors carry for each op, as strace would print it. */
@@ -42,6 +43,9 @@ export const SYSCALL_NAMES: Readonly<Record<Op['op'] | ProcOp['op'], string>> = 
   getresid: 'getresuid',
   'write-id-map': 'write',
   info: 'info',
+  'pidfd-open': 'pidfd_open',
+  'pidfd-send-signal': 'pidfd_send_signal',
+  'waitid-pidfd': 'waitid',
   'proc-list': 'getdents64',
   'proc-status': 'open',
   'proc-ns': 'readlink',
@@ -128,5 +132,11 @@ export function runCall(a: NamespaceActor, call: CallMsg, p: Proc): void {
       return sysWriteIdMap(a, call, p, op.pid, op.kind, op.extent);
     case 'info':
       return a.replyOk(call.id, processInfo(a, p));
+    case 'pidfd-open':
+      return sysPidfdOpen(a, call, op.pid, op.flags);
+    case 'pidfd-send-signal':
+      return sysPidfdSendSignal(a, call, p, op.pidfd, op.sig, op.flags, op.report === true);
+    case 'waitid-pidfd':
+      return sysWaitidPidfd(a, call, p, op.pidfd, op.options);
   }
 }

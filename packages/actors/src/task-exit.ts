@@ -21,6 +21,7 @@ import { failBlockedCalls } from './task-wait.js';
 import { startProgram } from './programs.js';
 import { releaseNsRef } from './ns-ops.js';
 import { credsOnExec } from './task-creds.js';
+import { wakePidfdPollers } from './task-pidfd.js';
 
 /** exit(2) by the process itself. */
 export function sysExit(a: NamespaceActor, call: CallMsg, p: Proc, code: number): void {
@@ -58,6 +59,7 @@ export function exitProcess(a: NamespaceActor, p: Proc, change: ChildChange): vo
     return;
   }
   p.state = 'zombie';
+  if (a.pidfdPollers !== null) wakePidfdPollers(a, p);
   failBlockedCalls(a, p);
   reparentChildren(a, p);
   orphanCheckOnExit(a, p);

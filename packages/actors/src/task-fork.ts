@@ -120,6 +120,7 @@ export function sysFork(a: NamespaceActor, call: CallMsg, caller: Proc, args: Fo
     parentNs: null,
     capRoots: capRootsOf(caller, caps),
     pendingJoins: 0,
+    pidfd: args.pidfd === true,
   };
   a.tail(target.id, { type: 'fork-reserve', job });
 }
@@ -253,6 +254,8 @@ export function onForkCommit(a: NamespaceActor, msg: ChainMsg<'fork-commit'>): v
     table.commit(nr);
   }
   const child = createChild(a, job);
+  // CLONE_PIDFD: the caller's pidfd holds the child's namespace (SEMANTICS 8.17).
+  if (job.pidfd) a.refs++;
   forkReturns(a, job.id, job.target.id === job.callerNs.id ? { key: job.key, nums: job.nums } : { key: job.key, nums: job.nums, ns: job.target }, job.pendingJoins);
   // A namespace of the chain that began exiting after its number was reserved
   // SIGKILLs the newcomer, as zap_pid_ns_processes() would have had it been

@@ -99,7 +99,7 @@ function sigInfoFor(a: NamespaceActor, p: Proc, sig: number, sender: SignalSende
   if (sender.kind === 'kernel') return { signo: sig, code: SI_KERNEL, pid: 0, uid: 0 };
   if (sender.kind === 'child') return { signo: sig, code: sender.code, pid: sender.pid, uid: 0, status: sender.status };
   // 3.10 (quirk, emulated): a visible sender's si_pid is its PID in its *own* namespace, untranslated.
-  const code = sender.value === undefined ? SI_USER : SI_QUEUE;
+  const code = sender.siCode ?? (sender.value === undefined ? SI_USER : SI_QUEUE);
   const siPid = visible && !sender.siPidZeroed ? sender.pid : 0;
   // si_uid: the sender's real uid as the target's user namespace shows it.
   const uid = fromKernelId(sender.ruid, a.host.tables.idMaps(p.userNs, 'uid'));

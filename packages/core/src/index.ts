@@ -51,6 +51,18 @@ export {
 } from './kernel-variant.js';
 export type { KernelVariant, VariantName } from './kernel-variant.js';
 export { nrIn, onChain, ownerNs, levelOf } from './pid-ref.js';
+export {
+  PIDFD_NONBLOCK,
+  PIDFD_THREAD,
+  PIDFD_SIGNAL_THREAD,
+  PIDFD_SIGNAL_THREAD_GROUP,
+  PIDFD_SIGNAL_PROCESS_GROUP,
+  SI_TKILL,
+  pidfdFdinfo,
+  pidfdFileFlags,
+  renderPidfdFdinfo,
+} from './pidfd.js';
+export type { PidfdFdinfo, PidfdRef, PidfdState } from './pidfd.js';
 export type { PidRef } from './pid-ref.js';
 export { ALLOCATOR_WORDS, PidAllocator, ensureBytes, growableBuffer } from './pid-allocator.js';
 export type { AllocFailure, PidSpaceBuffers, PidTableBuffers } from './pid-allocator.js';

@@ -120,7 +120,7 @@ export function checkInvariants(snap: KernelSnapshot): InvariantViolation[] {
   let blocked = 0;
   for (const p of procs.values()) blocked += p.blockedCalls;
   if (snap.pendingCalls > blocked) {
-    bad(6, `${snap.pendingCalls} calls are pending at quiescence but only ${blocked} are blocked in the kernel (wait, or made while stopped)`);
+    bad(6, `${snap.pendingCalls} calls are pending at quiescence but only ${blocked} are blocked in the kernel (wait, made while stopped, or waiting for a pidfd to turn readable)`);
   }
 
   // 7: tables, parent/child links and group memberships agree with the records.

@@ -14,6 +14,7 @@ import type { KernelEvent } from './events.js';
 import type { ActorSnapshot } from './snapshot.js';
 import type { Cred, IdExtent, IdKind } from './credentials.js';
 import type { PidTableBuffers } from './pid-allocator.js';
+import type { PidfdRef } from './pidfd.js';
 
 /** A PID namespace as a value: enough to route to it and check ancestry. */
 export interface NsRef {
@@ -39,6 +40,8 @@ export interface ForkArgs {
   readonly thread?: boolean;
   /** clone3 set_tid: PIDs innermost first (SEMANTICS 1.10, 1.11). */
   readonly setTid?: readonly number[];
+  /** CLONE_PIDFD: the caller gets a pidfd of the child along with it (SEMANTICS 8.17). */
+  readonly pidfd?: boolean;
   /** What the child runs; by default what the caller runs (fork copies). */
   readonly program?: ProgramSpec;
   /** The child's name (comm); by default the program's, or the caller's if the program is inherited. */
@@ -123,7 +126,16 @@ export type Op =
   | { readonly op: 'getresid'; readonly kind: IdKind }
   /** Writes /proc/PID/uid_map (gid_map) of the user namespace of process `pid` (as the caller sees it). */
   | { readonly op: 'write-id-map'; readonly pid: number; readonly kind: IdKind; readonly extent: IdExtent }
-  | { readonly op: 'info' };
+  | { readonly op: 'info' }
+  /** pidfd_open(2) of process `pid` as the caller sees it; `flags` as given, checked by the kernel (SEMANTICS 8.4). */
+  | { readonly op: 'pidfd-open'; readonly pid: number; readonly flags: number }
+  /**
+   * pidfd_send_signal(2) through a pidfd (SEMANTICS 4.15, 4.17); `flags`
+   * picks the scope. With `report`, the result is kill's `{ ret: 0, handled }`.
+   */
+  | { readonly op: 'pidfd-send-signal'; readonly pidfd: PidfdRef; readonly sig: number; readonly flags: number; readonly report?: boolean }
+  /** waitid(P_PIDFD, fd, ...): wait for the child the pidfd names, whatever its number now (SEMANTICS 8.15). */
+  | { readonly op: 'waitid-pidfd'; readonly pidfd: PidfdRef; readonly options: WaitOptions };
 
 /** procfs reads, addressed to the namespace the proc mount belongs to (SEMANTICS 3.6). */
 export type ProcOp =
@@ -278,6 +290,8 @@ export interface ForkJob {
   readonly capRoots: readonly UserNsId[];
   /** Group joins at other actors that must be acknowledged before fork returns. */
   pendingJoins: number;
+  /** CLONE_PIDFD: the child's namespace takes a reference for the caller's pidfd at commit. */
+  readonly pidfd: boolean;
 }
 
 
@@ -358,7 +372,17 @@ export type ActorMsg =
   | { readonly type: 'ns-freed' }
   | { readonly type: 'timer-fired'; readonly proc: ProcKey; readonly token: number }
   /** A program goes on after the message that woke it (programs.ts: a spawner's next forks). */
-  | { readonly type: 'program-continue'; readonly proc: ProcKey };
+  | { readonly type: 'program-continue'; readonly proc: ProcKey }
+  /**
+   * A pidfd is opened on process `key`, at the actor it lives in, which takes
+   * a reference on its namespace and answers call `id` with the PidfdRef
+   * (pidfd_open from the caller's actor, or the API's process.pidfd()).
+   */
+  | { readonly type: 'pidfd-get'; readonly id: CallId; readonly key: ProcKey; readonly flags: number }
+  /** What the process of a pidfd is doing (poll, fdinfo); with `block`, answered once it has exited (readiness). */
+  | { readonly type: 'pidfd-state'; readonly id: CallId; readonly key: ProcKey; readonly block: boolean }
+  /** pidfd_send_signal at the target's actor: the process the pidfd names, or ESRCH once it was reaped. */
+  | { readonly type: 'pidfd-signal'; readonly target: ProcKey; readonly sig: number; readonly sender: SignalSender; readonly ack: SignalAck };
 
 /** A query about one process, answered by the actor it lives in. */
 export type RemoteQuery =
@@ -404,6 +428,8 @@ export type SignalSender =
        * that one gets si_pid 0 too.
        */
       readonly siPidZeroed?: boolean;
+      /** si_code when not kill's SI_USER or sigqueue's SI_QUEUE: SI_TKILL for a pidfd_send_signal of thread scope (4.17). */
+      readonly siCode?: number;
     }
   /** Raised by the kernel (teardown, reboot, orphaned groups): always forced (SEMANTICS 4.5). */
   | { readonly kind: 'kernel' }

@@ -60,7 +60,7 @@ export interface ProcSnapshot {
   readonly exit: ChildChange | null;
   readonly subreaper: boolean;
   readonly pidForChildren: NsId;
-  /** Syscalls of this process that are blocked in the kernel (wait, or made while stopped). */
+  /** Calls about this process that are blocked in the kernel: its waits and calls made while stopped, and readiness waits on its pidfds. */
   readonly blockedCalls: number;
 }
 

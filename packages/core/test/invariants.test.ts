@@ -237,7 +237,7 @@ describe('invariant checker', () => {
       s.pendingCalls = 2;
     });
     expect(checkInvariants(snap)).toEqual([
-      { invariant: 6, processes: [], message: '2 calls are pending at quiescence but only 1 are blocked in the kernel (wait, or made while stopped)' },
+      { invariant: 6, processes: [], message: '2 calls are pending at quiescence but only 1 are blocked in the kernel (wait, made while stopped, or waiting for a pidfd to turn readable)' },
     ]);
   });
 

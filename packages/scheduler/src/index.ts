@@ -3,7 +3,9 @@
 export { Kernel } from './kernel.js';
 export type { CallObserver } from './kernel.js';
 export { Process } from './process.js';
-export type { ForkOptions, ForkResult, KillReport } from './process.js';
+export type { ForkOptions, ForkResult, KillReport, PidfdSignalOptions } from './process.js';
+export { PidFd } from './pidfd.js';
+export type { PidfdOpenFlags, PidfdPoll } from './pidfd.js';
 export { ProcFs, NsHandle } from './procfs.js';
 export { toProgram } from './args.js';
 export type { ProgramLike, SignalLike } from './args.js';

@@ -7,6 +7,7 @@
 
 import {
   KernelError,
+  type ActorMsg,
   checkInvariants,
   fail,
   type CallId,
@@ -140,6 +141,25 @@ export class Kernel implements TransportSink {
   releaseNs(ref: NsRef): void {
     if (this.#closing || this.#failure) return;
     this.#transport.post(ref.id, { type: 'ns-ref', delta: -1 });
+  }
+
+  /**
+   * @internal Sends the message `build(id)` to the actor of namespace `to`
+   * and resolves with the answer to `id`: requests no process makes, such as
+   * a pidfd's readiness (pidfd.ts). They do not wait for `maxInFlight`: one
+   * may block until a process exits.
+   */
+  request<T>(to: NsId, syscall: string, build: (id: CallId) => ActorMsg): Promise<T> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    if (this.#closing) return Promise.reject(shutdownError(syscall));
+    return new Promise<T>((resolve, reject) => {
+      const id = this.#pending.open(resolve as (v: unknown) => void, reject, syscall);
+      try {
+        this.#transport.post(to, build(id));
+      } catch (err) {
+        this.#pending.answer(id, false, err);
+      }
+    });
   }
 
   // --- TransportSink --------------------------------------------------------------

@@ -3,7 +3,11 @@
 
 import {
   KernelError,
+  PIDFD_SIGNAL_PROCESS_GROUP,
+  PIDFD_SIGNAL_THREAD,
+  PIDFD_SIGNAL_THREAD_GROUP,
   type IdExtent,
+  type PidfdRef,
   type NsRef,
   type Op,
   type ProcKey,
@@ -35,6 +39,7 @@ import {
 } from './args.js';
 import type { Kernel } from './kernel.js';
 import { NsHandle, type ProcFs } from './procfs.js';
+import { PidFd, pidfdArg, toPidfdFlags, type PidfdOpenFlags } from './pidfd.js';
 
 export interface ForkOptions {
   /** CLONE_NEWPID: the child is PID 1 of a new namespace. */
@@ -47,6 +52,8 @@ export interface ForkOptions {
   readonly thread?: boolean;
   /** clone3 set_tid: PIDs innermost first. */
   readonly setTid?: readonly number[];
+  /** clone3 CLONE_PIDFD: the child comes with a pidfd of it (`child.clonePidfd`), which the child itself does not hold. */
+  readonly pidfd?: boolean;
   /** What the child runs (default: what the caller runs). */
   readonly program?: ProgramLike;
   /** The child's name (comm). */
@@ -73,12 +80,15 @@ export class Process {
   readonly ns: NsRef;
   /** Its PID at every level, root first (NSpid as the root's /proc shows it). */
   readonly nspid: readonly number[];
+  /** The pidfd CLONE_PIDFD gave the parent (`fork({ pidfd: true })`), else undefined. */
+  readonly clonePidfd: PidFd | undefined;
 
-  constructor(kernel: Kernel, key: ProcKey, ns: NsRef, nspid: readonly number[]) {
+  constructor(kernel: Kernel, key: ProcKey, ns: NsRef, nspid: readonly number[], clonePidfd?: PidFd) {
     this.kernel = kernel;
     this.key = key;
     this.ns = ns;
     this.nspid = nspid;
+    this.clonePidfd = clonePidfd;
   }
 
   /** getpid() without a syscall: the PID in its own namespace. */
@@ -106,10 +116,19 @@ export class Process {
       if (options.parent) o.parent = true;
       if (options.thread) o.thread = true;
       if (options.setTid !== undefined) o.setTid = checkSetTid(options.setTid);
+      if (options.pidfd) o.pidfd = true;
       if (options.program !== undefined) o.program = toProgram(options.program, 'fork');
       if (options.name !== undefined) o.name = checkName(options.name, 'fork');
       if (options.argv !== undefined) o.argv = checkArgv(options.argv, 'fork');
       op = o as Op;
+    }
+    if (op.op === 'fork' && op.pidfd) {
+      // The child's namespace took a reference for the pidfd at commit; its flags are 0 (clone3 has none for it).
+      return this.#call<ForkResult>(op).then((r) => {
+        const ns = r.ns === undefined ? this.ns : this.kernel.issue(r.ns);
+        const pidfd = new PidFd(this.kernel, { ref: { key: r.key, chain: ns.chain, nums: r.nums }, ns, flags: 0 });
+        return new Process(this.kernel, r.key, ns, r.nums, pidfd);
+      });
     }
     return this.#call<ForkResult>(op).then((r) => new Process(this.kernel, r.key, r.ns === undefined ? this.ns : this.kernel.issue(r.ns), r.nums));
   }
@@ -354,6 +373,52 @@ export class Process {
     return this.kernel.call<number>(this.key, this.ns.id, { op: 'ns-ioctl', cmd: 'pid-in-ns', ns: ns.ref, caller: this.ns, pid: nr });
   }
 
+  /**
+   * pidfd_open(2) of process `pid` as this process sees it (SEMANTICS 8.4).
+   * `flags`: PIDFD_NONBLOCK and PIDFD_THREAD, by name or as the number the
+   * syscall takes (other bits are EINVAL).
+   */
+  pidfdOpen(pid: number, flags: PidfdOpenFlags = 0): Promise<PidFd> {
+    const op: Op = { op: 'pidfd-open', pid: toPid(pid, 'pidfdOpen'), flags: toPidfdFlags(flags, 'pidfdOpen') };
+    return this.#call<PidfdRef>(op).then((value) => new PidFd(this.kernel, value));
+  }
+
+  /**
+   * A pidfd naming this process, taken where it lives (no process makes
+   * the call and no number is looked up): ESRCH only once it was reaped.
+   * Any process may then use it as Linux allows.
+   */
+  pidfd(flags: { readonly nonblock?: boolean; readonly thread?: boolean } = {}): Promise<PidFd> {
+    if (typeof flags !== 'object' || flags === null) throw new TypeError(`pidfd: flags must be { nonblock, thread }, received ${JSON.stringify(flags)}`);
+    const f = toPidfdFlags(flags, 'pidfd');
+    return this.kernel.request<PidfdRef>(this.ns.id, 'pidfd_open', (id) => ({ type: 'pidfd-get', id, key: this.key, flags: f })).then((value) => new PidFd(this.kernel, value));
+  }
+
+  /**
+   * pidfd_send_signal(2) through `pidfd` (SEMANTICS 4.15, 4.17): EINVAL when
+   * its process is outside this process's namespace and its descendants,
+   * ESRCH once it was reaped; init protection and EPERM as kill(). `flags`:
+   * the scope by name or the number the syscall takes. With `report`, as kill's.
+   */
+  pidfdSendSignal(pidfd: PidFd | NsHandle, sig: SignalLike, options: PidfdSignalOptions & { report: true }): Promise<KillReport>;
+  pidfdSendSignal(pidfd: PidFd | NsHandle, sig?: SignalLike, options?: PidfdSignalOptions): Promise<number>;
+  pidfdSendSignal(pidfd: PidFd | NsHandle, sig: SignalLike = 15, options: PidfdSignalOptions = {}): Promise<number | KillReport> {
+    checkKeys(options, ['flags', 'report'], 'pidfdSendSignal');
+    const fd = pidfdArg(pidfd, 'pidfd_send_signal');
+    const s = toSignal(sig, 'pidfdSendSignal');
+    const flags = toSignalFlags(options.flags ?? 0);
+    if (fd instanceof KernelError) return Promise.reject(fd);
+    return this.#call({ op: 'pidfd-send-signal', pidfd: fd, sig: s, flags, ...(options.report ? { report: true } : {}) });
+  }
+
+  /** waitid(P_PIDFD): waits for the child `pidfd` names, ECHILD once it was reaped whatever its PID names now (SEMANTICS 8.15). */
+  waitPidfd(pidfd: PidFd | NsHandle, options: WaitOptions = NO_WAIT_OPTIONS): Promise<WaitResult> {
+    if (options !== NO_WAIT_OPTIONS) checkKeys(options, ['nohang', 'untraced', 'continued', 'exited', 'nowait'], 'waitPidfd');
+    const fd = pidfdArg(pidfd, 'waitid');
+    if (fd instanceof KernelError) return Promise.reject(fd);
+    return this.#call({ op: 'waitid-pidfd', pidfd: fd, options });
+  }
+
   /** What this process is, as its own namespace shows it. */
   info(): Promise<ProcessInfo> {
     return this.#call<ProcessInfo>({ op: 'info' }).then((info) => {
@@ -381,6 +446,20 @@ export class Process {
 
 type ForkArgsOp = Extract<Op, { op: 'fork' }>;
 
+/** pidfd_send_signal's options: the scope (by name, or the syscall's flags as a number) and kill's `report`. */
+export interface PidfdSignalOptions {
+  readonly flags?: number | 'thread' | 'thread-group' | 'process-group';
+  readonly report?: boolean;
+}
+
+const SIGNAL_SCOPES = { thread: PIDFD_SIGNAL_THREAD, 'thread-group': PIDFD_SIGNAL_THREAD_GROUP, 'process-group': PIDFD_SIGNAL_PROCESS_GROUP } as const;
+
+function toSignalFlags(flags: unknown): number {
+  if (typeof flags === 'string' && flags in SIGNAL_SCOPES) return SIGNAL_SCOPES[flags as keyof typeof SIGNAL_SCOPES];
+  if (typeof flags === 'number' && Number.isInteger(flags) && flags >= -2147483648 && flags <= 0xffffffff) return flags >>> 0;
+  throw new TypeError(`pidfdSendSignal: flags must be 'thread', 'thread-group', 'process-group' or a 32-bit integer, received ${JSON.stringify(flags)}`);
+}
+
 /** kill(..., { report: true }): how often each of the caller's handlers had run when kill returned. */
 export interface KillReport {
   readonly ret: 0;
@@ -398,4 +477,4 @@ function refusal(kernel: Kernel, ns: NsHandle, where: string, syscall: string): 
 }
 const NO_WAIT_OPTIONS: WaitOptions = Object.freeze({});
 const PLAIN_FORK: Op = Object.freeze({ op: 'fork' });
-const FORK_KEYS = ['newPid', 'newUser', 'parent', 'thread', 'setTid', 'program', 'name', 'argv'] as const;
+const FORK_KEYS = ['newPid', 'newUser', 'parent', 'thread', 'setTid', 'pidfd', 'program', 'name', 'argv'] as const;

@@ -5,11 +5,14 @@
 
 import {
   KernelError,
+  pidfdFdinfo,
+  renderPidfdFdinfo,
   renderPs,
   renderPsEf,
   renderPstree,
   renderStatus,
   type NsRef,
+  type PidfdFdinfo,
   type ProcEntry,
   type ProcKey,
   type ProcOp,
@@ -19,6 +22,7 @@ import {
 import { checkNsKind, toPid, type NsKind } from './args.js';
 import type { Kernel } from './kernel.js';
 import type { Process } from './process.js';
+import { PidFd, describeArg } from './pidfd.js';
 
 /**
  * An open /proc/PID/ns/pid (or pid_for_children): setns() takes it; it keeps
@@ -138,6 +142,22 @@ export class ProcFs {
       h.close();
       return text;
     });
+  }
+
+  /**
+   * /proc/self/fdinfo/FD of a pidfd, read through this procfs (SEMANTICS
+   * 8.5): Pid and NSpid as this procfs's namespace shows the process, 0 when
+   * invisible there, -1 once it was reaped.
+   */
+  fdinfo(pidfd: PidFd): Promise<PidfdFdinfo> {
+    if (!(pidfd instanceof PidFd)) throw new TypeError(`fdinfo: expected a PidFd, received ${describeArg(pidfd)}`);
+    if (!pidfd.open) throw new TypeError(`fdinfo: ${pidfd} is closed`);
+    return pidfd.state().then((state) => pidfdFdinfo(pidfd.value, this.ns, state));
+  }
+
+  /** The fdinfo file's text: `pos`, `flags`, `Pid`, `NSpid`. */
+  async fdinfoText(pidfd: PidFd): Promise<string> {
+    return renderPidfdFdinfo(await this.fdinfo(pidfd));
   }
 
   async psEf(options?: PsOptions): Promise<string> {
