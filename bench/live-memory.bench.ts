@@ -1,12 +1,15 @@
-// Memory per live process: the heap the inline kernel holds for each
-// process that exists and runs (not a zombie), measured as heapUsed deltas
-// after full garbage collections while the population grows to 1,000,000
-// at depth 0 in four steps (one sample per step), and to 250,000 at depth 1
-// (each process then has a PID at two levels). When the projection says
-// the next step would not fit in this heap, the suite stops and says so.
+// Memory per live process: what the inline kernel holds for each process
+// that exists and runs (not a zombie), counted after full garbage
+// collections as the JS heap, ArrayBuffer and SharedArrayBuffer memory
+// (process.memoryUsage().arrayBuffers), and the PID tables' resizable
+// buffers, which arrayBuffers does not see (kernel.usage()). The population
+// grows to 1,000,000 at depth 0 in four steps (one sample per step: the
+// bytes per process the step added), and to 250,000 at depth 1 (each
+// process then has a PID at two levels). When the projection says the next
+// step would not fit in this heap, the suite stops and says so.
 
 import { getHeapStatistics } from 'node:v8';
-import type { Process } from '../src/index.js';
+import type { Kernel, Process } from '../src/index.js';
 import {
   PID_MAX_LIMIT,
   forceGc,
@@ -37,10 +40,22 @@ async function fill(parent: Process, n: number): Promise<void> {
   await Promise.all(loops);
 }
 
-function heapUsed(): number {
-  forceGc();
-  return process.memoryUsage().heapUsed;
+/** What the kernel's memory is counted as, after full GCs. */
+interface Footprint {
+  readonly heap: number;
+  /** ArrayBuffers and SharedArrayBuffers of fixed size (resizable ones are not in this figure). */
+  readonly arrayBuffers: number;
+  /** The PID tables' resizable buffers (kernel.usage()). */
+  readonly pidTables: number;
 }
+
+async function footprint(k: Kernel): Promise<Footprint> {
+  forceGc();
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed, arrayBuffers: m.arrayBuffers, pidTables: (await k.usage()).memory.pidTableResizableBytes };
+}
+
+const totalOf = (f: Footprint): number => f.heap + f.arrayBuffers + f.pidTables;
 
 export async function run(options: SuiteOptions): Promise<Omit<SuiteResult, 'seconds'>> {
   const measurements: Measurement[] = [];
@@ -55,18 +70,18 @@ export async function run(options: SuiteOptions): Promise<Omit<SuiteResult, 'sec
     await withKernel('inline', { pidMax: PID_MAX_LIMIT }, async (k) => {
       const parent = await nestNamespaces(k.init, depth);
       const step = Math.floor(total / STEPS);
-      const h0 = heapUsed();
-      let before = h0;
+      const f0 = await footprint(k);
+      let before = f0;
       let live = 0;
       const samples: number[] = [];
       for (let i = 0; i < STEPS; i++) {
         await fill(parent, step);
         await k.settled();
         live += step;
-        const after = heapUsed();
-        samples.push((after - before) / step);
+        const after = await footprint(k);
+        samples.push((totalOf(after) - totalOf(before)) / step);
         before = after;
-        const projected = after + (step * (after - h0)) / live;
+        const projected = after.heap + (step * (after.heap - f0.heap)) / live;
         if (i < STEPS - 1 && projected > 0.9 * limit) {
           notes.push(
             `${id}: ${total.toLocaleString('en-US')} live processes do not fit in this heap (limit ${(limit / MB).toFixed(0)} MB; the next step would need about ${(projected / MB).toFixed(0)} MB); stopped at ${live.toLocaleString('en-US')}. Run node with --max-old-space-size to go further.`,
@@ -75,20 +90,21 @@ export async function run(options: SuiteOptions): Promise<Omit<SuiteResult, 'sec
         }
       }
       const perProcess = median(samples);
+      const per = (f: (x: Footprint) => number): string => ((f(before) - f(f0)) / live).toFixed(0);
       measurements.push({
         id,
-        label: `heap per live process at depth ${depth} (inline), ${live.toLocaleString('en-US')} live`,
+        label: `memory per live process at depth ${depth} (inline), ${live.toLocaleString('en-US')} live: heap, ArrayBuffers and PID tables`,
         unit: 'B/process',
         better: 'lower',
         samples,
         median: perProcess,
         params: { transport: 'inline', depth, live },
-        note: `heap grew ${((before - h0) / MB).toFixed(0)} MB for ${live.toLocaleString('en-US')} processes`,
+        note: `grew ${((totalOf(before) - totalOf(f0)) / MB).toFixed(0)} MB for ${live.toLocaleString('en-US')} processes: ${per((x) => x.heap)} B heap + ${per((x) => x.arrayBuffers)} B ArrayBuffers + ${per((x) => x.pidTables)} B PID tables per process`,
       });
     });
   }
   notes.push(
-    `main-thread heapUsed after forced full GCs (node's heap limit here: ${(limit / MB).toFixed(0)} MB); the threads transport keeps its processes in the workers' heaps and is not measured here.`,
+    `main-thread heapUsed + arrayBuffers (process.memoryUsage()) + the resizable buffers of every PID table (kernel.usage(): arrayBuffers does not count resizable buffers), after forced full GCs; a sample is what one step (a quarter of the processes) added, per process (node's heap limit here: ${(limit / MB).toFixed(0)} MB). The threads transport keeps its processes in the workers' heaps and is not measured here.`,
   );
   return { suite: 'live-memory', title: 'memory per live process', measurements, notes };
 }

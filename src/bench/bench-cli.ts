@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BENCH_USAGE, parseBenchArgs, type BenchOptions } from './bench-options.js';
 import { buildReport } from './bench-report.js';
 import { machineInfo } from './machine-info.js';
+import { measureFloorOnly } from './runtime-floor.js';
 import { renderMarkdown } from './markdown-table.js';
 import { reportStem, writeReportFiles } from './report-files.js';
 import { SUITES, loadSuite } from './suite-registry.js';
@@ -61,6 +62,11 @@ export async function runBenchCli(args: readonly string[], io: BenchIo, outputs:
   const started = new Date();
   const results: SuiteResult[] = [];
   let failed = false;
+  if (options.floor) {
+    log('pidsim bench: the runtime floor');
+    const t0 = performance.now();
+    results.push({ ...(await measureFloorOnly({ quick: options.quick, log })), seconds: (performance.now() - t0) / 1000 });
+  }
   for (const entry of options.suites) {
     log(`pidsim bench: ${entry.name}`);
     const t0 = performance.now();
@@ -77,7 +83,7 @@ export async function runBenchCli(args: readonly string[], io: BenchIo, outputs:
   }
   const report = buildReport({ suites: results, machine, loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100), quick: options.quick, timestamp: started });
   const dir = options.out === undefined ? join(packageRoot(), 'bench', 'results') : resolve(options.out);
-  const files = await writeReportFiles(report, dir, reportStem(options.only));
+  const files = await writeReportFiles(report, dir, options.floor ? 'bench-floor' : reportStem(options.only));
   io.stdout.write(renderMarkdown(report));
   log(`pidsim bench: wrote ${files.json}, ${files.svg} and ${files.markdown}`);
   if (outputs.html) {

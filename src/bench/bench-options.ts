@@ -3,10 +3,11 @@
 
 import { selectSuites, type SuiteEntry } from './suite-registry.js';
 
-export const BENCH_USAGE = `usage: pidsim bench [--quick] [--only SUITE[,SUITE...]] [--out DIR] [--no-linux] [--list]
+export const BENCH_USAGE = `usage: pidsim bench [--quick] [--only SUITE[,SUITE...] | --floor] [--out DIR] [--no-linux] [--list]
 
-  --quick        small sizes, one sample each: a smoke run (CI, tests), not figures to quote
+  --quick        small sizes, one sample each: a smoke run (CI, tests), not figures to quote; no target is judged
   --only SUITES  run these suites (comma-separated; repeatable) and the ones their ratios need
+  --floor        measure only the runtime floor (docs/performance.md), into bench-floor.*
   --out DIR      where bench.json, bench.svg and bench.md go (default: bench/results of the package)
   --no-linux     skip the real-Linux baseline (and so the ratios against it)
   --list         list the suites and exit
@@ -17,6 +18,8 @@ export interface BenchOptions {
   readonly suites: readonly SuiteEntry[];
   /** The names given to --only, in the order given (empty: all suites). */
   readonly only: readonly string[];
+  /** --floor: only the runtime floor, no suite. */
+  readonly floor: boolean;
   readonly out: string | undefined;
   readonly list: boolean;
   readonly help: boolean;
@@ -27,6 +30,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
   let list = false;
   let help = false;
   let linux = true;
+  let floor = false;
   let out: string | undefined;
   const only: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -50,6 +54,10 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
       case '--only':
         for (const name of value().split(',')) if (name.trim() !== '') only.push(name.trim());
         break;
+      case '--floor':
+        noValue();
+        floor = true;
+        break;
       case '--out':
         out = value();
         break;
@@ -66,9 +74,10 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
         help = true;
         break;
       default:
-        throw new TypeError(`pidsim bench: unknown option ${JSON.stringify(a)} (expected --quick, --only, --out, --no-linux or --list)`);
+        throw new TypeError(`pidsim bench: unknown option ${JSON.stringify(a)} (expected --quick, --only, --floor, --out, --no-linux or --list)`);
     }
   }
-  const suites = selectSuites(only, linux);
-  return { quick, suites: linux ? suites : suites.filter((s) => s.name !== 'linux-baseline'), only, out, list, help };
+  if (floor && only.length > 0) throw new TypeError(`pidsim bench: --floor measures the runtime floor alone and takes no --only, received --only ${only.join(',')}`);
+  const suites = floor ? [] : selectSuites(only, linux);
+  return { quick, suites: linux ? suites : suites.filter((s) => s.name !== 'linux-baseline'), only, floor, out, list, help };
 }

@@ -1,7 +1,8 @@
 // One run of `pidsim bench` as data: every suite's measurements, each row's
-// ratio against the baseline of its family (threads vs inline, pidsim vs
-// real Linux, typed arrays vs objects), and the docs/performance.md verdicts. The JSON,
-// the markdown table and the chart are all drawn from this.
+// ratio against the baseline of its family (inline vs the runtime floor or
+// real Linux, threads vs inline, typed arrays vs objects), and the
+// docs/performance.md verdicts (none in a --quick run). The JSON, the
+// markdown table and the chart are all drawn from this.
 
 import { transportTitle, type TransportLabel } from './kernel-setup.js';
 import type { MachineInfo } from './machine-info.js';
@@ -12,9 +13,9 @@ export interface ReportRow extends Measurement {
   readonly suite: string;
   /** median / the baseline's median, when the baseline was measured in this run. */
   readonly ratio?: number;
-  /** What the ratio is against, as a table says it: 'Linux', 'inline', 'W=1', 'objects'. */
+  /** What the ratio is against, as a table says it: 'Linux', 'floor', 'inline', 'W=1', 'objects'. */
   readonly versus?: string;
-  /** The targets this row is judged by. */
+  /** The targets that judged this row in this run (none in a --quick run). */
   readonly targets: readonly { readonly id: string; readonly short: string; readonly value: string; readonly met: boolean }[];
 }
 
@@ -33,6 +34,7 @@ export interface BenchReport {
 /** How a row names its baseline: by system, transport or format. */
 function versusName(b: Measurement): string {
   if (b.params['system'] === 'linux') return 'Linux';
+  if (b.params['system'] === 'runtime-floor') return 'floor';
   const t = b.params['transport'];
   if (typeof t === 'string') return transportTitle(t as TransportLabel).replace(/^threads /, '');
   const f = b.params['format'];
@@ -49,12 +51,14 @@ export function buildReport(input: {
 }): BenchReport {
   const all = input.suites.flatMap((s) => s.measurements);
   const byId = new Map(all.map((m) => [m.id, m]));
-  const targets = judgeTargets(all);
+  const targets = judgeTargets(all, { quick: input.quick });
   const suites = input.suites.map((s) => ({
     ...s,
     rows: s.measurements.map((m): ReportRow => {
       const b = m.baseline === undefined ? undefined : byId.get(m.baseline);
-      const judged = targets.flatMap((t) => t.checks.filter((c) => c.row === m.id && c.met !== null).map((c) => ({ id: t.id, short: t.short, value: c.value, met: c.met === true })));
+      const judged = targets.flatMap((t) =>
+        t.checks.filter((c) => c.row === m.id && (c.verdict === 'met' || c.verdict === 'not met')).map((c) => ({ id: t.id, short: t.short, value: c.value, met: c.verdict === 'met' })),
+      );
       return {
         ...m,
         suite: s.suite,

@@ -1,7 +1,9 @@
 // The kernels the suites compare: inline, and threads with one or two
 // workers, all booted with an idle global init so that nothing reaps behind
-// a benchmark's back, plus the nesting every depth-d figure starts from.
+// a benchmark's back, plus the nesting every depth-d figure starts from, and
+// what the bench reads of a threads kernel's placement and messages.
 
+import { ThreadsTransport } from '@pidsim/scheduler';
 import { createKernel, type Kernel, type KernelOptions, type Process } from '../index.js';
 
 /** The transports a row is measured on, as the tables name them. */
@@ -40,6 +42,38 @@ export async function withKernel<T>(t: TransportLabel, extra: Omit<KernelOptions
   } finally {
     await k.close();
   }
+}
+
+/**
+ * Boots one kernel per transport, hands them to `fn` together (rows measured
+ * interleaved need them all alive), and closes every one whatever happens.
+ */
+export async function withKernels<T>(ts: readonly TransportLabel[], extra: Omit<KernelOptions, 'transport' | 'workers'>, fn: (ks: readonly Kernel[]) => Promise<T>): Promise<T> {
+  const ks: Kernel[] = [];
+  try {
+    for (const t of ts) ks.push(createKernel(kernelOptions(t, extra)));
+    return await fn(ks);
+  } finally {
+    await Promise.all(ks.map((k) => k.close()));
+  }
+}
+
+/** Messages one worker has posted to another so far in `k` (0 inline): the locality counter of docs/performance.md. */
+export async function crossWorkerCount(k: Kernel): Promise<number> {
+  return (await k.usage()).crossWorkerMessages;
+}
+
+/**
+ * Whether, for each of `forkers`, every namespace below the root that its
+ * forks take a PID in lives on one worker (always, inline). The root's PID
+ * table is shared memory every worker reaches, so the root level belongs to
+ * every chain: the locality target says a fork of such a chain sends no
+ * message to another worker, the root level included.
+ */
+export function chainOnOneWorker(k: Kernel, forkers: readonly Process[]): boolean {
+  const t = k.transport;
+  if (!(t instanceof ThreadsTransport)) return true;
+  return forkers.every((p) => new Set(p.ns.chain.slice(1).map((ns) => t.workerOf(ns))).size <= 1);
 }
 
 /** The init of a namespace nested `depth` levels below `from`'s (each init idle); `from` itself for depth 0. */

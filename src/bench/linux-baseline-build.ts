@@ -4,6 +4,7 @@
 // can act on, and the Linux rows are skipped, never invented.
 
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { BASELINE_SOURCE } from './linux-baseline-source.js';
 import { compileC } from '../linux/compile-c.js';
@@ -49,4 +50,33 @@ export async function runBaseline(binary: string, args: readonly string[]): Prom
   const m = /^ok (\d+) ([\d.]+)$/m.exec(stdout);
   if (!m) throw new Error(`the baseline answered ${JSON.stringify(stdout.trim())} to ${args.join(' ')}`);
   return { units: Number(m[1]), ms: Number(m[2]) };
+}
+
+/** The namespace sizes a Linux teardown is measured at, largest first; the largest that fits is the one compared with pidsim's. */
+const TEARDOWN_SIZES = [100_000, 30_000, 10_000, 3_000, 1_000] as const;
+
+/**
+ * How many members the largest real-Linux teardown has: pid_max caps a
+ * namespace (each member also takes a PID in the root namespace), and the
+ * machine is shared, so a namespace may take at most a third of the PIDs
+ * the running tasks leave free. Quick runs use 100. `why` says what capped it.
+ */
+export function linuxTeardownSize(quick: boolean): { readonly members: number; readonly why: string } {
+  if (quick) return { members: 100, why: 'the size of a --quick run' };
+  let pidMax: number;
+  let tasks: number;
+  try {
+    pidMax = Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8').trim());
+    // /proc/loadavg: "0.12 0.08 0.05 2/246 1234": running/total tasks.
+    tasks = Number(/\d+\/(\d+)/.exec(readFileSync('/proc/loadavg', 'utf8'))![1]);
+  } catch {
+    return { members: 1000, why: 'no /proc/sys/kernel/pid_max here: 1,000 members' };
+  }
+  const room = Math.floor((pidMax - tasks) / 3);
+  const members = TEARDOWN_SIZES.find((n) => n <= room) ?? 1000;
+  const fmt = (n: number): string => n.toLocaleString('en-US');
+  return {
+    members,
+    why: `this host's pid_max is ${fmt(pidMax)} with ${fmt(tasks)} tasks running; a real namespace here may take a third of the free PIDs (the machine is shared), so ${fmt(members)} members${members < TEARDOWN_SIZES[0] ? `, not ${fmt(TEARDOWN_SIZES[0])}` : ''}`,
+  };
 }

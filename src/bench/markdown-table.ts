@@ -1,7 +1,9 @@
 // The report as markdown: per suite, one row per measurement (median, unit,
-// ratio against its family's baseline, docs/performance.md target and verdict), then
-// every docs/performance.md target with where pidsim stands. This is what `pidsim bench`
-// prints and what the README quotes.
+// ratio against its family's baseline, cross-worker messages per cycle for
+// threads rows, docs/performance.md target and verdict), then every
+// docs/performance.md target with where pidsim stands (figures without
+// verdicts in a --quick run). This is what `pidsim bench` prints and what
+// the README quotes.
 
 import type { BenchReport, ReportRow } from './bench-report.js';
 import { formatFigure, formatRatio } from './number-format.js';
@@ -32,11 +34,14 @@ export function renderMarkdown(report: BenchReport): string {
     out.push(`## ${s.title} (\`${s.suite}\`, ${s.seconds.toFixed(1)} s)`);
     out.push('');
     if (s.rows.length > 0) {
-      out.push('| measurement | median | unit | ratio | vs | docs/performance.md target |');
-      out.push('| --- | ---: | --- | ---: | --- | --- |');
+      // Suites with threads rows of fork cycles have a column of what crossed between workers.
+      const xw = s.rows.some((r) => r.crossWorker !== undefined);
+      out.push(`| measurement | median | unit | ratio | vs |${xw ? ' cross-worker messages per cycle |' : ''} docs/performance.md target |`);
+      out.push(`| --- | ---: | --- | ---: | --- |${xw ? ' ---: |' : ''} --- |`);
       for (const r of s.rows) {
         const label = r.note ? `${r.label} (${r.note})` : r.label;
-        out.push(`| ${cell(label)} | ${formatFigure(r.median)} | ${r.unit} | ${r.ratio === undefined ? '—' : formatRatio(r.ratio)} | ${r.versus ?? '—'} | ${cell(targetCell(r))} |`);
+        const x = !xw ? '' : r.crossWorker === undefined ? ' — |' : ` ${formatFigure(r.crossWorker.perUnit)}${r.crossWorker.chainOnOneWorker ? '' : ' (chain across workers)'} |`;
+        out.push(`| ${cell(label)} | ${formatFigure(r.median)} | ${r.unit} | ${r.ratio === undefined ? '—' : formatRatio(r.ratio)} | ${r.versus ?? '—'} |${x} ${cell(targetCell(r))} |`);
       }
     }
     for (const note of s.notes) out.push(`- ${note}`);
@@ -44,11 +49,15 @@ export function renderMarkdown(report: BenchReport): string {
   out.push('');
   out.push('## docs/performance.md targets');
   out.push('');
+  if (report.quick) {
+    out.push('A --quick run is too short to judge a target: its figures are shown, and no target is called met or not met.');
+    out.push('');
+  }
   out.push('| target | status | figures |');
   out.push('| --- | --- | --- |');
   for (const t of report.targets) {
-    const measured = t.checks.filter((c) => c.met !== null);
-    const figures = measured.map((c) => `${c.row}: ${c.value}${c.met ? '' : ' ✗'}`).join('; ');
+    const measured = t.checks.filter((c) => c.verdict !== 'not measured');
+    const figures = measured.map((c) => `${c.row}: ${c.value}${c.verdict === 'not met' ? ' ✗' : ''}`).join('; ');
     out.push(`| ${cell(t.text)} | ${t.status === 'met' ? 'met' : `**${t.status}**`} | ${cell(figures || '—')} |`);
   }
   out.push('');

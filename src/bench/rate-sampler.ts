@@ -1,7 +1,9 @@
-// Timing with tinybench: each tinybench iteration runs one batch of work
-// (thousands of cycles, or one run of the C baseline) that times the part
-// that counts itself, and hands tinybench the time per unit as the sample
-// (`overriddenDuration`), so setup inside a batch is never measured.
+// Timing batches of work: each batch (thousands of cycles, or one run of the
+// C baseline) times the part that counts itself, so setup inside a batch is
+// never measured. One row alone runs its batches through tinybench, which is
+// handed the time per unit as the sample (`overriddenDuration`); rows whose
+// ratio is a target run interleaved, one batch of each per round, so the
+// machine's load weighs on them alike.
 
 import { Bench } from 'tinybench';
 import { median } from './median.js';
@@ -75,4 +77,45 @@ export async function forWindow(ms: number, parallel: number, work: () => Promis
   await Promise.all(loops);
   if (finish) await finish();
   return { units, ms: performance.now() - t0 };
+}
+
+/** One row of an interleaved measurement: its id and one batch of its work. */
+export interface Contender {
+  readonly id: string;
+  readonly batch: () => Promise<Batch>;
+}
+
+export interface InterleavedRates extends Rates {
+  /** Units of work every batch of this contender did, the discarded ones included (to divide counters read around the whole run by). */
+  readonly units: number;
+}
+
+/**
+ * Runs `warmup` rounds, thrown away, then `samples` rounds; a round is one
+ * batch of each contender, starting one further along each round so no row
+ * always follows the same one. Returns each contender's units per second per
+ * measured batch (ascending) and their median, by id.
+ */
+export async function sampleInterleaved(contenders: readonly Contender[], spec: RateSpec): Promise<Map<string, InterleavedRates>> {
+  if (!Number.isInteger(spec.samples) || spec.samples < 1) throw new TypeError(`sampleInterleaved: samples must be an integer >= 1, received ${spec.samples}`);
+  if (new Set(contenders.map((c) => c.id)).size !== contenders.length) throw new TypeError(`sampleInterleaved: contender ids must differ, received ${contenders.map((c) => c.id).join(', ')}`);
+  const rates = contenders.map(() => [] as number[]);
+  const units = contenders.map(() => 0);
+  const rounds = spec.warmup + spec.samples;
+  for (let round = 0; round < rounds; round++) {
+    for (let j = 0; j < contenders.length; j++) {
+      const i = (round + j) % contenders.length;
+      const c = contenders[i]!;
+      const b = await c.batch();
+      if (!(b.units > 0) || !(b.ms > 0)) throw new Error(`${c.id}: a batch did no measurable work (${b.units} units in ${b.ms} ms)`);
+      units[i] += b.units;
+      if (round >= spec.warmup) rates[i]!.push((b.units / b.ms) * 1000);
+    }
+  }
+  return new Map(
+    contenders.map((c, i) => {
+      const samples = rates[i]!.sort((a, b) => a - b);
+      return [c.id, { samples, median: median(samples), units: units[i]! }];
+    }),
+  );
 }

@@ -17,12 +17,13 @@ export interface SuiteEntry {
 /** Run order: the Linux baseline first; the million-process memory suite last, so its heap does not weigh on the others. */
 export const SUITES: readonly SuiteEntry[] = [
   { name: 'linux-baseline', about: 'real Linux (C): fork+_exit+waitpid at depth 0, 1, 3, 31; namespace create+destroy; teardown', needs: [] },
-  { name: 'fork-cycle', about: 'fork+exit+reap at depth 0, 1, 3, 31; inline, threads W=1, W=2; 1 and 256 in flight', needs: ['linux-baseline'] },
-  { name: 'parallel-namespaces', about: 'two independent namespaces cycling at once: do more workers help?', needs: [] },
+  { name: 'fork-cycle', about: 'fork+exit+reap at depth 0, 1, 3, 31; inline, threads W=1, W=2; 1 and 256 in flight; the runtime floor', needs: ['linux-baseline'] },
+  { name: 'parallel-namespaces', about: 'two independent namespaces cycling at once, 2.5 s windows: do more workers help?', needs: [] },
   { name: 'namespace-teardown', about: 'a namespace of 100,000 processes killed and fully reaped', needs: ['linux-baseline'] },
   { name: 'kill-storm', about: 'kill(-1) from many senders into a namespace of catching processes', needs: [] },
   { name: 'signal-delivery', about: 'kill(pid) to processes catching the signal, at depth 0 and 3', needs: [] },
   { name: 'namespace-lifecycle', about: 'PID namespaces created and destroyed', needs: ['linux-baseline'] },
+  { name: 'kernel-create', about: 'a kernel created until its init answers: inline, threads W=1, W=2', needs: [] },
   { name: 'wire-batch', about: 'a worker round trip of 1 and 256 items: objects vs one typed array', needs: [] },
   { name: 'seed-farm', about: 'stress seeds/s: the local pool vs a farm over Redis of 1 and 2 local workers', needs: [] },
   { name: 'live-memory', about: 'heap per live process with 1,000,000 live at depth 0 (inline)', needs: [] },

@@ -1,8 +1,18 @@
 // The shapes that pass between a benchmark suite (bench/*.bench.ts) and the
 // runner: what a suite is asked to do, and the measurements it returns.
 
-/** What a measurement counts. Rates are per second of wall-clock time. */
-export type Unit = 'cycles/s' | 'processes/s' | 'signals/s' | 'namespaces/s' | 'items/s' | 'seeds/s' | 'B/process';
+/** What a measurement counts. Rates are per second of wall-clock time; 'ms/kernel' is a duration. */
+export type Unit = 'cycles/s' | 'processes/s' | 'signals/s' | 'namespaces/s' | 'items/s' | 'seeds/s' | 'B/process' | 'ms/kernel';
+
+/** What a threads row sent between workers while it was measured (kernel.usage()). */
+export interface CrossWorker {
+  /** Messages one worker posted to another over the row's batches, the discarded ones included. */
+  readonly messages: number;
+  /** messages per unit of the row (per fork+exit+reap cycle) over the same batches. */
+  readonly perUnit: number;
+  /** Every namespace below the root that the row's forks take a PID in lives on one worker (kernel-setup.ts chainOnOneWorker). */
+  readonly chainOnOneWorker: boolean;
+}
 
 /** One figure a suite measured: every sample, and their median. */
 export interface Measurement {
@@ -21,6 +31,8 @@ export interface Measurement {
   /** The id of the measurement this one is compared with: ratio = median / baseline median. */
   readonly baseline?: string;
   readonly note?: string;
+  /** Threads rows of fork cycles: the messages between workers per cycle (docs/performance.md, locality). */
+  readonly crossWorker?: CrossWorker;
 }
 
 export interface SuiteResult {

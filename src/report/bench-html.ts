@@ -1,10 +1,12 @@
 // `pidsim bench --html FILE`: the run as one self-contained page. First the
 // headline (pidsim against real Linux and the runtime floor, per depth),
-// then one panel per unit, scaling by workers, and the docs/performance.md
-// targets met or not. Drawn with Chart.js from the report's own figures.
+// then one panel per unit, scaling by workers, the messages between workers
+// of the threads rows, and the docs/performance.md targets met or not (no
+// verdict for a --quick run). Drawn with Chart.js from the report's own figures.
 
 import type { BenchReport, ReportRow } from '../bench/bench-report.js';
 import { HEADLINE_DEPTHS, SERIES_COLORS, headlineSeries, rowsByUnit, seriesOf, seriesTitle } from '../bench/headline-rows.js';
+import { formatFigure } from '../bench/number-format.js';
 import { escapeHtml, renderPage } from './html-page.js';
 
 const TRANSPORTS = ['inline', 'threads-w1', 'threads-w2', 'threads-w2-spread'] as const;
@@ -55,8 +57,14 @@ export function renderBenchHtml(report: BenchReport): string {
   const targets = report.targets
     .map((t) => {
       const cls = t.status === 'met' ? 'met' : t.status === 'not met' ? 'not-met' : 'other';
-      return `<tr><td class="${cls}">${escapeHtml(t.status)}</td><td>${escapeHtml(t.text)}</td><td>${t.checks.map((c) => `${escapeHtml(c.row)}: ${escapeHtml(c.value)}`).join('<br>')}</td></tr>`;
+      const checks = t.checks.map((c) => `${escapeHtml(c.row)}: ${escapeHtml(c.value)}${c.verdict === 'not met' ? ' <span class="not-met">✗</span>' : ''}`).join('<br>');
+      return `<tr><td class="${cls}">${escapeHtml(t.status)}</td><td>${escapeHtml(t.text)}</td><td>${checks}</td></tr>`;
     })
+    .join('\n');
+  const crossWorker = report.suites
+    .flatMap((s) => s.rows)
+    .filter((r) => r.crossWorker !== undefined)
+    .map((r) => `<tr><td>${escapeHtml(r.label)}</td><td class="num">${escapeHtml(formatFigure(r.crossWorker!.perUnit))}</td><td class="num">${escapeHtml(formatFigure(r.crossWorker!.messages))}</td><td>${r.crossWorker!.chainOnOneWorker ? 'yes' : 'no'}</td></tr>`)
     .join('\n');
   const notes = report.suites.flatMap((s) => s.notes.map((n) => `<li>${escapeHtml(s.suite)}: ${escapeHtml(n)}</li>`)).join('\n');
   const body = `<header><h1>pidsim bench${report.quick ? ' — quick smoke run, not figures to quote' : ''}</h1>
@@ -70,7 +78,10 @@ ${units.map((u, i) => `<div><h3>${escapeHtml(u.unit)}${u.log ? ' (log scale)' : 
 </div></section>
 <section><h2>Scaling by workers: the same workload on inline and on threads with 1 and 2 workers (log scale)</h2>
 <div class="chart" style="height:380px"><canvas id="scaling"></canvas></div></section>
-<section><h2>docs/performance.md targets</h2><table><tr><th>status</th><th>target</th><th>measured</th></tr>
+${crossWorker ? `<section><h2>Messages between workers (threads rows)</h2><table><tr><th>row</th><th>cross-worker messages per cycle</th><th>in all</th><th>chain below the root on one worker</th></tr>
+${crossWorker}
+</table><p class="note">What the workers posted to each other while the row was measured (kernel.usage()), divided by its cycles. docs/performance.md: a fork whose chain lives on one worker sends none, the root level included.</p></section>` : ''}
+<section><h2>docs/performance.md targets</h2>${report.quick ? '<p class="note">A --quick run is too short to judge a target: figures only, no verdict.</p>' : ''}<table><tr><th>status</th><th>target</th><th>measured</th></tr>
 ${targets}
 </table></section>
 ${notes ? `<section><h2>Notes</h2><ul>${notes}</ul></section>` : ''}

@@ -36,6 +36,7 @@ section h2 { font-size: 16px; margin: 0 0 8px; }
 .chart { position: relative; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #eaeef2; vertical-align: top; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .met { color: #1a7f37; font-weight: 600; } .not-met { color: #cf222e; font-weight: 600; } .other { color: #9a6700; font-weight: 600; }
 code, pre { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; background: #f6f8fa; padding: 2px 4px; border-radius: 4px; }
 pre { padding: 8px; overflow-x: auto; white-space: pre-wrap; }

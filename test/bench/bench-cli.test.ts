@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SUITES, baselineAvailability, runBenchCli, type BenchReport } from '../../src/bench/index.js';
+import { FLOOR_ID, PERF_TARGETS, SUITES, baselineAvailability, isFloorRow, runBenchCli, type BenchReport } from '../../src/bench/index.js';
 
 function capture(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();
@@ -61,21 +61,17 @@ describe('pidsim bench --quick', () => {
         expect(Number.isFinite(r.median)).toBe(true);
       }
     }
-    expect(report.targets.map((t) => t.id)).toEqual([
-      'inline-depth-0',
-      'inline-depth-31',
-      'threads-vs-inline',
-      'workers-scale',
-      'vs-linux',
-      'teardown',
-      'memory-per-process',
-      'memory-10m',
-    ]);
+    expect(report.targets.map((t) => t.id)).toEqual(PERF_TARGETS.map((t) => t.id));
   });
 
-  it('measures fork+exit+reap for every transport, depth, drive and in-flight count, with ratios', () => {
+  it('measures fork+exit+reap for every transport, depth, drive and in-flight count, with ratios, and the runtime floor', () => {
     const rows = report.suites.find((s) => s.suite === 'fork-cycle')!.rows;
-    expect(rows).toHaveLength(3 * 4 * 2 * 2);
+    expect(rows).toHaveLength(1 + 3 * 4 * 2 * 2);
+    const floor = rows[0]!;
+    expect(floor).toMatchObject({ id: FLOOR_ID, unit: 'cycles/s', params: { system: 'runtime-floor', inFlight: 256 } });
+    expect(isFloorRow(floor)).toBe(true);
+    // Interleaved with the two rows it judges: one batch in each of their rounds (one round each, in --quick).
+    expect(floor.samples).toHaveLength(2);
     for (const t of ['inline', 'threads-w1', 'threads-w2']) {
       for (const d of [0, 1, 3, 31]) {
         for (const k of [1, 256]) {
@@ -83,6 +79,7 @@ describe('pidsim bench --quick', () => {
             const row = rows.find((r) => r.id === `fork-cycle/${t}/d${d}/k${k}/${drive}`);
             expect(row, `fork-cycle/${t}/d${d}/k${k}/${drive}`).toBeDefined();
             if (t !== 'inline') expect(row!.versus).toBe('inline');
+            else if (k === 256) expect(row!.versus).toBe('floor');
             else if (linux) expect(row!.versus).toBe('Linux');
             if (row!.versus) expect(row!.ratio).toBeGreaterThan(0);
           }
@@ -91,10 +88,48 @@ describe('pidsim bench --quick', () => {
     }
   });
 
+  it('reports for each threads row of fork cycles the messages its workers sent each other, and none for inline rows', () => {
+    const rows = report.suites.filter((s) => s.suite === 'fork-cycle' || s.suite === 'parallel-namespaces').flatMap((s) => s.rows);
+    for (const r of rows) {
+      const t = String(r.params['transport'] ?? '');
+      if (t.startsWith('threads')) {
+        expect(r.crossWorker, r.id).toMatchObject({ messages: expect.any(Number), perUnit: expect.any(Number), chainOnOneWorker: expect.any(Boolean) });
+        expect(r.crossWorker!.messages).toBeGreaterThanOrEqual(0);
+      } else expect(r.crossWorker, r.id).toBeUndefined();
+    }
+    // One worker has no other worker to send to.
+    for (const r of rows.filter((x) => x.params['transport'] === 'threads-w1')) expect(r.crossWorker!.messages, r.id).toBe(0);
+    // co-locate keeps every chain below the root on one worker.
+    for (const r of rows.filter((x) => x.params['transport'] === 'threads-w2')) expect(r.crossWorker!.chainOnOneWorker, r.id).toBe(true);
+  });
+
+  it('measures how long a kernel takes to create, and whether its workers were new', () => {
+    const rows = report.suites.find((s) => s.suite === 'kernel-create')!.rows;
+    expect(rows.map((r) => r.id)).toEqual(['kernel-create/inline', 'kernel-create/threads-w1', 'kernel-create/threads-w2']);
+    for (const r of rows) expect(r).toMatchObject({ unit: 'ms/kernel', better: 'lower' });
+    expect(rows[1]!.params['workers']).toMatch(/^(new|shared)$/);
+  });
+
+  it('compares a teardown with real Linux only at the same size', () => {
+    const rows = report.suites.find((s) => s.suite === 'namespace-teardown')!.rows;
+    const same = rows.find((r) => r.id === 'namespace-teardown/inline/flat/n100')!;
+    expect(same.params).toMatchObject({ transport: 'inline', shape: 'flat', processes: 100 });
+    if (linux) expect(same.versus).toBe('Linux');
+    for (const id of ['namespace-teardown/inline/flat', 'namespace-teardown/inline/nested']) expect(rows.find((r) => r.id === id)!.baseline).toBeUndefined();
+    expect(report.suites.find((s) => s.suite === 'namespace-teardown')!.notes.join(' ')).toContain('the 2,000-process rows have no Linux counterpart');
+  });
+
   it('has the Linux rows when this machine allows them, and says why not otherwise', () => {
     const s = report.suites.find((x) => x.suite === 'linux-baseline')!;
     if (linux) expect(s.rows.map((r) => r.id)).toEqual(['linux/fork-cycle/d0', 'linux/fork-cycle/d1', 'linux/fork-cycle/d3', 'linux/fork-cycle/d31', 'linux/ns-cycle', 'linux/teardown/n10', 'linux/teardown/n100']);
     else expect(s.notes.join(' ')).toMatch(/Linux rows skipped: /);
+  });
+
+  it('judges no target: a --quick run is too short', () => {
+    for (const t of report.targets) expect(['not judged', 'not measured']).toContain(t.status);
+    for (const r of report.suites.flatMap((s) => s.rows)) expect(r.targets).toEqual([]);
+    expect(stdout).toContain('A --quick run is too short to judge a target');
+    expect(stdout).not.toContain('**not met**');
   });
 
   it('prints a markdown table with the expected rows and the docs/performance.md targets', () => {
@@ -106,15 +141,17 @@ describe('pidsim bench --quick', () => {
       '| kill(-1, SIGUSR1) by 16 senders, 500 catching processes, threads W=2 |',
       '| kill(pid, SIGUSR1) to a catching process at depth 3, threads W=1, 256 in flight |',
       '| namespace created+destroyed, program-driven, inline, 256 in flight |',
-      '| heap per live process at depth 0 (inline), 10,000 live',
+      '| memory per live process at depth 0 (inline), 10,000 live: heap, ArrayBuffers and PID tables (',
+      '| kernel created until its init answers getpid(), threads W=2',
+      '| runtime floor: fork+exit+reap as 3 awaited calls on a Map-backed table, cyclic PIDs, 256 in flight',
       '| worker round trip of 256 items as one Int32Array',
       '| 2 sibling namespaces cycling, client-driven, threads W=2, 128 in flight each |',
       '## docs/performance.md targets',
     ]) {
       expect(stdout).toContain(line);
     }
-    expect(stdout).toMatch(/\| inline transport: fork\+exit\+reap at depth 0 with many in flight at least 1 M cycles\/s \| (met|\*\*not met\*\*) \|/);
-    expect(stdout).toMatch(/≥ 1 M cycles\/s: (met|\*\*not met\*\*)/);
+    expect(stdout).toMatch(/\| inline, program-driven \(a reaper forking children that exit\), depth 0: at least 1 M cycles\/s \| \*\*not judged\*\* \| fork-cycle\/inline\/d0\/k256\/program: [\d.,]+( M)? cycles\/s \|/);
+    expect(stdout).toContain('| measurement | median | unit | ratio | vs | cross-worker messages per cycle | docs/performance.md target |');
   });
 
   it('writes the same markdown next to the JSON', async () => {

@@ -35,6 +35,18 @@ describe('pidsim bench options', () => {
     expect(parseBenchArgs(['--no-linux']).suites.map((s) => s.name)).not.toContain('linux-baseline');
   });
 
+  it('--floor selects no suite: the runtime floor alone', () => {
+    const o = parseBenchArgs(['--floor', '--quick']);
+    expect(o.floor).toBe(true);
+    expect(o.suites).toEqual([]);
+    expect(parseBenchArgs([]).floor).toBe(false);
+  });
+
+  it('refuses --floor with --only, or with a value', async () => {
+    expect((await cli(['--floor', '--only', 'fork-cycle'])).stderr).toContain('pidsim bench: --floor measures the runtime floor alone and takes no --only, received --only fork-cycle');
+    expect((await cli(['--floor=yes'])).stderr).toContain('pidsim bench: --floor takes no value, received "yes"');
+  });
+
   it('refuses an unknown suite, listing the known ones', async () => {
     const r = await cli(['--only', 'fork-cycles']);
     expect(r.code).toBe(2);
@@ -46,7 +58,7 @@ describe('pidsim bench options', () => {
   it('refuses an unknown option', async () => {
     const r = await cli(['--fast']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('pidsim bench: unknown option "--fast" (expected --quick, --only, --out, --no-linux or --list)');
+    expect(r.stderr).toContain('pidsim bench: unknown option "--fast" (expected --quick, --only, --floor, --out, --no-linux or --list)');
   });
 
   it('refuses an option without its value, or a value where none is taken', async () => {
@@ -66,6 +78,7 @@ describe('pidsim bench options', () => {
       'kill-storm',
       'signal-delivery',
       'namespace-lifecycle',
+      'kernel-create',
       'wire-batch',
       'seed-farm',
       'live-memory',

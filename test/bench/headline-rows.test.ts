@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { headlineSeries, isFloorRow, type BenchReport, type ReportRow } from '../../src/bench/index.js';
 
-const committed = JSON.parse(readFileSync('bench/results/bench.json', 'utf8')) as BenchReport;
+const results = JSON.parse(readFileSync('bench/results/bench.json', 'utf8')) as BenchReport;
+/** The committed results without their floor row, to add floor rows of each kind to. */
+const committed: BenchReport = { ...results, suites: results.suites.map((s) => ({ ...s, rows: s.rows.filter((r) => !isFloorRow(r)) })) };
 
 function withRows(report: BenchReport, rows: ReportRow[]): BenchReport {
   return { ...report, suites: [...report.suites, { suite: 'runtime-floor', title: 'floor', measurements: rows, notes: [], seconds: 1, rows }] };
@@ -37,6 +39,12 @@ describe('headlineSeries', () => {
     expect(headlineSeries(perDepth).at(-1)).toMatchObject({ name: 'runtime floor', values: [3e6, null, null, 2.4e5] });
     const flat = withRows(committed, [floorRow('floor/fork-cycle', 3.5e6, { transport: 'none' })]);
     expect(headlineSeries(flat).at(-1)).toMatchObject({ name: 'runtime floor', values: [3.5e6, 3.5e6, 3.5e6, 3.5e6] });
+  });
+
+  it('the committed results have the floor row of fork-cycle, drawn at every depth', () => {
+    const floor = results.suites.flatMap((x) => x.rows).find((r) => r.params['system'] === 'runtime-floor');
+    expect(floor?.id).toBe('fork-cycle/runtime-floor/k256');
+    expect(headlineSeries(results).at(-1)).toMatchObject({ name: 'runtime floor', values: [0, 1, 3, 31].map(() => floor!.median) });
   });
 
   it('recognises a floor row by its system param, its suite or its id, and nothing else', () => {

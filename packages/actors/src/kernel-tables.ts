@@ -87,6 +87,11 @@ export class KernelTables {
     return Atomics.add(this.#control, JOINS, 1) + 1;
   }
 
+  /** The bytes of the shared buffer (fixed in size, so process.memoryUsage().arrayBuffers counts them). */
+  get memoryBytes(): number {
+    return this.buffer.byteLength;
+  }
+
   /** The control block as an Int32Array, for Atomics.waitAsync on the in-flight count. */
   get control(): Int32Array {
     return this.#control;

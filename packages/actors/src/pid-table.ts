@@ -198,6 +198,21 @@ export class PidTable {
     this.#alloc.free(nr);
   }
 
+  /**
+   * The bytes this table's buffers hold now (benchmarks): `total`, and of it
+   * the `resizable` part, in buffers that grow with the highest number taken,
+   * which process.memoryUsage().arrayBuffers does not count.
+   */
+  memoryBytes(): { readonly total: number; readonly resizable: number } {
+    let total = 0;
+    let resizable = 0;
+    for (const b of Object.values(this.buffers) as (SharedArrayBuffer | ArrayBuffer)[]) {
+      total += b.byteLength;
+      if (b instanceof SharedArrayBuffer ? b.growable : b.resizable) resizable += b.byteLength;
+    }
+    return { total, resizable };
+  }
+
   /** Every taken number with a row, in the order they were taken (for_each_process() order). */
   *entries(): IterableIterator<[number, PidEntry]> {
     const rows: [number, number][] = [];

@@ -10,7 +10,7 @@ export type { ProgramLike, SignalLike } from './args.js';
 export { resolveOptions } from './options.js';
 export type { KernelOptions, ResolvedOptions } from './options.js';
 export { InlineTransport } from './inline-transport.js';
-export type { Transport, TransportSink } from './transport.js';
+export type { Transport, TransportSink, TransportUsage } from './transport.js';
 export { VirtualClock } from './virtual-clock.js';
 export { Prng } from './prng.js';
 export { ThreadsTransport } from './threads-transport.js';

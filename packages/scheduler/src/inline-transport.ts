@@ -34,7 +34,7 @@ import {
 } from '@pidsim/actors';
 import { Prng } from './prng.js';
 import { VirtualClock } from './virtual-clock.js';
-import type { Transport, TransportSink } from './transport.js';
+import type { Transport, TransportSink, TransportUsage } from './transport.js';
 
 /** Sender ids of the two non-actor endpoints. */
 const CLIENT = -1;
@@ -306,6 +306,23 @@ export class InlineTransport implements Transport {
     if (at === undefined) return false;
     this.#clock.advanceTo(at);
     return true;
+  }
+
+  async usage(): Promise<TransportUsage> {
+    let pidTableBytes = 0;
+    let pidTableResizableBytes = 0;
+    for (const actor of this.#actors.values()) {
+      const m = actor.table.memoryBytes();
+      pidTableBytes += m.total;
+      pidTableResizableBytes += m.resizable;
+    }
+    return {
+      kind: 'inline',
+      workers: 0,
+      delivered: this.delivered,
+      crossWorkerMessages: 0,
+      memory: { pidTableBytes, pidTableResizableBytes, kernelTableBytes: this.tables.memoryBytes },
+    };
   }
 
   async close(): Promise<void> {

@@ -25,7 +25,7 @@ import { SYSCALL_NAMES } from '@pidsim/actors';
 import PQueue from 'p-queue';
 import { InlineTransport } from './inline-transport.js';
 import { ThreadsTransport } from './threads-transport.js';
-import type { Transport, TransportSink } from './transport.js';
+import type { Transport, TransportSink, TransportUsage } from './transport.js';
 import { resolveOptions, type KernelOptions, type ResolvedOptions } from './options.js';
 import { shown } from './args.js';
 import { Process } from './process.js';
@@ -233,6 +233,11 @@ export class Kernel implements TransportSink {
   /** Checks every invariant of docs/architecture.md over a snapshot taken at quiescence. */
   async checkInvariants(): Promise<InvariantViolation[]> {
     return checkInvariants(await this.snapshot());
+  }
+
+  /** The transport's counters and memory (messages delivered and between workers, PID and kernel tables), for benchmarks. */
+  usage(): Promise<TransportUsage> {
+    return this.#transport.usage();
   }
 
   /** Virtual time, in milliseconds since boot. */

@@ -39,7 +39,7 @@ import {
 } from '@pidsim/actors';
 import { VirtualClock } from './virtual-clock.js';
 import { workerEntryPath } from './worker-entry-path.js';
-import type { Transport, TransportSink } from './transport.js';
+import type { Transport, TransportSink, TransportUsage } from './transport.js';
 import type { BootOptions } from './inline-transport.js';
 
 export interface ThreadsOptions extends BootOptions {
@@ -336,6 +336,27 @@ export class ThreadsTransport implements Transport {
 
   async stats(): Promise<WorkerStats[]> {
     return Promise.all(this.#controls.map((c) => c.stats()));
+  }
+
+  async usage(): Promise<TransportUsage> {
+    const workers = await this.stats();
+    const sum = (f: (w: WorkerStats) => number): number => workers.reduce((n, w) => n + f(w), 0);
+    return {
+      kind: 'threads',
+      workers: this.workerCount,
+      delivered: sum((w) => w.delivered),
+      crossWorkerMessages: sum((w) => w.itemsToWorkers),
+      memory: {
+        pidTableBytes: sum((w) => w.pidTableBytes),
+        pidTableResizableBytes: sum((w) => w.pidTableResizableBytes),
+        kernelTableBytes: this.tables.memoryBytes,
+      },
+    };
+  }
+
+  /** The worker that hosts namespace `ns`'s actor (its id says so). */
+  workerOf(ns: NsId): number {
+    return workerOf(ns);
   }
 
   setEventsEnabled(on: boolean): void {

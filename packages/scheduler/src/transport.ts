@@ -13,6 +13,25 @@ export interface TransportSink {
   failed(cause: Error): void;
 }
 
+/** What a transport has done and holds so far, read without changing anything (benchmarks). */
+export interface TransportUsage {
+  readonly kind: 'inline' | 'threads';
+  /** Worker threads (0 inline). */
+  readonly workers: number;
+  /** Messages delivered to actors so far. */
+  readonly delivered: number;
+  /** Messages a worker posted to another worker so far (none to or from the main thread count); 0 inline. */
+  readonly crossWorkerMessages: number;
+  readonly memory: {
+    /** Every live namespace's PID table (allocator header and bitmap, rows) at its buffers' current size. */
+    readonly pidTableBytes: number;
+    /** The part of pidTableBytes in resizable or growable buffers, which process.memoryUsage().arrayBuffers does not count. */
+    readonly pidTableResizableBytes: number;
+    /** The kernel-wide shared tables (one fixed-size SharedArrayBuffer, which arrayBuffers counts). */
+    readonly kernelTableBytes: number;
+  };
+}
+
 export interface Transport {
   readonly kind: 'inline' | 'threads';
   /** The root namespace. */
@@ -34,5 +53,7 @@ export interface Transport {
   /** Moves virtual time to the earliest pending timer and fires it; false if there is none. */
   fireNextTimer(): boolean;
   now(): number;
+  /** Counters and memory, for benchmarks: nothing is changed, nothing waits for quiescence. */
+  usage(): Promise<TransportUsage>;
   close(): Promise<void>;
 }

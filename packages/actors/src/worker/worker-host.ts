@@ -60,6 +60,11 @@ export interface WorkerStats {
   readonly batchesIn: number;
   readonly batchesOut: number;
   readonly itemsOut: number;
+  /** Of itemsOut, the messages posted to another worker (not to the main thread). */
+  readonly itemsToWorkers: number;
+  /** The PID tables of the namespaces whose actors live here (PidTable.memoryBytes(), summed). */
+  readonly pidTableBytes: number;
+  readonly pidTableResizableBytes: number;
 }
 
 export class WorkerHost {
@@ -93,6 +98,7 @@ export class WorkerHost {
   #batchesIn = 0;
   #batchesOut = 0;
   #itemsOut = 0;
+  #itemsToWorkers = 0;
 
   constructor(config: WorkerConfig, main: Endpoint, peers: (Endpoint | null)[]) {
     this.index = config.index;
@@ -229,6 +235,7 @@ export class WorkerHost {
       this.tables.sent(count);
       this.#batchesOut++;
       this.#itemsOut += count;
+      if (!toMain) this.#itemsToWorkers += count;
       const target = toMain ? this.#main : this.#peers[w];
       if (!target) throw new Error(`worker ${this.index} has no channel to worker ${w}`);
       if (replies > 0) {
@@ -252,6 +259,13 @@ export class WorkerHost {
   }
 
   stats(): WorkerStats {
+    let pidTableBytes = 0;
+    let pidTableResizableBytes = 0;
+    for (const actor of this.#actors.values()) {
+      const m = actor.table.memoryBytes();
+      pidTableBytes += m.total;
+      pidTableResizableBytes += m.resizable;
+    }
     return {
       index: this.index,
       actors: this.#actors.size,
@@ -259,6 +273,9 @@ export class WorkerHost {
       batchesIn: this.#batchesIn,
       batchesOut: this.#batchesOut,
       itemsOut: this.#itemsOut,
+      itemsToWorkers: this.#itemsToWorkers,
+      pidTableBytes,
+      pidTableResizableBytes,
     };
   }
 }
