@@ -29,6 +29,7 @@ import {
   nestNamespaces,
   runSuiteStandalone,
   sampleInterleaved,
+  spawnerWindow,
   transportTitle,
   warmUp,
   warmUpMs,
@@ -36,6 +37,7 @@ import {
   type Batch,
   type Contender,
   type Measurement,
+  type SpawnEstimate,
   type SuiteOptions,
   type SuiteResult,
   type TransportLabel,
@@ -47,18 +49,18 @@ export const IN_FLIGHT = [1, 256] as const;
 export const FLOOR_DEPTHS: readonly number[] = [0, 31];
 export type Drive = 'client' | 'program';
 
-const EXIT_0 = { program: { name: 'exit', code: 0 } } as const;
-
 export function cycleId(t: TransportLabel, depth: number, inFlight: number, drive: Drive): string {
   return `fork-cycle/${t}/d${depth}/k${inFlight}/${drive}`;
 }
 
-/** One kernel of a depth, ready to cycle: the forking process (the innermost init) and its reaper child. */
+/** One kernel of a depth, ready to cycle: the forking process (the innermost init) and the driver of program-driven rows. */
 interface Setup {
   readonly t: TransportLabel;
   readonly k: Kernel;
   readonly p: Process;
-  readonly reaper: Process;
+  readonly driver: Process;
+  /** Program-driven batch sizes, per in-flight count. */
+  readonly estimates: Map<number, SpawnEstimate>;
 }
 
 export async function run(options: SuiteOptions): Promise<Omit<SuiteResult, 'seconds'>> {
@@ -74,16 +76,17 @@ export async function run(options: SuiteOptions): Promise<Omit<SuiteResult, 'sec
       const setups: Setup[] = [];
       for (const [i, k] of ks.entries()) {
         const p = await nestNamespaces(k.init, depth);
-        const reaper = await p.fork({ program: 'reaper' });
+        const driver = await p.fork({ program: 'idle', name: 'driver' });
         await warmUp(k, p, warmUpMs(options.quick));
-        setups.push({ t: TRANSPORTS[i]!, k, p, reaper });
+        setups.push({ t: TRANSPORTS[i]!, k, p, driver, estimates: new Map() });
       }
       for (const drive of ['client', 'program'] as const) {
         for (const inFlight of IN_FLIGHT) {
           const contenders: Contender[] = setups.map((s) => {
-            const cycle = drive === 'client' ? clientCycle(s.p) : () => s.reaper.fork(EXIT_0);
-            const finish = drive === 'program' ? () => s.k.settled() : undefined;
-            return { id: cycleId(s.t, depth, inFlight, drive), batch: () => settledAfter(s.k, forWindow(windowMs, inFlight, cycle, finish)) };
+            if (!s.estimates.has(inFlight)) s.estimates.set(inFlight, { cyclesPerSecond: 20_000 });
+            const estimate = s.estimates.get(inFlight)!;
+            const work = drive === 'client' ? () => forWindow(windowMs, inFlight, clientCycle(s.p)) : () => spawnerWindow([s.driver], windowMs, inFlight, estimate);
+            return { id: cycleId(s.t, depth, inFlight, drive), batch: () => settledAfter(s.k, work()) };
           });
           const withFloor = drive === 'client' && inFlight === FLOOR_IN_FLIGHT && FLOOR_DEPTHS.includes(depth);
           if (withFloor) {
@@ -127,7 +130,7 @@ export async function run(options: SuiteOptions): Promise<Omit<SuiteResult, 'sec
     title: 'fork+exit+reap cycles by depth, transport and syscalls in flight, and the runtime floor',
     measurements,
     notes: [
-      'client-driven: fork, exit and wait each go through the Kernel API (3 syscalls per cycle); program-driven: a reaper parent forks children running `exit 0` (1 syscall; exit and reaping inside the kernel; the kernel is settled before the clock stops).',
+      'client-driven: fork, exit and wait each go through the Kernel API (3 syscalls per cycle); program-driven: a `spawner` program forks children that exit, as many in flight as the row says, and reaps them, inside the kernel (no client call per cycle: a batch is one fork of the spawner and one wait for it, sized to last about one window).',
       'depth d: the cycle runs in the innermost of d nested namespaces, so each fork allocates d+1 PIDs.',
       `rows of one depth, drive and in-flight count are measured interleaved (inline, threads W=1, W=2${options.quick ? '' : `, one ${windowMs} ms batch each per round, ${spec.warmup} round discarded, then ${spec.samples}`}; each kernel settled, untimed, after each of its batches); the runtime floor (three awaited calls on a Map-backed table with a cyclic PID cursor, no emulator) joins the rounds of the client-driven rows at 256 in flight at depth ${FLOOR_DEPTHS.join(' and ')}.`,
       'threads rows: cross-worker messages per cycle are what the workers posted to each other while the row ran, divided by its cycles (kernel.usage()); co-locate keeps a namespace with its parent and deals the root\'s children over the workers, so at depth 1 and more on W=2 the chain lives on worker 1 and the root\'s actor on worker 0.',

@@ -18,6 +18,7 @@ import {
   isMainModule,
   runSuiteStandalone,
   sampleInterleaved,
+  spawnerWindow,
   transportTitle,
   warmUp,
   warmUpMs,
@@ -25,6 +26,7 @@ import {
   type Batch,
   type Contender,
   type Measurement,
+  type SpawnEstimate,
   type SuiteOptions,
   type SuiteResult,
   type TransportLabel,
@@ -32,7 +34,6 @@ import {
 
 const NAMESPACES = 2;
 const IN_FLIGHT_EACH = 128;
-const EXIT_0 = { program: { name: 'exit', code: 0 } } as const;
 export const PARALLEL_TRANSPORTS: readonly TransportLabel[] = [...TRANSPORTS, 'threads-w2-spread'];
 
 export async function run(options: SuiteOptions): Promise<Omit<SuiteResult, 'seconds'>> {
@@ -40,32 +41,29 @@ export async function run(options: SuiteOptions): Promise<Omit<SuiteResult, 'sec
   const windowMs = options.quick ? 15 : 2500;
   const measurements: Measurement[] = [];
   await withKernels(PARALLEL_TRANSPORTS, {}, async (ks) => {
-    const setups: { t: TransportLabel; k: Kernel; inits: Process[]; reapers: Process[] }[] = [];
+    const setups: { t: TransportLabel; k: Kernel; inits: Process[]; drivers: Process[]; estimate: SpawnEstimate }[] = [];
     for (const [i, k] of ks.entries()) {
       const inits: Process[] = [];
       for (let n = 0; n < NAMESPACES; n++) inits.push(await k.init.fork({ newPid: true, program: 'idle' }));
       for (const p of inits) await p.setsid();
-      const reapers = await Promise.all(inits.map((p) => p.fork({ program: 'reaper' })));
+      const drivers = await Promise.all(inits.map((p) => p.fork({ program: 'idle', name: 'driver' })));
       await Promise.all(inits.map((p) => warmUp(k, p, warmUpMs(options.quick))));
-      setups.push({ t: PARALLEL_TRANSPORTS[i]!, k, inits, reapers });
+      setups.push({ t: PARALLEL_TRANSPORTS[i]!, k, inits, drivers, estimate: { cyclesPerSecond: 20_000 } });
     }
     for (const drive of ['client', 'program'] as const) {
-      const contenders: Contender[] = setups.map(({ t, k, inits, reapers }) => {
-        // Cycles alternate between the namespaces, so each has half the loops' cycles in flight.
+      const contenders: Contender[] = setups.map(({ t, k, inits, drivers, estimate }) => {
+        // Client-driven cycles alternate between the namespaces, so each has half the loops' cycles in flight.
         let next = 0;
-        const cycle =
-          drive === 'client'
-            ? async () => {
-                const p = inits[next++ % NAMESPACES]!;
-                const c = await p.fork();
-                await c.exit(0);
-                return p.wait(c.pid);
-              }
-            : () => reapers[next++ % NAMESPACES]!.fork(EXIT_0);
-        const finish = drive === 'program' ? () => k.settled() : undefined;
+        const clientCycle = async () => {
+          const p = inits[next++ % NAMESPACES]!;
+          const c = await p.fork();
+          await c.exit(0);
+          return p.wait(c.pid);
+        };
+        const work = drive === 'client' ? () => forWindow(windowMs, NAMESPACES * IN_FLIGHT_EACH, clientCycle) : () => spawnerWindow(drivers, windowMs, IN_FLIGHT_EACH, estimate);
         // Settled after each batch, untimed: what one kernel still has in flight must not run into the next row's batch.
         const batch = async (): Promise<Batch> => {
-          const b = await forWindow(windowMs, NAMESPACES * IN_FLIGHT_EACH, cycle, finish);
+          const b = await work();
           await k.settled();
           return b;
         };
@@ -98,7 +96,7 @@ export async function run(options: SuiteOptions): Promise<Omit<SuiteResult, 'sec
     title: 'independent namespaces cycling at once',
     measurements,
     notes: [
-      'fork+exit+reap cycles in two sibling namespaces at depth 1 at once (client- and program-driven as in fork-cycle). threads W=1 is compared with inline, W=2 with W=1 (docs/performance.md: W=2 at least 1.5x W=1 program-driven, 1.2x client-driven).',
+      'fork+exit+reap cycles in two sibling namespaces at depth 1 at once (client-driven as in fork-cycle; program-driven: a `spawner` in each namespace forks and reaps 128 children at a time, the client only starts it and waits for it). threads W=1 is compared with inline, W=2 with W=1 (docs/performance.md: W=2 at least 1.5x W=1 program-driven, 1.2x client-driven).',
       `the four kernels (inline, W=1, W=2, W=2 spread) are alive together; their rows of one drive run interleaved${options.quick ? '' : `, one ${windowMs / 1000} s window each per round after a second of warm-up per kernel, ${spec.warmup} round discarded, then ${spec.samples}`}, each kernel settled, untimed, after each of its batches.`,
     ],
   };

@@ -7,6 +7,7 @@
 
 import { Bench } from 'tinybench';
 import { median } from './median.js';
+import type { Process } from '../index.js';
 
 /** One timed batch: how many units of work it did, and in how many milliseconds. */
 export interface Batch {
@@ -77,6 +78,35 @@ export async function forWindow(ms: number, parallel: number, work: () => Promis
   await Promise.all(loops);
   if (finish) await finish();
   return { units, ms: performance.now() - t0 };
+}
+
+/** What a program-driven row learned of its rate, to size its next batch. */
+export interface SpawnEstimate {
+  cyclesPerSecond: number;
+}
+
+/**
+ * Program-driven cycles: each driver (an `idle` process) forks a `spawner`
+ * that forks children which exit, `parallel` at a time, and reaps them; the
+ * driver waits for it. No client call per cycle: the batch is two syscalls
+ * per driver. Counts are sized from the last batch's rate so a batch lasts
+ * about `ms`.
+ */
+export async function spawnerWindow(drivers: readonly Process[], ms: number, parallel: number, estimate: SpawnEstimate): Promise<Batch> {
+  const count = Math.max(parallel, Math.round((estimate.cyclesPerSecond * ms) / 1000 / drivers.length));
+  const t0 = performance.now();
+  await Promise.all(
+    drivers.map(async (d) => {
+      const s = await d.fork({ program: { name: 'spawner', count, parallel }, name: 'spawner' });
+      const r = await d.wait(s.pid);
+      const c = r.change;
+      if (c?.kind !== 'exited' || c.code !== 0) throw new Error(`bench: a spawner of ${count} children ended ${JSON.stringify(c)} (a fork failed)`);
+    }),
+  );
+  const elapsed = performance.now() - t0;
+  const units = count * drivers.length;
+  estimate.cyclesPerSecond = units / (elapsed / 1000);
+  return { units, ms: elapsed };
 }
 
 /** One row of an interleaved measurement: its id and one batch of its work. */

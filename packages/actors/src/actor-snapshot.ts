@@ -38,7 +38,14 @@ export function snapshotActor(a: NamespaceActor): ActorSnapshot {
   }
   const groups: GroupSnapshot[] = [];
   for (const g of a.groups.values()) {
-    groups.push({ key: g.ref.key, pgrpMembers: [...g.members.keys()], sessionMembers: g.sessionRefs, holds: g.holds });
+    groups.push({
+      key: g.ref.key,
+      pgrpMembers: [...g.members.keys()],
+      stopped: g.stopped.size,
+      sessionMembers: g.sessionRefs,
+      holds: g.pgrpHolds + g.sessionHolds,
+      shards: g.shards ? [...g.shards].map(([ns, state]) => ({ ns, state })) : null,
+    });
   }
   return {
     ns: {

@@ -26,12 +26,17 @@ const INODE_SLOTS = 1 << 22;
 const USER_NS_SLOTS = 1 << 16;
 /** /proc/sys/user/max_pid_namespaces on the lab machine (SEMANTICS 2.12). */
 export const DEFAULT_MAX_PID_NAMESPACES = 96364;
-/** Int32 slots of the control block: in-flight messages, events flag, next user namespace, kernel variant. */
+/**
+ * Int32 slots of the control block: in-flight messages, events flag, next
+ * user namespace, kernel variant, the last process-group join number (an
+ * even count keeps the clock after it 8-byte aligned).
+ */
 const INFLIGHT = 0;
 const EVENTS = 1;
 const NEXT_USER_NS = 2;
 const VARIANT = 3;
-const CONTROL_INTS = 4;
+const JOINS = 4;
+const CONTROL_INTS = 6;
 /** Uint32 words per user namespace: parent, owner uid, owner gid, then (first, lower, count) of the uid and the gid map. */
 const USER_NS_WORDS = 9;
 const PARENT = 0;
@@ -71,6 +76,15 @@ export class KernelTables {
       this.#max.fill(DEFAULT_MAX_PID_NAMESPACES);
       Atomics.store(this.#control, NEXT_USER_NS, 1);
     }
+  }
+
+  /**
+   * The next process-group join number, kernel-wide: a group's members on
+   * every actor are ordered by it as the kernel's list is (newest first). It
+   * wraps at 2^32; compare two with joinedBefore().
+   */
+  nextJoin(): number {
+    return Atomics.add(this.#control, JOINS, 1) + 1;
   }
 
   /** The bytes of the shared buffer (fixed in size, so process.memoryUsage().arrayBuffers counts them). */
@@ -246,4 +260,9 @@ export class KernelTables {
     Atomics.store(this.#max, s, 0x7fffffff);
     Atomics.store(this.#count, s, 0);
   }
+}
+
+/** Whether join number `a` was given out no later than `b` (serial-number order: the numbers wrap). */
+export function joinedBefore(a: number, b: number): boolean {
+  return ((a - b) | 0) <= 0;
 }

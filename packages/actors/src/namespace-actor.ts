@@ -36,13 +36,14 @@ import { onJobStop, onTimerFired } from './task-signals.js';
 import { onKillDone, onSignalMsg, onSignalAck } from './task-kill.js';
 import { onChildChanged, onChildUpdated, onParentGroups, onSetParent } from './reparent.js';
 import {
+  onGroupDeliver,
   onGroupHold,
-  onGroupJoin,
-  onGroupLeave,
+  onGroupNewest,
+  onGroupShard,
   onGroupSignal,
-  onGroupStopped,
   onSetpgidApply,
   onSetpgidJoin,
+  type GroupKill,
 } from './pgrp-session.js';
 import { onOrphanCheck, onOrphanProbe, onOrphanProbeReply, onOrphanQuery } from './orphaned-pgrp.js';
 import { onProcAnswer, onProcQuery, onRemoteCall } from './proc-view.js';
@@ -85,6 +86,8 @@ export class NamespaceActor {
   readonly remoteChildren = new Map<ProcKey, ProcKey>();
   /** Scatter/gathers waiting for answers. */
   readonly gathers = new Map<number, Gather>();
+  /** Group kills waiting here, at the group's owner, for the parts that decide the si_pid cut (pgrp-session.ts). */
+  readonly groupKills = new Map<number, GroupKill>();
   /** The child reaper (PID 1 here); stays set after it dies, as ns->child_reaper does. */
   #initKey: ProcKey | null = null;
   /** reboot(2) inside this namespace: the signal init's parent will see (SEMANTICS 6.7), else 0. */
@@ -252,12 +255,10 @@ export class NamespaceActor {
         return onKillDone(this, msg.caller, msg.id, msg.errno);
       case 'fork-joined':
         return onForkJoined(this, msg.id);
-      case 'group-join':
-        return onGroupJoin(this, msg.group, msg.member, msg.home, msg.kind, msg.stopped, msg.held, msg.ack);
+      case 'group-shard':
+        return onGroupShard(this, msg);
       case 'group-hold':
-        return onGroupHold(this, msg.group);
-      case 'group-leave':
-        return onGroupLeave(this, msg.group, msg.member, msg.kind);
+        return onGroupHold(this, msg.group, msg.kind);
       case 'set-parent':
         return onSetParent(this, msg.child, msg.parent);
       case 'timer-fired':
@@ -272,10 +273,12 @@ export class NamespaceActor {
         return onChildUpdated(this, msg.child, msg.update);
       case 'parent-groups':
         return onParentGroups(this, msg.children, msg.pgrp, msg.session);
-      case 'group-stopped':
-        return onGroupStopped(this, msg.group, msg.member, msg.stopped);
       case 'group-signal':
         return onGroupSignal(this, msg.group, msg.sig, msg.sender, msg.ack);
+      case 'group-deliver':
+        return onGroupDeliver(this, msg);
+      case 'group-newest':
+        return onGroupNewest(this, msg.kill, msg.newest);
       case 'orphan-check':
         return onOrphanCheck(this, msg.group, msg.ignore);
       case 'orphan-query':

@@ -3,11 +3,12 @@
 // has_stopped_jobs()): when an exit leaves a group with no member whose parent
 // is in another group of the same session, and some member is stopped, the
 // group gets SIGHUP then SIGCONT. A group's members live on several actors, so
-// its owner asks each of them for links and decides once all have answered.
+// its owner asks each actor with members for links and decides once all have answered.
 // Who gets the SIGHUP differs between kernel builds: the kernel variant
 // `orphanedPgrpSighup` (kernel-variant.ts in core) picks one.
 
 import {
+  SHARD_MEMBERS,
   SIGCONT,
   SIGHUP,
   ownerNs,
@@ -18,7 +19,7 @@ import {
 import type { NamespaceActor } from './namespace-actor.js';
 import type { Group, Proc } from './process-record.js';
 import { isAlive } from './process-queries.js';
-import { onGroupSignal } from './pgrp-session.js';
+import { groupHasStopped, onGroupSignal } from './pgrp-session.js';
 
 /**
  * kill_orphaned_pgrp() at exit: `p` had its parent in another group of the
@@ -39,7 +40,7 @@ export function orphanCheck(a: NamespaceActor, group: PidRef, ignore: ProcKey | 
 /** will_become_orphaned_pgrp() && has_stopped_jobs(): ask every member's actor for links. */
 export function onOrphanCheck(a: NamespaceActor, group: ProcKey, ignore: ProcKey | null): void {
   const g = a.groups.get(group);
-  if (!g || g.stopped.size === 0) return;
+  if (!g || !groupHasStopped(g)) return;
   probeLinks(a, g, ignore, null);
 }
 
@@ -56,30 +57,29 @@ export function onOrphanQuery(a: NamespaceActor, group: ProcKey, proc: ProcKey, 
 
 function probeLinks(a: NamespaceActor, g: Group, ignore: ProcKey | null, stop: { proc: ProcKey; home: NsId; sig: number } | null): void {
   const group = g.ref.key;
-  const byHome = new Map<NsId, ProcKey[]>();
-  for (const [member, home] of g.members) {
-    let list = byHome.get(home);
-    if (!list) byHome.set(home, (list = []));
-    list.push(member);
-  }
+  const parts: NsId[] = [];
+  for (const [ns, state] of g.shards!) if (state & SHARD_MEMBERS) parts.push(ns);
   const check = a.nextSeq();
-  (g.checks ??= new Map()).set(check, { links: 0, missing: byHome.size, stop });
-  for (const [home, members] of byHome) {
-    a.send(home, { type: 'orphan-probe', group, check, owner: a.id, members, ignore });
-  }
+  (g.checks ??= new Map()).set(check, { links: 0, missing: parts.length + 1, stop });
+  for (const ns of parts) a.send(ns, { type: 'orphan-probe', group, check, owner: a.id, ignore });
+  onOrphanProbeReply(a, group, check, linksHere(a, group, ignore), 1);
 }
 
 /** Counts the members here whose parent is in another group of the same session. */
-export function onOrphanProbe(
-  a: NamespaceActor,
-  msg: { readonly group: ProcKey; readonly check: number; readonly owner: NsId; readonly members: readonly ProcKey[]; readonly ignore: ProcKey | null },
-): void {
+export function onOrphanProbe(a: NamespaceActor, msg: { readonly group: ProcKey; readonly check: number; readonly owner: NsId; readonly ignore: ProcKey | null }): void {
+  a.send(msg.owner, { type: 'orphan-probe-reply', group: msg.group, check: msg.check, links: linksHere(a, msg.group, msg.ignore), answered: 1 });
+}
+
+function linksHere(a: NamespaceActor, group: ProcKey, ignore: ProcKey | null): number {
+  const g = a.groups.get(group);
   let links = 0;
-  for (const key of msg.members) {
-    const m = a.procs.get(key);
-    if (m && key !== msg.ignore && linksGroup(m, msg.group)) links++;
+  if (g) {
+    for (const key of g.members.keys()) {
+      const m = a.procs.get(key);
+      if (m && key !== ignore && linksGroup(m, group)) links++;
+    }
   }
-  a.send(msg.owner, { type: 'orphan-probe-reply', group: msg.group, check: msg.check, links, answered: 1 });
+  return links;
 }
 
 /**
@@ -99,8 +99,8 @@ function linksGroup(m: Proc, group: ProcKey): boolean {
 export function groupOrphanedHere(a: NamespaceActor, p: Proc): boolean | undefined {
   if (ownerNs(p.pgrp) !== a.id) return undefined;
   const g = a.groups.get(p.pgrp.key);
-  if (!g) return undefined;
-  for (const home of g.members.values()) if (home !== a.id) return undefined;
+  if (!g?.shards) return undefined;
+  for (const state of g.shards.values()) if (state & SHARD_MEMBERS) return undefined;
   for (const key of g.members.keys()) {
     const m = a.procs.get(key);
     if (m && linksGroup(m, g.ref.key)) return false;
@@ -120,7 +120,7 @@ export function onOrphanProbeReply(a: NamespaceActor, group: ProcKey, check: num
     a.tail(c.stop.home, { type: 'job-stop', proc: c.stop.proc, sig: c.stop.sig, orphaned: c.links === 0 });
     return;
   }
-  if (c.links === 0 && g.stopped.size > 0) {
+  if (c.links === 0 && groupHasStopped(g)) {
     // Upstream: __kill_pgrp_info(SIGHUP, SEND_SIG_PRIV, pgrp), every member. Some
     // builds send it to the stopped members only; SIGCONT still goes to all.
     const hangup = a.host.tables.variant.orphanedPgrpSighup === 'stopped-members' ? 'stopped' : 'all';

@@ -109,22 +109,34 @@ export interface Proc {
   timerDue: boolean;
 }
 
-/** A struct pid used as a process group and/or session id, kept where the PID was allocated. */
+/**
+ * One actor's part of a struct pid used as a process group and/or session
+ * id. Each actor keeps its own members; the group's owner (the actor where
+ * the PID was allocated) also knows which other actors hold a part, so a
+ * fork or exit inside one namespace touches no other actor (pgrp-session.ts).
+ */
 export interface Group {
   readonly ref: PidRef;
-  /** Processes whose process group this is, and where each lives. */
-  readonly members: Map<ProcKey, NsId>;
-  /** Members that are stopped (has_stopped_jobs). */
+  /** This actor's processes whose process group this is, oldest first, each with its kernel-wide join number. */
+  readonly members: Map<ProcKey, number>;
+  /** Those of them that are stopped (has_stopped_jobs). */
   readonly stopped: Set<ProcKey>;
-  /** How many processes have this as their session. */
+  /** How many of this actor's processes have this as their session. */
   sessionRefs: number;
   /**
-   * Joins promised by forks in flight: the caller's actor adds one at attach,
-   * the child's join takes it back. While any is owed the group stays.
+   * Joins promised by forks (or a setpgid) in flight, as process group and as
+   * session: taken where the fork attaches (or at the owner when the child
+   * lands in another actor), given back by the join. The group stays while
+   * any is owed; a count may dip below 0 while a hold is still on its way.
    */
-  holds: number;
+  pgrpHolds: number;
+  sessionHolds: number;
   /** The session of the group's members (a group never spans sessions). */
   session: ProcKey;
+  /** At the owner: every other actor holding a part, with the SHARD_* bits it last reported; null elsewhere. */
+  shards: Map<NsId, number> | null;
+  /** Elsewhere: the bits last reported to the owner. */
+  reported: number;
   /**
    * Orphaned-group checks waiting for answers: check id -> links found,
    * answers missing, and, for a job-control stop (4.10), who waits for the verdict.

@@ -198,7 +198,7 @@ export function onForkAttach(a: NamespaceActor, job: ForkJob): void {
     return a.tail(job.target.id, { type: 'fork-abort', job, failure: fail('ESRCH', SYSCALL, undefined, 'the calling process exited during fork') });
   }
   if (job.nums[job.target.level] === 1 && caller.pidForChildren.id === job.target.id) caller.pfcHasInit = true;
-  job.pendingJoins = holdGroupsOnFork(a, job);
+  job.pendingJoins = holdGroupsOnFork(a, job, caller);
   if (!job.clonePar || caller.parentHome === a.id) {
     const parent = job.clonePar ? a.procs.get(caller.parent!.ref.key)! : caller;
     return attachToParent(a, parent, job);

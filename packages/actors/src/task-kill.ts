@@ -147,6 +147,12 @@ function sendTo(a: NamespaceActor, home: NsId, targets: readonly ProcKey[], sig:
  * delivers, then acknowledges how many took it and how many were refused.
  */
 export function onSignalMsg(a: NamespaceActor, targets: readonly ProcKey[], sig: number, sender: SignalSender, ack: SignalAck): void {
+  const { delivered, denied } = deliverTo(a, targets, sig, sender);
+  acknowledge(a, ack, delivered, denied, targets.length);
+}
+
+/** Delivers to those of `targets` that live here and that the sender may signal; counts both. */
+export function deliverTo(a: NamespaceActor, targets: readonly ProcKey[], sig: number, sender: SignalSender): { delivered: number; denied: number } {
   let delivered = 0;
   let denied = 0;
   for (const key of targets) {
@@ -159,8 +165,13 @@ export function onSignalMsg(a: NamespaceActor, targets: readonly ProcKey[], sig:
     delivered++;
     if (sig !== 0) deliverSignal(a, p, sig, sender);
   }
+  return { delivered, denied };
+}
+
+/** Answers a delivery to `targets` targets: to the client, the caller's actor, or the gather it is part of. */
+export function acknowledge(a: NamespaceActor, ack: SignalAck, delivered: number, denied: number, targets: number): void {
   if (ack.kind === 'reply' || ack.kind === 'relay') {
-    answer(a, ack, delivered > 0 || targets.length === 0 ? null : denied > 0 ? 'EPERM' : 'ESRCH');
+    answer(a, ack, delivered > 0 || targets === 0 ? null : denied > 0 ? 'EPERM' : 'ESRCH');
   } else if (ack.kind === 'gather') {
     a.send(ack.owner, { type: 'signal-ack', gather: ack.gather, delivered, denied });
   }

@@ -17,7 +17,7 @@ import {
 } from '@pidsim/core';
 import type { NamespaceActor } from './namespace-actor.js';
 import type { ChildStub, Proc, Waiter } from './process-record.js';
-import { leaveGroupsOnRelease } from './pgrp-session.js';
+import { groupInUse, leaveGroupsOnRelease } from './pgrp-session.js';
 import { afterFree, notifyFreed } from './ns-teardown.js';
 
 const NOTHING: WaitResult = { pid: 0, status: 0, change: null, code: 0 };
@@ -179,7 +179,7 @@ function releaseTask(a: NamespaceActor, p: Proc, reply: Release['reply']): void 
   leaveGroupsOnRelease(a, p);
   a.procs.delete(p.key);
   const g = a.groups.get(p.key);
-  const keep = g !== undefined && (g.members.size > 0 || g.sessionRefs > 0 || g.holds !== 0);
+  const keep = g !== undefined && groupInUse(g);
   if (g && !keep) a.groups.delete(p.key);
   release(a, { ref: p.ref, mode: keep ? 'detach' : 'free', reply });
 }

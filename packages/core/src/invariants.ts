@@ -2,7 +2,8 @@
 // quiescence. Each violation names the invariant and the processes involved.
 
 import type { NsId, ProcKey } from './ids.js';
-import type { KernelSnapshot, NsSnapshot, ProcSnapshot } from './snapshot.js';
+import type { GroupSnapshot, KernelSnapshot, NsSnapshot, ProcSnapshot } from './snapshot.js';
+import { SHARD_MEMBERS, SHARD_STOPPED } from './protocol.js';
 
 export interface InvariantViolation {
   /** 1-7, as numbered in docs/architecture.md "Invariants". */
@@ -37,6 +38,7 @@ export function checkInvariants(snap: KernelSnapshot): InvariantViolation[] {
   const groupMembers = new Map<ProcKey, Set<ProcKey>>();
   const sessionCounts = new Map<ProcKey, number>();
   const holds = new Map<ProcKey, number>();
+  const groupParts = new Map<ProcKey, { ns: NsId; g: GroupSnapshot }[]>();
   for (const a of snap.namespaces) {
     nsById.set(a.ns.id, a.ns);
     const t = new Map<number, { key: ProcKey; task: boolean; committed: boolean }>();
@@ -44,9 +46,14 @@ export function checkInvariants(snap: KernelSnapshot): InvariantViolation[] {
     tables.set(a.ns.id, t);
     for (const p of a.procs) procs.set(p.key, p);
     for (const g of a.groups) {
-      groupMembers.set(g.key, new Set(g.pgrpMembers));
-      sessionCounts.set(g.key, g.sessionMembers);
-      if (g.holds !== 0) holds.set(g.key, g.holds);
+      let members = groupMembers.get(g.key);
+      if (!members) groupMembers.set(g.key, (members = new Set()));
+      for (const m of g.pgrpMembers) members.add(m);
+      sessionCounts.set(g.key, (sessionCounts.get(g.key) ?? 0) + g.sessionMembers);
+      if (g.holds !== 0) holds.set(g.key, (holds.get(g.key) ?? 0) + g.holds);
+      let parts = groupParts.get(g.key);
+      if (!parts) groupParts.set(g.key, (parts = []));
+      parts.push({ ns: a.ns.id, g });
     }
   }
   // Every process under each namespace of its chain, and each parent's children by key: one pass each.
@@ -166,5 +173,21 @@ export function checkInvariants(snap: KernelSnapshot): InvariantViolation[] {
     }
   }
   for (const [group, n] of holds) bad(7, `group ${group} still expects ${n} join(s) from forks at quiescence`);
+  // 7: a group's owner knows every other actor with a part, and what that part would report.
+  for (const [group, parts] of groupParts) {
+    const owners = parts.filter((p) => p.g.shards !== null);
+    if (owners.length !== 1) {
+      bad(7, `group ${group} has ${owners.length} owner records (namespaces ${owners.map((p) => p.ns).join(', ') || 'none'})`);
+      continue;
+    }
+    const known = new Map(owners[0]!.g.shards!.map((s) => [s.ns, s.state]));
+    for (const { ns, g } of parts) {
+      if (g.shards !== null) continue;
+      const state = (g.pgrpMembers.length > 0 ? SHARD_MEMBERS : 0) | (g.stopped > 0 ? SHARD_STOPPED : 0);
+      if (known.get(ns) !== state) bad(7, `group ${group}: its owner thinks namespace ${ns}'s part is ${known.get(ns) ?? 'absent'}, but it is ${state}`);
+      known.delete(ns);
+    }
+    for (const ns of known.keys()) bad(7, `group ${group}: its owner lists a part in namespace ${ns}, which has none`);
+  }
   return out;
 }

@@ -280,7 +280,8 @@ export interface ForkJob {
   /** Reserved numbers; nums[level]. Filled from the target level up to 0. */
   readonly nums: number[];
   readonly clonePar: boolean;
-  readonly init: ChildInit;
+  /** Set by the caller's actor at the fork call; its groups are the caller's again at attach (copy_process() reads them then). */
+  init: ChildInit;
   /** Filled at attach: the child's parent. */
   parent: ParentLink | null;
   /** Filled at attach: the child's struct pid, shared by the parent's stub and the child's record. */
@@ -294,6 +295,14 @@ export interface ForkJob {
   readonly pidfd: boolean;
 }
 
+/**
+ * What an actor's part of a process group owned by another actor reports to
+ * the owner: it has members (or joins promised by forks in flight), some of
+ * them are stopped; SHARD_GONE: nothing of the group is left here.
+ */
+export const SHARD_MEMBERS = 1;
+export const SHARD_STOPPED = 2;
+export const SHARD_GONE = -1;
 
 export type ActorMsg =
   | CallMsg
@@ -320,22 +329,25 @@ export type ActorMsg =
   | { readonly type: 'child-updated'; readonly parent: ProcKey; readonly child: ProcKey; readonly update: ChildUpdate }
   | { readonly type: 'set-parent'; readonly child: ProcKey; readonly parent: ParentLink }
   | { readonly type: 'parent-groups'; readonly children: readonly ProcKey[]; readonly pgrp: ProcKey; readonly session: ProcKey }
+  /**
+   * A fork or setpgid will add a member in another actor: the group must stay
+   * until that actor's group-shard message gives the hold back (sent to the group's owner).
+   */
+  | { readonly type: 'group-hold'; readonly group: ProcKey; readonly kind: 'pgrp' | 'session' }
+  /**
+   * An actor's part of a group owned elsewhere changed what its owner must
+   * know (pgrp-session.ts): `state` is SHARD_* bits, or SHARD_GONE once the
+   * actor holds nothing of the group. `held` gives back a hold the owner took
+   * for a join made here; `ack` lets a fork (or a setpgid, by its call id) return.
+   */
   | {
-      readonly type: 'group-join';
+      readonly type: 'group-shard';
       readonly group: ProcKey;
-      readonly member: ProcKey;
-      readonly home: NsId;
-      readonly kind: 'pgrp' | 'session';
-      readonly stopped: boolean;
-      /** A fork's child joining: it takes back the hold its fork put at attach. */
-      readonly held: boolean;
-      /** A fork waits for this join: acknowledge to the actor that ends its commit chain. */
-      readonly ack: { readonly root: NsId; readonly id: CallId } | null;
+      readonly from: NsId;
+      readonly state: number;
+      readonly held: 'pgrp' | 'session' | null;
+      readonly ack: { readonly root: NsId; readonly id: CallId } | { readonly reply: CallId } | null;
     }
-  /** A fork will add a member: the group must stay until that join arrives (sent from the caller's actor). */
-  | { readonly type: 'group-hold'; readonly group: ProcKey }
-  | { readonly type: 'group-leave'; readonly group: ProcKey; readonly member: ProcKey; readonly kind: 'pgrp' | 'session' }
-  | { readonly type: 'group-stopped'; readonly group: ProcKey; readonly member: ProcKey; readonly stopped: boolean }
   | {
       readonly type: 'group-signal';
       readonly group: ProcKey;
@@ -343,12 +355,30 @@ export type ActorMsg =
       readonly sender: SignalSender;
       readonly ack: SignalAck;
     }
+  /**
+   * The owner's group kill, delivered by an actor to its own members of the
+   * group, newest first: those that joined no later than join number `zeroTo`
+   * get si_pid 0 ('all': every one; null: none; the shared-siginfo quirk,
+   * task-kill.ts). With `newest`, the actor first tells the owner its newest
+   * (targeted) member's join number, for group kill `kill` there.
+   */
+  | {
+      readonly type: 'group-deliver';
+      readonly group: ProcKey;
+      readonly sig: number;
+      readonly sender: SignalSender;
+      readonly which: 'all' | 'stopped';
+      readonly zeroTo: number | 'all' | null;
+      readonly ack: SignalAck;
+      readonly newest: { readonly owner: NsId; readonly kill: number } | null;
+    }
+  | { readonly type: 'group-newest'; readonly kill: number; readonly newest: number | null }
   | { readonly type: 'orphan-check'; readonly group: ProcKey; readonly ignore: ProcKey | null }
   /** Is this group orphaned? Asked for a job-control stop signal (4.10); answered with job-stop. */
   | { readonly type: 'orphan-query'; readonly group: ProcKey; readonly proc: ProcKey; readonly home: NsId; readonly sig: number }
   /** The verdict: stop `proc` with `sig` unless its group is orphaned. */
   | { readonly type: 'job-stop'; readonly proc: ProcKey; readonly sig: number; readonly orphaned: boolean }
-  | { readonly type: 'orphan-probe'; readonly group: ProcKey; readonly check: number; readonly owner: NsId; readonly members: readonly ProcKey[]; readonly ignore: ProcKey | null }
+  | { readonly type: 'orphan-probe'; readonly group: ProcKey; readonly check: number; readonly owner: NsId; readonly ignore: ProcKey | null }
   | { readonly type: 'orphan-probe-reply'; readonly group: ProcKey; readonly check: number; readonly links: number; readonly answered: number }
   | {
       readonly type: 'setpgid-join';

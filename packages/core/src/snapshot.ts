@@ -64,12 +64,22 @@ export interface ProcSnapshot {
   readonly blockedCalls: number;
 }
 
+/**
+ * One actor's part of a process group/session: its own members. The group's
+ * owner (the actor where its PID was allocated) also lists the other actors
+ * that hold a part, with the SHARD_* bits each last reported.
+ */
 export interface GroupSnapshot {
   readonly key: ProcKey;
+  /** This actor's members, oldest first. */
   readonly pgrpMembers: readonly ProcKey[];
+  /** How many of those are stopped. */
+  readonly stopped: number;
   readonly sessionMembers: number;
-  /** Joins still owed by forks (0 at quiescence). */
+  /** Joins still owed by forks or setpgid (0 at quiescence). */
   readonly holds: number;
+  /** At the owner: the other actors with a part, and what each reported; null elsewhere. */
+  readonly shards: readonly { readonly ns: NsId; readonly state: number }[] | null;
 }
 
 export interface ActorSnapshot {

@@ -13,6 +13,8 @@ import {
   type KernelSnapshot,
   type NsId,
   type ProcKey,
+  SHARD_MEMBERS,
+  SHARD_STOPPED,
 } from '../src/index.js';
 
 /** A snapshot's plain data with the `readonly`s taken off, to corrupt a copy. */
@@ -98,13 +100,22 @@ function reap(s: Snap, name: string): void {
     const t = actorOf(s, p.chain[level]!).table;
     t.splice(t.findIndex((r) => r.nr === p.nums[level]), 1);
   }
-  const mine = home(s, p).procs;
-  mine.splice(mine.indexOf(p), 1);
+  const at = home(s, p);
+  at.procs.splice(at.procs.indexOf(p), 1);
+  for (const a of s.namespaces) for (const q of a.procs) q.children = q.children.filter((c) => c.key !== p.key);
+  // Its actor's parts of its group and session.
+  for (const g of at.groups) {
+    g.pgrpMembers = g.pgrpMembers.filter((m) => m !== p.key);
+    if (g.key === p.session) g.sessionMembers--;
+  }
+  // As the reap's leaves would: a part left empty goes, and each owner learns what its parts now hold.
+  for (const a of s.namespaces) a.groups = a.groups.filter((g) => g.shards !== null || g.pgrpMembers.length > 0 || g.sessionMembers > 0);
   for (const a of s.namespaces) {
-    for (const q of a.procs) q.children = q.children.filter((c) => c.key !== p.key);
     for (const g of a.groups) {
-      g.pgrpMembers = g.pgrpMembers.filter((m) => m !== p.key);
-      if (g.key === p.session) g.sessionMembers--;
+      if (!g.shards) continue;
+      g.shards = s.namespaces.flatMap((b) =>
+        b.groups.filter((h) => h.key === g.key && h.shards === null).map((h) => ({ ns: b.ns.id, state: (h.pgrpMembers.length > 0 ? SHARD_MEMBERS : 0) | (h.stopped > 0 ? SHARD_STOPPED : 0) })),
+      );
     }
   }
 }
@@ -328,6 +339,28 @@ describe('invariant checker', () => {
       { invariant: 7, processes: [], message: `session ${group} counts 3 members but 2 processes have it` },
       { invariant: 7, processes: [], message: `group ${group} still expects 1 join(s) from forks at quiescence` },
     ]);
+  });
+
+  it("7: a group's owner that does not know a part in another namespace, or misremembers what it holds", () => {
+    let group = 0 as ProcKey;
+    let part = 0 as NsId;
+    const snap = corrupt((s) => {
+      // C (in its own namespace) is in the root init's group, so the root's actor lists C's part, with stopped st.
+      const c = proc(s, 'C');
+      group = c.pgrp;
+      part = c.ns;
+      const owner = s.namespaces.flatMap((a) => a.groups).find((g) => g.key === group && g.shards !== null)!;
+      expect(owner.shards).toContainEqual({ ns: part, state: SHARD_MEMBERS | SHARD_STOPPED });
+      owner.shards = [...owner.shards!.filter((x) => x.ns !== part), { ns: part, state: SHARD_MEMBERS }, { ns: 999 as NsId, state: SHARD_MEMBERS }];
+    });
+    expect(checkInvariants(snap)).toEqual([
+      { invariant: 7, processes: [], message: `group ${group}: its owner thinks namespace ${part}'s part is ${SHARD_MEMBERS}, but it is ${SHARD_MEMBERS | SHARD_STOPPED}` },
+      { invariant: 7, processes: [], message: `group ${group}: its owner lists a part in namespace 999, which has none` },
+    ]);
+    const orphan = corrupt((s) => {
+      for (const a of s.namespaces) a.groups = a.groups.filter((g) => !(g.key === proc(s, 'C').pgrp && g.shards !== null));
+    });
+    expect(checkInvariants(orphan).filter((v) => v.message.includes('owner records'))).toHaveLength(1);
   });
 
   it('7: a process missing from the members of its process group', () => {
