@@ -1,6 +1,6 @@
 // pidsim: an emulator of the Linux process model around PID namespaces.
 
-import type { KernelOptions } from '@pidsim/scheduler';
+import { WorkerPool, type KernelOptions, type WorkerPoolOptions } from '@pidsim/scheduler';
 import { Kernel } from './kernel.js';
 
 /**
@@ -12,8 +12,19 @@ export function createKernel(options?: KernelOptions): Kernel {
   return new Kernel(options);
 }
 
+/**
+ * Starts a pool of worker threads that threads kernels can share
+ * (`createKernel({ transport: 'threads', pool })`): a kernel attached to a
+ * running pool starts without starting a thread, and closing it leaves the
+ * pool and the other kernels running. `pool.close()` stops the workers.
+ */
+export function createWorkerPool(options?: WorkerPoolOptions): WorkerPool {
+  return new WorkerPool(options);
+}
+
 export { Kernel } from './kernel.js';
-export { Process, ProcFs, NsHandle, PidFd } from '@pidsim/scheduler';
+export { Process, ProcFs, NsHandle, PidFd, WorkerPool } from '@pidsim/scheduler';
+export type { NamespacePlacement, Placement, PlacementPolicy, WorkerPoolOptions } from '@pidsim/scheduler';
 export type { ForkOptions, KernelOptions, KillReport, PidfdOpenFlags, PidfdPoll, PidfdSignalOptions, ProgramLike, SignalLike } from '@pidsim/scheduler';
 export type { KernelTrace, TraceOptions, TraceSummary, TraceWindow } from './trace/index.js';
 export {

@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { createKernel } from '../../src/index.js';
-import { workerOf } from '../../packages/actors/src/index.js';
+import { workerOf } from '../../packages/scheduler/src/index.js';
 
 describe('cross-worker messages on threads', () => {
   it('none for fork, exit and reap in a container on another worker than its group owner, client- and program-driven', async () => {

@@ -9,8 +9,3 @@ export { KernelTables, DEFAULT_MAX_PID_NAMESPACES } from './kernel-tables.js';
 export { PidTable } from './pid-table.js';
 export type { PidEntry } from './pid-table.js';
 export type { RootInit } from './boot.js';
-export { WorkerHost } from './worker/worker-host.js';
-export type { Endpoint, WorkerConfig, WorkerStats } from './worker/worker-host.js';
-export { workerOf, makeNsId, makeLocalId, dealtRoundRobin, MAX_WORKERS } from './worker/placement.js';
-export type { Placement } from './worker/placement.js';
-export { nodeEndpoint } from './worker/node-endpoint.js';

@@ -499,9 +499,11 @@ export type { ActorSnapshot };
  * What one postMessage between threads carries: objects, and, between the
  * main thread and a worker, the hot calls and plain replies as flat numeric
  * records (wire-codec.ts). `count` is how many messages it holds, for the
- * in-flight accounting.
+ * in-flight accounting. Workers are shared by the kernels attached to their
+ * pool: `kernel` names the one the batch belongs to.
  */
 export interface WireBatch {
+  readonly kernel: number;
   readonly items: readonly WireItem[];
   readonly calls?: Float64Array;
   readonly replies?: Float64Array;

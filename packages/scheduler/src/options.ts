@@ -3,6 +3,8 @@
 
 import { z } from 'zod';
 import { PID_MAX_LIMIT, PID_MAX_MIN, PID_MAX_DEFAULT, VARIANT_VALUES, variantOf, type KernelVariant, type ProgramSpec } from '@pidsim/core';
+import { WorkerPool } from './worker-pool.js';
+import type { Placement, PlacementPolicy } from './worker/placement.js';
 
 const schema = z
   .object({
@@ -21,7 +23,11 @@ const schema = z
     clock: z.enum(['auto', 'manual']).default('auto'),
     events: z.boolean().default(false),
     workers: z.number().int().min(1).max(256).optional(),
-    placement: z.enum(['co-locate', 'spread']).default('co-locate'),
+    /** threads: a worker pool shared with other kernels (createWorkerPool); without one the kernel starts its own. */
+    pool: z.custom<WorkerPool>((v) => v instanceof WorkerPool, 'expected a WorkerPool (createWorkerPool())').optional(),
+    placement: z
+      .union([z.enum(['co-locate', 'spread']), z.custom<PlacementPolicy>((v) => typeof v === 'function', "expected 'co-locate', 'spread' or a function (ns) => workerIndex")])
+      .default('co-locate'),
     wire: z.enum(['numeric', 'objects']).default('numeric'),
     maxInFlight: z.number().int().min(1).optional(),
     /** Where kernel builds differ: which behaviour to follow (upstream's by default). */
@@ -48,7 +54,8 @@ export interface ResolvedOptions {
   readonly clock: 'auto' | 'manual';
   readonly events: boolean;
   readonly workers: number | undefined;
-  readonly placement: 'co-locate' | 'spread';
+  readonly pool: WorkerPool | undefined;
+  readonly placement: Placement;
   /** threads: hot calls and replies as numeric records, or all as objects. */
   readonly wire: 'numeric' | 'objects';
   readonly maxInFlight: number | undefined;
@@ -68,6 +75,13 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     throw new TypeError(`createKernel: ${where}: ${issue.message}${unknownKeys}; received ${JSON.stringify(received)}`);
   }
   const o = parsed.data;
+  if (o.pool !== undefined) {
+    if (o.transport !== 'threads') throw new TypeError(`createKernel: option \`pool\` needs transport 'threads', received transport ${JSON.stringify(o.transport)}`);
+    if (o.pool.closed || o.pool.failure) throw new TypeError('createKernel: option `pool`: the worker pool is closed or failed');
+    if (o.workers !== undefined && o.workers !== o.pool.size) {
+      throw new TypeError(`createKernel: option \`workers\` (${o.workers}) differs from the size of option \`pool\` (${o.pool.size}); give one of them`);
+    }
+  }
   const initProgram: ProgramSpec = { name: o.init.program };
   return {
     transport: o.transport,
@@ -80,7 +94,8 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     clock: o.clock,
     events: o.events,
     workers: o.workers,
-    placement: o.placement,
+    pool: o.pool,
+    placement: o.placement as Placement,
     wire: o.wire,
     maxInFlight: o.maxInFlight,
     variant: variantOf(o.variant as Partial<KernelVariant> | undefined),

@@ -1,15 +1,16 @@
 // The `threads` transport: the same namespace actors on a pool of worker
-// threads, many per worker. Workers talk to each other directly over one
+// threads (worker-pool.ts), many per worker; the pool is the kernel's own or
+// shared with other kernels. Workers talk to each other directly over one
 // MessageChannel per pair; the main thread posts syscalls and timer firings
 // and receives replies, events and timer requests, everything batched per
-// destination per tick. Quiescence is a shared in-flight counter. If a worker
-// dies, every pending call fails once and the kernel refuses new ones. What
-// runs here on the main thread (posting, flushing, receiving) never lets an
-// error escape to the host: it fails the kernel the same way instead.
+// destination per tick. Quiescence is a shared in-flight counter, one per
+// kernel. If a worker dies, every pending call fails once and the kernel
+// refuses new ones. What runs here on the main thread (posting, flushing,
+// receiving) never lets an error escape to the host: it fails the kernel the
+// same way instead.
 
 import { availableParallelism } from 'node:os';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { wrap, type Remote } from 'comlink';
+import type { Worker } from 'node:worker_threads';
 import {
   INIT_USER_NS,
   ROOT_PID_NS_INODE,
@@ -24,41 +25,25 @@ import {
   decodeReplies,
   encodeCall,
 } from '@pidsim/core';
-import {
-  KernelTables,
-  MAX_WORKERS,
-  PidTable,
-  callerGone,
-  makeLocalId,
-  makeNsId,
-  nodeEndpoint,
-  workerOf,
-  type Placement,
-  type WorkerConfig,
-  type WorkerStats,
-} from '@pidsim/actors';
+import { KernelTables, PidTable, callerGone } from '@pidsim/actors';
+import { makeLocalId, makeNsId, placementSpec, workerOf, type Placement } from './worker/placement.js';
+import type { WorkerConfig, WorkerStats } from './worker/worker-host.js';
+import { WorkerPool, type PoolMember } from './worker-pool.js';
 import { VirtualClock } from './virtual-clock.js';
-import { workerEntryPath } from './worker-entry-path.js';
 import type { Transport, TransportSink, TransportUsage } from './transport.js';
 import type { BootOptions } from './inline-transport.js';
 
 export interface ThreadsOptions extends BootOptions {
   readonly workers?: number | undefined;
+  /** A pool to attach to; without one the kernel starts its own, closed with it. */
+  readonly pool?: WorkerPool | undefined;
   readonly placement: Placement;
   /** Hot calls and plain replies as numeric records (default), or everything as objects (to measure the difference). */
   readonly wire?: 'numeric' | 'objects';
   readonly sink: TransportSink;
 }
 
-interface ControlApi {
-  snapshot(): ActorSnapshot[];
-  deadLetters(): string[];
-  stats(): WorkerStats;
-  /** Present only when the worker runs with PIDSIM_TEST_HOOKS=1. */
-  exitFromInside?(code: number): void;
-}
-
-export class ThreadsTransport implements Transport {
+export class ThreadsTransport implements Transport, PoolMember {
   readonly kind = 'threads' as const;
   readonly rootNs: NsId;
   readonly rootInit: { readonly key: ProcKey; readonly ns: NsRef };
@@ -66,9 +51,11 @@ export class ThreadsTransport implements Transport {
   readonly tables = new KernelTables();
   readonly #sink: TransportSink;
   readonly #clock = new VirtualClock();
-  readonly #workers: Worker[] = [];
-  readonly #controls: Remote<ControlApi>[] = [];
-  readonly #controlPorts: MessagePort[] = [];
+  readonly #pool: WorkerPool;
+  /** Whether the pool is this kernel's own, closed with it. */
+  readonly #ownPool: boolean;
+  /** This kernel's number in its pool. */
+  readonly #kernel: number;
   /** Items bound for each worker, posted at the end of the tick. */
   readonly #out: WireItem[][];
   /** Hot calls bound for each worker, as numeric records. */
@@ -89,8 +76,11 @@ export class ThreadsTransport implements Transport {
     this.#sink = options.sink;
     this.#failed = new Promise<never>((_, reject) => (this.#rejectFailed = reject));
     this.#failed.catch(() => undefined);
-    const count = options.workers ?? availableParallelism();
-    if (count < 1 || count > MAX_WORKERS) throw new TypeError(`createKernel: option \`workers\` must be 1..${MAX_WORKERS}, received ${count}`);
+    // The placement is checked before any thread starts: a bad policy leaves nothing running.
+    const placement = placementSpec(options.placement, options.pool?.size ?? options.workers ?? availableParallelism());
+    this.#ownPool = options.pool === undefined;
+    this.#pool = options.pool ?? new WorkerPool({ workers: options.workers });
+    const count = this.#pool.size;
     this.workerCount = count;
     this.#out = Array.from({ length: count }, () => []);
     this.#calls = Array.from({ length: count }, () => []);
@@ -100,26 +90,17 @@ export class ThreadsTransport implements Transport {
     const ns: NsRef = { id: rootId, level: 0, chain: [rootId], inode: ROOT_PID_NS_INODE, userNs: [INIT_USER_NS] };
     this.rootNs = rootId;
     this.rootInit = { key: makeLocalId(1, 0) as ProcKey, ns };
-    const entry = workerEntryPath();
     const rootTable = new PidTable({ pidMax: options.pidMax, shared: true });
-    // One MessageChannel per pair of workers: worker-to-worker traffic never hops through here.
-    const peers: (MessagePort | null)[][] = Array.from({ length: count }, () => new Array<MessagePort | null>(count).fill(null));
-    for (let i = 0; i < count; i++) {
-      for (let j = i + 1; j < count; j++) {
-        const ch = new MessageChannel();
-        peers[i]![j] = ch.port1;
-        peers[j]![i] = ch.port2;
-      }
-    }
-    for (let i = 0; i < count; i++) {
-      const control = new MessageChannel();
-      const config: WorkerConfig = {
-        index: i,
+    this.#kernel = this.#pool.attach(
+      this,
+      (kernel, index): WorkerConfig => ({
+        kernel,
+        index,
         workers: count,
-        placement: options.placement,
+        placement,
         wire: this.#numeric ? 'numeric' : 'objects',
         tables: this.tables.buffer,
-        ...(i === 0
+        ...(index === 0
           ? {
               boot: {
                 ns,
@@ -131,29 +112,28 @@ export class ThreadsTransport implements Transport {
               },
             }
           : {}),
-      };
-      const transfer = [...peers[i]!.filter((p): p is MessagePort => p !== null), control.port2];
-      const worker = new Worker(entry, { workerData: { config, peers: peers[i], control: control.port2 }, transferList: transfer });
-      worker.on('message', (batch: WireBatch) => {
-        try {
-          this.#receive(batch);
-        } catch (err) {
-          this.#crash(i, `sent a batch the main thread could not take (${err instanceof Error ? err.message : String(err)})`);
-        }
-      });
-      worker.on('error', (err) => this.#crash(i, `threw ${err instanceof Error ? err.message : String(err)}`));
-      worker.on('exit', (code) => {
-        if (!this.#closing) this.#crash(i, `exited with code ${code}`);
-      });
-      this.#workers.push(worker);
-      this.#controlPorts.push(control.port1);
-      this.#controls.push(wrap<ControlApi>(nodeEndpoint(control.port1)));
-    }
+      }),
+    );
   }
 
-  /** The workers, for tests that inject failures. */
+  /** The pool's worker threads, for tests that inject failures. */
   get workers(): readonly Worker[] {
-    return this.#workers;
+    return this.#pool.workers;
+  }
+
+  /** The pool this kernel is attached to. */
+  get pool(): WorkerPool {
+    return this.#pool;
+  }
+
+  /** A batch a worker posted for this kernel (PoolMember). */
+  receive(batch: WireBatch): void {
+    this.#receive(batch);
+  }
+
+  /** The pool failed under this kernel (PoolMember). */
+  poolFailed(err: Error): void {
+    this.#fail(err);
   }
 
   post(to: NsId, msg: ActorMsg): void {
@@ -184,7 +164,7 @@ export class ThreadsTransport implements Transport {
     try {
       this.#post();
     } catch (err) {
-      this.#crash(-1, `could not post a batch (${err instanceof Error ? err.message : String(err)})`);
+      this.#crash(`could not post a batch (${err instanceof Error ? err.message : String(err)})`);
     }
   }
 
@@ -199,9 +179,9 @@ export class ThreadsTransport implements Transport {
       if (calls.length > 0) {
         this.#calls[w] = [];
         const buf = new Float64Array(calls);
-        this.#workers[w]!.postMessage({ items, calls: buf, count }, [buf.buffer]);
+        this.#pool.post(w, { kernel: this.#kernel, items, calls: buf, count }, [buf.buffer]);
       } else {
-        this.#workers[w]!.postMessage({ items, count });
+        this.#pool.post(w, { kernel: this.#kernel, items, count });
       }
     }
   }
@@ -284,17 +264,19 @@ export class ThreadsTransport implements Transport {
     })();
   }
 
-  /** Worker `index` died or misbehaved (-1: the main thread's side failed): the kernel fails, once. */
-  #crash(index: number, cause: string): void {
+  /** The main thread's side of this kernel failed: the kernel fails, once, and leaves the pool. */
+  #crash(cause: string): void {
+    this.#fail(new Error(`pidsim: the main thread ${cause}; the kernel has failed`));
+    this.#pool.detach(this.#kernel);
+    if (this.#ownPool) void this.#pool.close();
+  }
+
+  #fail(err: Error): void {
     if (this.#failure) return;
-    const who = index < 0 ? 'the main thread' : `worker thread ${index}`;
-    const err = new Error(`pidsim: ${who} ${cause}; the kernel has failed`);
     this.#failure = err;
     this.#closing = true;
     this.#rejectFailed(err);
     this.#sink.failed(err);
-    for (const worker of this.#workers) void worker.terminate();
-    for (const port of this.#controlPorts) port.close();
   }
 
   get failure(): Error | null {
@@ -316,26 +298,30 @@ export class ThreadsTransport implements Transport {
 
   async snapshot(): Promise<ActorSnapshot[]> {
     await this.settled();
-    const parts = await Promise.all(this.#controls.map((c) => c.snapshot()));
+    const parts = await Promise.all(this.#eachWorker((c) => c.snapshot(this.#kernel)));
     return parts.flat();
   }
 
   /** Protocol faults the workers reported, and messages left without an actor at quiescence. */
   async faultReport(): Promise<string[]> {
     await this.settled();
-    const dead = await Promise.all(this.#controls.map((c) => c.deadLetters()));
+    const dead = await Promise.all(this.#eachWorker((c) => c.deadLetters(this.#kernel)));
     return [...this.#faults, ...dead.flat()];
   }
 
   /** Test-only (PIDSIM_TEST_HOOKS=1): worker `index` calls process.exit(code) from inside. */
   injectExit(index: number, code: number): void {
-    const control = this.#controls[index];
-    if (!control) throw new RangeError(`no worker ${index}`);
+    const control = this.#pool.control(index);
     void (control.exitFromInside as ((code: number) => Promise<void>) | undefined)?.(code)?.catch(() => undefined);
   }
 
   async stats(): Promise<WorkerStats[]> {
-    return Promise.all(this.#controls.map((c) => c.stats()));
+    return Promise.all(this.#eachWorker((c) => c.stats(this.#kernel)));
+  }
+
+  /** Asks every worker's control plane for this kernel's part. */
+  #eachWorker<T>(ask: (c: ReturnType<WorkerPool['control']>) => Promise<T>): Promise<T>[] {
+    return Array.from({ length: this.workerCount }, (_, i) => ask(this.#pool.control(i)));
   }
 
   async usage(): Promise<TransportUsage> {
@@ -385,12 +371,13 @@ export class ThreadsTransport implements Transport {
     await this.settled();
   }
 
+  /** Detaches from the pool (the kernel's actors are dropped there); closes the pool if it is this kernel's own. */
   async close(): Promise<void> {
-    if (this.#closing && this.#failure === null && this.#workers.length === 0) return;
+    if (this.#closing && this.#failure === null) return;
     this.#closing = true;
     this.#clock.clear();
     this.#rejectFailed(new Error('pidsim: the kernel was closed'));
-    for (const port of this.#controlPorts) port.close();
-    await Promise.all(this.#workers.map((w) => w.terminate()));
+    this.#pool.detach(this.#kernel);
+    if (this.#ownPool) await this.#pool.close();
   }
 }

@@ -5,7 +5,7 @@
 // worker does. Needs `npm run build` (the worker entry).
 
 import { describe, expect, it } from 'vitest';
-import { makeNsId } from '@pidsim/actors';
+import { makeNsId } from '../src/worker/placement.js';
 import { type ActorMsg } from '@pidsim/core';
 import { Kernel, type ThreadsTransport } from '../src/index.js';
 import { outcome } from './kernels.js';

@@ -1,4 +1,5 @@
-// WorkerHost: many namespace actors on one worker thread. It routes what
+// WorkerHost: the namespace actors of one kernel on one worker thread (a
+// worker of a shared pool has one host per kernel attached). It routes what
 // they send - to a co-located actor through a local FIFO within the same
 // tick, to another worker directly over that pair's MessageChannel, to the
 // main thread (replies, events, timers) - and batches everything bound for
@@ -22,13 +23,8 @@ import {
   decodeCalls,
   encodeReply,
 } from '@pidsim/core';
-import type { ActorHost } from '../actor-host.js';
-import { NamespaceActor } from '../namespace-actor.js';
-import { PidTable } from '../pid-table.js';
-import { KernelTables } from '../kernel-tables.js';
-import { bootRootInit } from '../boot.js';
-import { callerGone } from '../syscalls.js';
-import { dealtRoundRobin, makeLocalId, makeNsId, workerOf, type Placement } from './placement.js';
+import { KernelTables, NamespaceActor, PidTable, bootRootInit, callerGone, type ActorHost } from '@pidsim/actors';
+import { checkPlaced, compilePolicy, makeLocalId, makeNsId, workerOf, type PlacementPolicy, type PlacementSpec } from './placement.js';
 
 /** Something a batch can be posted to (a MessagePort, the parent port, or a test double). */
 export interface Endpoint {
@@ -36,9 +32,11 @@ export interface Endpoint {
 }
 
 export interface WorkerConfig {
+  /** The kernel, of those attached to the worker pool, these actors belong to. */
+  readonly kernel: number;
   readonly index: number;
   readonly workers: number;
-  readonly placement: Placement;
+  readonly placement: PlacementSpec;
   /** Plain replies to the main thread as numeric records (wire-codec.ts), or all as objects. */
   readonly wire: 'numeric' | 'objects';
   readonly tables: SharedArrayBuffer;
@@ -68,9 +66,10 @@ export interface WorkerStats {
 }
 
 export class WorkerHost {
+  readonly kernel: number;
   readonly index: number;
   readonly workers: number;
-  readonly placement: Placement;
+  readonly #placement: PlacementPolicy;
   readonly tables: KernelTables;
   readonly #actors = new Map<NsId, NamespaceActor>();
   /** Retired actors, dropped when the main thread has seen the whole kernel quiet. */
@@ -93,7 +92,8 @@ export class WorkerHost {
   readonly #main: Endpoint;
   #seq = 1;
   #nsSeq = 1;
-  #spreadCursor = 1;
+  /** Namespaces this worker has created (a placement policy's `serial`). */
+  #placed = 0;
   #delivered = 0;
   #batchesIn = 0;
   #batchesOut = 0;
@@ -101,9 +101,10 @@ export class WorkerHost {
   #itemsToWorkers = 0;
 
   constructor(config: WorkerConfig, main: Endpoint, peers: (Endpoint | null)[]) {
+    this.kernel = config.kernel;
     this.index = config.index;
     this.workers = config.workers;
-    this.placement = config.placement;
+    this.#placement = compilePolicy(config.placement);
     this.#numeric = config.wire === 'numeric';
     this.tables = new KernelTables(config.tables);
     this.#main = main;
@@ -191,9 +192,18 @@ export class WorkerHost {
     else this.#out[this.workers]!.push({ t: 'reply', id, result });
   }
 
-  /** Place a namespace created at `level` (see Placement); the id says where it went. */
+  /**
+   * Place a namespace created at `level` by the kernel's placement policy; the
+   * id says where it went. A policy that throws or answers no worker is a
+   * fault (the user's bug, reported at the next check): the namespace stays here.
+   */
   newNsId(level: number): NsId {
-    const host = dealtRoundRobin(this.placement, level) ? (this.index + this.#spreadCursor++) % this.workers : this.index;
+    let host = this.index;
+    try {
+      host = checkPlaced(this.#placement, { level, parentWorker: this.index, serial: ++this.#placed, workers: this.workers });
+    } catch (err) {
+      this.#fault(`worker ${this.index}: ${err instanceof Error ? err.message : String(err)}; the namespace was placed with its parent`);
+    }
     return makeNsId(this.#nsSeq++, this.index, host);
   }
 
@@ -242,9 +252,9 @@ export class WorkerHost {
         const buf = new Float64Array(this.#replies);
         this.#replies = [];
         this.#replyCount = 0;
-        target.postMessage({ items, replies: buf, count }, [buf.buffer]);
+        target.postMessage({ kernel: this.kernel, items, replies: buf, count }, [buf.buffer]);
       } else {
-        target.postMessage({ items, count });
+        target.postMessage({ kernel: this.kernel, items, count });
       }
     }
   }
