@@ -23,6 +23,7 @@ import {
   type NsRef,
   type Kernel,
   type SigAction,
+  type WorkerPool,
 } from '../index.js';
 import {
   BackendUnavailableError,
@@ -65,6 +66,8 @@ export interface PidsimSetup {
   /** threads: how many workers, and where namespaces go. */
   readonly workers?: number;
   readonly placement?: 'co-locate' | 'spread';
+  /** threads: a worker pool the scenario kernels share (the caller closes it); without one each kernel starts its own. */
+  readonly pool?: WorkerPool;
   /** Called with each kernel as it is made (before the scenario's first step): `pidsim run --trace` starts its trace here. */
   readonly onKernel?: (kernel: Kernel) => void;
 }
@@ -86,7 +89,7 @@ export function pidsimBackend(transport: 'inline' | 'threads', seed: number, set
         transport,
         seed: s,
         variant,
-        ...(transport === 'threads' ? { workers: setup.workers, placement: setup.placement } : {}),
+        ...(transport === 'threads' ? { workers: setup.workers, placement: setup.placement, ...(setup.pool ? { pool: setup.pool } : {}) } : {}),
       });
     } catch (e) {
       throw new Error(`createKernel({ transport: '${transport}' }) refused: ${(e as Error).message}`);

@@ -14,7 +14,7 @@ import { setImmediate as immediate } from 'node:timers/promises';
 import PQueue from 'p-queue';
 import type { InlineTransport } from '@pidsim/scheduler';
 import { PID_MAX_DEFAULT, PID_MAX_LIMIT, RESERVED_PIDS, describeProcess, type KernelSnapshot, type ProcSnapshot } from '@pidsim/core';
-import { checkInvariants, createKernel, type Kernel, type Process } from '../index.js';
+import { checkInvariants, createKernel, type Kernel, type Process, type WorkerPool } from '../index.js';
 import { CallTracker } from './call-tracker.js';
 import { EventLedger, zeroLedgerCounts, type LedgerCounts } from './event-ledger.js';
 import { awaitRound, type RoundOutcome } from './hang-watchdog.js';
@@ -29,6 +29,8 @@ export interface StressRunOptions extends WorkloadShape {
   /** threads: worker threads (default: the CPU count). */
   readonly workers?: number | undefined;
   readonly placement?: 'co-locate' | 'spread' | undefined;
+  /** threads: a worker pool to run on, shared with other runs (the caller closes it); `workers` is then the pool's size. */
+  readonly pool?: WorkerPool | undefined;
   /** inline: how many delivery choices the seed makes (default: all of them). */
   readonly chaos?: number | undefined;
   /** The root namespace's pid_max (default: what the workload needs, `pidMaxFor`). */
@@ -183,7 +185,7 @@ export async function runStress(o: StressRunOptions): Promise<StressResult> {
   const kernel = createKernel(
     inline
       ? { transport: 'inline', seed: o.seed, pidMax, ...(o.chaos !== undefined ? { chaos: o.chaos } : {}) }
-      : { transport: 'threads', pidMax, ...(o.workers !== undefined ? { workers: o.workers } : {}), placement: o.placement ?? 'co-locate' },
+      : { transport: 'threads', pidMax, ...(o.pool ? { pool: o.pool } : o.workers !== undefined ? { workers: o.workers } : {}), placement: o.placement ?? 'co-locate' },
   );
   const run = new Run(kernel, workload, o, started);
   o.onKernel?.(kernel);

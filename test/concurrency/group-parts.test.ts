@@ -7,7 +7,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createKernel, type KernelOptions, type Process } from '../../src/index.js';
+import { createKernel, createWorkerPool, type KernelOptions, type Process } from '../../src/index.js';
 
 type Op =
   | { readonly t: 'fork'; readonly by: number; readonly newPid: boolean }
@@ -107,9 +107,15 @@ describe('process groups in parts, under concurrent changes', () => {
     { workers: 2, placement: 'spread' as const },
     { workers: 3, placement: 'co-locate' as const },
   ])('threads, $workers workers, $placement', async ({ workers, placement }) => {
-    await fc.assert(
-      fc.asyncProperty(rounds, (plan) => run({ transport: 'threads', workers, placement }, plan)),
-      { numRuns: 20, seed: 20261204 },
-    );
+    // The runs' kernels share one pool of workers, each closed before the next starts.
+    const pool = createWorkerPool({ workers });
+    try {
+      await fc.assert(
+        fc.asyncProperty(rounds, (plan) => run({ transport: 'threads', pool, placement }, plan)),
+        { numRuns: 20, seed: 20261204 },
+      );
+    } finally {
+      await pool.close();
+    }
   });
 });

@@ -11,8 +11,8 @@
 // expectations recorded from a kernel that has it.
 
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { UPSTREAM_VARIANT, VARIANT_NAMES, VARIANT_VALUES, describeVariant, variantOf, type KernelVariant } from '../../src/index.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { UPSTREAM_VARIANT, VARIANT_NAMES, VARIANT_VALUES, createWorkerPool, describeVariant, variantOf, type KernelVariant } from '../../src/index.js';
 import {
   compareRuns,
   describeHost,
@@ -54,9 +54,12 @@ const hostVariant: KernelVariant = host?.variant ?? UPSTREAM_VARIANT;
 /** The scenario's root sits at the same absolute level on pidsim as on this machine's kernel. */
 const rootLevel = linux.ok && linux.hostLevel !== null ? linux.hostLevel + 1 : 1;
 const INLINE_SEEDS = [1, 7, 424242];
+/** The threads kernels of every scenario share one pool of workers, started once. */
+const pool = createWorkerPool();
+afterAll(() => pool.close());
 const CANDIDATES: readonly BackendFactory[] = [
   ...INLINE_SEEDS.map((seed) => pidsimBackend('inline', seed, { rootLevel, variant: hostVariant })),
-  pidsimBackend('threads', 1, { rootLevel, variant: hostVariant }),
+  pidsimBackend('threads', 1, { rootLevel, variant: hostVariant, pool }),
 ];
 
 /** Every variant the host does not have, one choice changed at a time. */
@@ -114,7 +117,7 @@ describe.each(scenarios.map((s) => [s.name, s] as const))('%s', (_name, scenario
   for (const other of OTHER_VARIANTS) {
     if (!scenario.steps.some((s) => s.variants?.[other.name] !== undefined)) continue;
     for (const transport of ['inline', 'threads'] as const) {
-      const candidate = pidsimBackend(transport, 1, { rootLevel, variant: other.variant });
+      const candidate = pidsimBackend(transport, 1, { rootLevel, variant: other.variant, ...(transport === 'threads' ? { pool } : {}) });
       it(`${candidate.name}: every expectation recorded for ${describeVariant(other.variant)} holds`, async () => {
         const run = await runScenario(scenario, candidate);
         expect(failuresOf(run)).toEqual([]);

@@ -4,12 +4,13 @@
 // what was done. (Needs the build: the pool and the kernel workers run the
 // built JavaScript; `npm test` builds first.)
 
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatFailure, runStress, runStressCli } from '../../src/stress/index.js';
 import { capturedIo } from './captured-io.js';
+import { createWorkerPool } from '../../src/index.js';
 
 const small = ['--depth', '3', '--fanout', '3', '--processes', '1500', '--concurrency', '64'];
 const dir = mkdtempSync(join(tmpdir(), 'pidsim-stress-ci-'));
@@ -29,11 +30,15 @@ describe('CI stress run', () => {
     expect(json.syscalls.byName.fork.latencyMs.p99Ms).toBeGreaterThanOrEqual(json.syscalls.byName.fork.latencyMs.p50Ms);
   });
 
+  /** The threads seeds run on one pool of two workers, one after the other. */
+  const threads = createWorkerPool({ workers: 2 });
+  afterAll(() => threads.close());
+
   it.each([
     [2, 'co-locate'],
     [3, 'spread'],
   ] as const)('seed %i on two worker threads (%s): every invariant holds at every quiescent point', async (seed, placement) => {
-    const r = await runStress({ depth: 3, fanout: 3, processes: 1000, concurrency: 64, seed, transport: 'threads', workers: 2, placement });
+    const r = await runStress({ depth: 3, fanout: 3, processes: 1000, concurrency: 64, seed, transport: 'threads', pool: threads, placement });
     expect(r.failure === null ? 'passed' : formatFailure(r.failure)).toBe('passed');
     expect(r.quiescentChecks).toBe(r.roundsPlanned);
     expect(r.counters.forksSucceeded).toBeGreaterThan(700);
