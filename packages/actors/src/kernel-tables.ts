@@ -27,16 +27,23 @@ const USER_NS_SLOTS = 1 << 16;
 /** /proc/sys/user/max_pid_namespaces on the lab machine (SEMANTICS 2.12). */
 export const DEFAULT_MAX_PID_NAMESPACES = 96364;
 /**
- * Int32 slots of the control block: in-flight messages, events flag, next
- * user namespace, kernel variant, the last process-group join number (an
- * even count keeps the clock after it 8-byte aligned).
+ * Int32 slots of the control block. Words that threads write often sit on
+ * cache lines of their own (64 bytes, 16 ints apart), away from the words
+ * every actor reads on its hot path (events flag, variant) and from the
+ * clock: two workers forking at once would otherwise bounce one line
+ * between their cores on every fork and every read of the events flag.
+ * Line 0: messages in flight (every batch). Line 1: the last process-group
+ * join number (every fork). Line 2: events flag, next user namespace,
+ * kernel variant (read-mostly). Line 3: virtual time (a Float64, written by
+ * the clock's thread only).
  */
+const LINE_INTS = 16;
 const INFLIGHT = 0;
-const EVENTS = 1;
-const NEXT_USER_NS = 2;
-const VARIANT = 3;
-const JOINS = 4;
-const CONTROL_INTS = 6;
+const JOINS = LINE_INTS;
+const EVENTS = 2 * LINE_INTS;
+const NEXT_USER_NS = EVENTS + 1;
+const VARIANT = EVENTS + 2;
+const CONTROL_INTS = 3 * LINE_INTS;
 /** Uint32 words per user namespace: parent, owner uid, owner gid, then (first, lower, count) of the uid and the gid map. */
 const USER_NS_WORDS = 9;
 const PARENT = 0;
@@ -46,7 +53,7 @@ const MAP = { uid: 3, gid: 6 } as const;
 
 export class KernelTables {
   readonly buffer: SharedArrayBuffer;
-  /** [in flight, events on, next user namespace id, kernel variant bits]. */
+  /** The control block: in flight, joins, events flag, next user namespace, variant (CONTROL_INTS). */
   readonly #control: Int32Array;
   /** Virtual time in ms, written only by the thread that owns the clock. */
   readonly #time: Float64Array;
@@ -64,7 +71,7 @@ export class KernelTables {
 
   constructor(buffer?: SharedArrayBuffer) {
     const inodeWords = INODE_SLOTS / 32;
-    const header = 4 * CONTROL_INTS + 8;
+    const header = 4 * CONTROL_INTS + 4 * LINE_INTS;
     this.buffer = buffer ?? new SharedArrayBuffer(header + 4 * (inodeWords + 2 * USER_NS_SLOTS + USER_NS_WORDS * USER_NS_SLOTS));
     this.#control = new Int32Array(this.buffer, 0, CONTROL_INTS);
     this.#time = new Float64Array(this.buffer, 4 * CONTROL_INTS, 1);
