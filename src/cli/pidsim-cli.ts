@@ -94,6 +94,14 @@ const HELP_COMMAND = defineCommand({
   options: {},
 });
 
+/** Every command's name, in the order the general usage lists them. */
+export const COMMAND_NAMES: readonly string[] = COMMANDS.map((c) => c.name);
+
+/** The spec of command `name` (loading its module, not running it); undefined for no such command. */
+export async function commandSpec(name: string): Promise<CommandSpec | undefined> {
+  return (await COMMANDS.find((c) => c.name === name)?.load())?.spec;
+}
+
 /** The general usage: every command with its summary, and the conventions they share. */
 export function generalUsage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
