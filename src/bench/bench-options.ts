@@ -11,7 +11,7 @@ import { selectSuites, type SuiteEntry } from './suite-registry.js';
 
 export const BENCH_COMMAND = defineCommand({
   name: 'bench',
-  synopsis: ['[--quick] [--only SUITE[,SUITE...] | --floor] [--out DIR] [--no-linux] [--list] [--html FILE]'],
+  synopsis: ['[--quick] [--only SUITE[,SUITE...] | --floor] [--out DIR] [--no-linux] [--list]', '[--html FILE]'],
   about: `Runs the benchmark suites in this process against the runtime floor and a
 real-Linux baseline (bench/README.md): the markdown table on stdout, progress
 on stderr, bench.json, bench.svg and bench.md into a fresh directory under the
