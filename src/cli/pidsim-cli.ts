@@ -134,7 +134,7 @@ function runHelp(args: readonly string[], io: PidsimIo): Promise<number> {
  * from deeper down may carry a prefix of their own (the engine's say
  * `pidsim: worker thread 1 exited ...`): it is replaced, not doubled.
  */
-function failureLine(command: string, e: unknown): string {
+export function failureLine(command: string, e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
   return `pidsim ${command}: ${message.replace(/^pidsim( [a-z-]+)?: /, '')}\n`;
 }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderHelp, renderUsageError } from '../../src/cli/command-help.js';
 import type { CommandSpec } from '../../src/cli/command-spec.js';
-import { COMMAND_NAMES, commandSpec, generalUsage, runPidsim } from '../../src/cli/pidsim-cli.js';
+import { COMMAND_NAMES, commandSpec, failureLine, generalUsage, runPidsim } from '../../src/cli/pidsim-cli.js';
 import { capturedPidsimIo } from './captured-io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pidsim-cli-test-'));
@@ -103,6 +103,15 @@ describe('a bad value is named once, with the value received, under one pidsim C
   ])('pidsim %s %j: %s', async (name, args, message) => {
     const r = await pidsim([name, ...args]);
     expect(r).toEqual({ code: 2, out: '', err: renderUsageError(await specOf(name), message) });
+  });
+});
+
+describe('an error a command did not expect', () => {
+  it('is one line under the command\'s prefix, a prefix the message brings replaced rather than doubled', () => {
+    expect(failureLine('stress', new Error('pidsim: worker thread 1 exited with code 1; the kernel has failed'))).toBe('pidsim stress: worker thread 1 exited with code 1; the kernel has failed\n');
+    expect(failureLine('run', new Error('pidsim run: the catalogue is missing'))).toBe('pidsim run: the catalogue is missing\n');
+    expect(failureLine('shell', new Error('the shell session is stuck'))).toBe('pidsim shell: the shell session is stuck\n');
+    expect(failureLine('demo', 'a string')).toBe('pidsim demo: a string\n');
   });
 });
 
