@@ -1,13 +1,17 @@
 // `pidsim bench`: runs the selected suites one after another in this
 // process, prints the markdown table on stdout (progress on stderr), and
-// writes JSON, SVG and markdown into bench/results (or --out). A suite that
-// throws is reported as failed and the run goes on; the exit code is then 1.
+// writes JSON, SVG and markdown into --out DIR, by default a fresh directory
+// under the OS's temporary directory (so a run never rewrites the committed
+// bench/results unless asked). A suite that throws is reported as failed and
+// the run goes on; the exit code is then 1.
 
-import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BENCH_USAGE, parseBenchArgs, type BenchOptions } from './bench-options.js';
+import { realpathSync, writeFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { runCommand } from '../cli/command-entry.js';
+import { BENCH_COMMAND, benchOptionsOf, type BenchOptions } from './bench-options.js';
 import { buildReport } from './bench-report.js';
 import { machineInfo } from './machine-info.js';
 import { measureFloorOnly } from './runtime-floor.js';
@@ -22,37 +26,12 @@ export interface BenchIo {
   readonly stderr: NodeJS.WritableStream;
 }
 
-/** The directory of the `pidsim` package.json above this module (src/ or dist/ build alike). */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'pidsim') return dir;
-      } catch {
-        // not ours; keep climbing
-      }
-    }
-    const up = dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
+/** `pidsim bench ARGS`: returns the exit code (0 ok, 1 a suite failed, 2 bad options). */
+export function runBenchCli(args: readonly string[], io: BenchIo): Promise<number> {
+  return runCommand(BENCH_COMMAND, args, io, (parsed) => runBench(benchOptionsOf(parsed), io));
 }
 
-/** `pidsim bench ARGS`: returns the exit code (0 ok, 1 a suite failed, 2 bad options). `html`: also write the report page (docs/report.md). */
-export async function runBenchCli(args: readonly string[], io: BenchIo, outputs: { readonly html?: string | undefined } = {}): Promise<number> {
-  let options: BenchOptions;
-  try {
-    options = parseBenchArgs(args);
-  } catch (e) {
-    io.stderr.write(`${(e as Error).message}\n${BENCH_USAGE}`);
-    return 2;
-  }
-  if (options.help) {
-    io.stdout.write(`${BENCH_USAGE}  --html FILE    also write the report as a self-contained HTML page with charts (docs/report.md)\n`);
-    return 0;
-  }
+async function runBench(options: BenchOptions, io: BenchIo): Promise<number> {
   if (options.list) {
     for (const s of SUITES) io.stdout.write(`${s.name.padEnd(22)}${s.about}\n`);
     return 0;
@@ -82,13 +61,13 @@ export async function runBenchCli(args: readonly string[], io: BenchIo, outputs:
     }
   }
   const report = buildReport({ suites: results, machine, loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100), quick: options.quick, timestamp: started });
-  const dir = options.out === undefined ? join(packageRoot(), 'bench', 'results') : resolve(options.out);
+  const dir = options.out ?? (await mkdtemp(join(tmpdir(), 'pidsim-bench-')));
   const files = await writeReportFiles(report, dir, options.floor ? 'bench-floor' : reportStem(options.only));
   io.stdout.write(renderMarkdown(report));
-  log(`pidsim bench: wrote ${files.json}, ${files.svg} and ${files.markdown}`);
-  if (outputs.html) {
-    writeFileSync(outputs.html, renderBenchHtml(report));
-    log(`pidsim bench: wrote ${outputs.html}`);
+  log(`pidsim bench: wrote ${files.json}, ${files.svg} and ${files.markdown}${options.out === undefined ? ' (a new directory: --out bench/results updates the committed results)' : ''}`);
+  if (options.html) {
+    writeFileSync(options.html, renderBenchHtml(report));
+    log(`pidsim bench: wrote ${options.html}`);
   }
   return failed ? 1 : 0;
 }

@@ -4,7 +4,7 @@
 
 export { runBenchCli, runSuiteStandalone, isMainModule } from './bench-cli.js';
 export type { BenchIo } from './bench-cli.js';
-export { BENCH_USAGE, parseBenchArgs } from './bench-options.js';
+export { BENCH_COMMAND, benchOptionsOf, parseBenchArgs } from './bench-options.js';
 export type { BenchOptions } from './bench-options.js';
 export { SUITES, selectSuites, suiteNames, loadSuite } from './suite-registry.js';
 export type { SuiteEntry } from './suite-registry.js';

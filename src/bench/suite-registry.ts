@@ -41,7 +41,7 @@ export function suiteNames(): string[] {
  */
 export function selectSuites(only: readonly string[], withNeeds: boolean): SuiteEntry[] {
   for (const name of only) {
-    if (!SUITES.some((s) => s.name === name)) throw new TypeError(`pidsim bench: unknown suite '${name}' (expected one of ${suiteNames().join(', ')})`);
+    if (!SUITES.some((s) => s.name === name)) throw new TypeError(`unknown suite '${name}' (expected one of ${suiteNames().join(', ')})`);
   }
   if (only.length === 0) return SUITES.filter((s) => withNeeds || s.name !== 'linux-baseline');
   const wanted = new Set(only);

@@ -6,6 +6,24 @@
 import { createKernel, KernelError, type Process, type TimedEvent } from '../index.js';
 import { signalName } from '@pidsim/core';
 import type { TraceOptions } from '../trace/index.js';
+import { runCommand, type CommandIo } from './command-entry.js';
+import { defineCommand } from './command-spec.js';
+import { TRACE_OPTIONS, traceOptionsOf } from './output-options.js';
+
+export const DEMO_COMMAND = defineCommand({
+  name: 'demo',
+  synopsis: ['[--trace FILE [--trace-ns N] [--trace-window A:B]]'],
+  about: `Builds three nested PID namespaces the way the article does, shows one process
+under a different PID from every namespace, then kills the middle namespace's
+init and shows the cascade and the ENOMEM that follows. What npm start runs.`,
+  options: TRACE_OPTIONS,
+  footer: 'exit status: 0 every invariant held at the end, 1 otherwise, 2 bad usage.',
+});
+
+/** `pidsim demo ARGS`: resolves the exit status. */
+export function runDemoCli(args: readonly string[], io: CommandIo): Promise<number> {
+  return runCommand(DEMO_COMMAND, args, io, (p) => runDemo({ out: io.stdout, trace: traceOptionsOf(p.options) }));
+}
 
 export interface DemoIo {
   readonly out: NodeJS.WritableStream & { isTTY?: boolean };

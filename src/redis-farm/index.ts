@@ -3,7 +3,7 @@
 // on any hosts, each seed recorded once whoever runs it.
 
 export { runQueueStress } from './queue-stress-cli.js';
-export { runWorkerCli, parseWorkerArgs, WorkerUsageError, WORKER_USAGE, WORKER_DEFAULTS } from './worker-cli.js';
+export { runWorkerCli, parseWorkerArgs, WORKER_COMMAND, WORKER_DEFAULTS } from './worker-cli.js';
 export type { WorkerCliOptions, WorkerIo } from './worker-cli.js';
 export { FarmWorker } from './farm-worker.js';
 export type { BatchOutcome, FarmWorkerOptions } from './farm-worker.js';

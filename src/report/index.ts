@@ -7,5 +7,5 @@ export type { ShrunkEntry, StressFailureEntry, StressPageInput } from './stress-
 export { renderTraceHtml } from './trace-view-html.js';
 export { digestTrace } from './trace-digest.js';
 export type { TraceDigest } from './trace-digest.js';
-export { runReportCli, REPORT_USAGE } from './report-cli.js';
+export { runReportCli, REPORT_COMMAND } from './report-cli.js';
 export type { ReportIo } from './report-cli.js';

@@ -1,7 +1,7 @@
 // The scenario runner: one scenario file, run on pidsim (any transport) or on
 // the real kernel, observations compared. `pidsim run` is runScenarioCli.
 
-export { runScenarioCli, RUN_USAGE } from './run-command.js';
+export { runScenarioCli, RUN_COMMAND } from './run-command.js';
 export type { CliIo } from './run-command.js';
 export { loadScenario, loadScenarioDir, parseScenario, ScenarioError } from './scenario-loader.js';
 export { scenarioSchema, STEP_OPS } from './scenario-schema.js';

@@ -5,6 +5,9 @@
 // 3 nothing failed but a scenario was skipped (so a skip never reads as a pass).
 
 import { parseVariantChoice, variantOf, type Kernel, type KernelTrace, type KernelVariant, type TraceOptions } from '../index.js';
+import { runCommand } from '../cli/command-entry.js';
+import { CommandUsageError, defineCommand, type ParsedCommand } from '../cli/command-spec.js';
+import { TRACE_OPTIONS, traceOptionsOf } from '../cli/output-options.js';
 import { BackendUnavailableError, type BackendFactory } from './scenario-backend.js';
 import { describeHost, hostFingerprint } from './kernel-fingerprint.js';
 import { linuxBackend } from './linux-backend.js';
@@ -13,27 +16,34 @@ import { loadScenario, ScenarioError } from './scenario-loader.js';
 import { renderJsonLines, renderTable } from './scenario-report.js';
 import { runScenario } from './scenario-runner.js';
 
-export const RUN_USAGE = `usage: pidsim run FILE... [--backend inline|threads|linux] [--seed N] [--json]
-                       [--workers N] [--placement co-locate|spread] [--variant NAME=VALUE]...
-
-Runs scenario files (JSON or YAML, see docs/scenarios.md) and prints each step's
-observation: a table, or JSON lines with --json; after several files, a total.
-  --backend    inline (default): the emulator, one thread, seeded interleavings
-               threads: the emulator on worker threads
-               linux: real processes on this kernel (needs root); says which
-               kernel variant the host has
-  --seed N     the inline/threads seed (default 1); ignored by linux
-  --workers N  threads: how many worker threads (default: the CPUs)
-  --placement  threads: co-locate (default: a namespace with its parent) or spread
-  --variant NAME=VALUE
-               pidsim: behave like a kernel build where builds differ, e.g.
-               orphanedPgrpSighup=stopped-members (docs/deviations.md); or
-               --variant host: like this machine's kernel (probed, needs root)
-  --json       one JSON object per step, then a summary line
-  --trace FILE inline or threads, one FILE: write the run as a trace for
-               Perfetto UI (--trace-ns N, --trace-window A:B; docs/trace.md)
-Exit status: 0 passed, 1 an expectation failed, 2 usage/file/backend error, 3 skipped.
-`;
+export const RUN_COMMAND = defineCommand({
+  name: 'run',
+  synopsis: ['FILE... [--backend inline|threads|linux] [--seed N] [--json]', '[--workers N] [--placement co-locate|spread] [--variant NAME=VALUE]...', '[--trace FILE [--trace-ns N] [--trace-window A:B]]'],
+  about: `Runs scenario files (JSON or YAML, see docs/scenarios.md) and prints each step's
+observation: a table, or JSON lines with --json; after several files, a total.`,
+  arguments: { name: 'FILE', min: 1, max: Infinity, description: 'a scenario file, JSON or YAML' },
+  options: {
+    backend: {
+      type: 'choice',
+      choices: ['inline', 'threads', 'linux'],
+      default: 'inline',
+      description: 'inline: the emulator, one thread, seeded interleavings; threads: the emulator on worker threads; linux: real processes on this kernel (needs root), saying which kernel variant the host has',
+    },
+    seed: { type: 'integer', value: 'N', min: 0, max: 0xffffffff, default: 1, description: 'the inline/threads seed; ignored by linux' },
+    workers: { type: 'integer', value: 'N', min: 1, max: 256, defaultText: 'the CPUs', description: 'threads: how many worker threads' },
+    placement: { type: 'choice', choices: ['co-locate', 'spread'], defaultText: 'co-locate, a namespace with its parent', description: 'threads: where namespaces go' },
+    variant: {
+      type: 'string',
+      value: 'NAME=VALUE',
+      multiple: true,
+      description: 'pidsim: behave like a kernel build where builds differ, e.g. orphanedPgrpSighup=stopped-members (docs/deviations.md); or --variant host: like this machine\'s kernel (probed, needs root)',
+    },
+    json: { type: 'flag', description: 'one JSON object per step, then a summary line' },
+    ...TRACE_OPTIONS,
+    trace: { ...TRACE_OPTIONS.trace, description: 'inline or threads, one FILE: write the run as a trace for Perfetto UI (docs/trace.md)' },
+  },
+  footer: 'exit status: 0 passed, 1 an expectation failed, 2 usage/file/backend error, 3 skipped.',
+});
 
 export interface CliIo {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -49,106 +59,43 @@ interface CliOptions {
   readonly placement: 'co-locate' | 'spread' | undefined;
   /** The kernel variant choices given, or 'host' (probe this machine's kernel). */
   readonly variant: Partial<KernelVariant> | 'host';
+  readonly trace: TraceOptions | undefined;
 }
 
-class UsageError extends Error {}
-
-function parseArgs(args: readonly string[]): CliOptions | 'help' {
-  const files: string[] = [];
-  let backend: CliOptions['backend'] = 'inline';
-  let seed = 1;
-  let json = false;
-  let workers: number | undefined;
-  let placement: CliOptions['placement'];
+/** What the declared options cannot say alone: which options go together. */
+function runOptionsOf({ options: o, args }: ParsedCommand<typeof RUN_COMMAND.options>): CliOptions {
   let variant: CliOptions['variant'] = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      if (eq > 0) return arg.slice(eq + 1);
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '-h':
-      case '--help':
-        return 'help';
-      case '--json':
-        json = true;
-        break;
-      case '--backend': {
-        const v = value();
-        if (v !== 'inline' && v !== 'threads' && v !== 'linux') throw new UsageError(`--backend must be inline, threads or linux; received ${JSON.stringify(v)}`);
-        backend = v;
-        break;
+  if (o.variant.includes('host')) {
+    if (o.variant.length > 1) throw new CommandUsageError(`--variant host cannot be combined with NAME=VALUE choices, received ${o.variant.map((v) => JSON.stringify(v)).join(', ')}`);
+    variant = 'host';
+  } else {
+    for (const v of o.variant) {
+      try {
+        variant = { ...variant, ...parseVariantChoice(v) };
+      } catch (e) {
+        throw new CommandUsageError(`--variant: ${(e as Error).message}`);
       }
-      case '--seed': {
-        const v = value();
-        if (!/^\d+$/.test(v) || Number(v) > 0xffffffff) throw new UsageError(`--seed must be an integer 0..4294967295; received ${JSON.stringify(v)}`);
-        seed = Number(v);
-        break;
-      }
-      case '--workers': {
-        const v = value();
-        if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 256) throw new UsageError(`--workers must be an integer 1..256; received ${JSON.stringify(v)}`);
-        workers = Number(v);
-        break;
-      }
-      case '--placement': {
-        const v = value();
-        if (v !== 'co-locate' && v !== 'spread') throw new UsageError(`--placement must be co-locate or spread; received ${JSON.stringify(v)}`);
-        placement = v;
-        break;
-      }
-      case '--variant': {
-        const v = value();
-        if (v === 'host') variant = 'host';
-        else if (variant === 'host') throw new UsageError('--variant host cannot be combined with NAME=VALUE choices');
-        else {
-          try {
-            variant = { ...variant, ...parseVariantChoice(v) };
-          } catch (e) {
-            throw new UsageError(`--variant: ${(e as Error).message}`);
-          }
-        }
-        break;
-      }
-      default:
-        if (arg.startsWith('-')) throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
-        files.push(arg);
     }
   }
-  if (files.length === 0) throw new UsageError('no scenario file given');
-  if (backend !== 'threads' && (workers !== undefined || placement !== undefined)) {
-    throw new UsageError(`--workers and --placement are for --backend threads; received --backend ${backend}`);
+  if (o.backend !== 'threads' && (o.workers !== undefined || o.placement !== undefined)) {
+    throw new CommandUsageError(`--workers and --placement are for --backend threads; received --backend ${o.backend}`);
   }
-  if (backend === 'linux' && (variant === 'host' || Object.keys(variant).length > 0)) {
-    throw new UsageError('--variant sets up pidsim; the linux backend has the host kernel\u2019s own');
+  if (o.backend === 'linux' && (variant === 'host' || Object.keys(variant).length > 0)) {
+    throw new CommandUsageError('--variant sets up pidsim; the linux backend has the host kernel\u2019s own');
   }
-  return { files, backend, seed, json, workers, placement, variant };
+  const trace = traceOptionsOf(o);
+  if (trace && o.backend === 'linux') throw new CommandUsageError('--trace records the emulator; the linux backend has no trace (use --backend inline or threads)');
+  if (trace && args.length > 1) throw new CommandUsageError(`--trace writes one scenario's run; received ${args.length} files`);
+  return { files: args, backend: o.backend, seed: o.seed, json: o.json, workers: o.workers, placement: o.placement, variant, trace };
 }
 
 /** Runs `pidsim run` with `args` (what follows `run` on the command line); resolves to the exit status. */
-export async function runScenarioCli(args: string[], io: CliIo, outputs: { readonly trace?: TraceOptions | undefined } = {}): Promise<number> {
+export function runScenarioCli(args: readonly string[], io: CliIo): Promise<number> {
+  return runCommand(RUN_COMMAND, args, io, (parsed) => runScenarios(runOptionsOf(parsed), io));
+}
+
+async function runScenarios(options: CliOptions, io: CliIo): Promise<number> {
   const say = (text: string): void => void io.stderr.write(`pidsim run: ${text}\n`);
-  let options: CliOptions;
-  try {
-    const parsed = parseArgs(args);
-    if (parsed === 'help') {
-      io.stdout.write(RUN_USAGE);
-      return 0;
-    }
-    options = parsed;
-    if (outputs.trace && options.backend === 'linux') throw new UsageError('--trace records the emulator; the linux backend has no trace (use --backend inline or threads)');
-    if (outputs.trace && options.files.length > 1) throw new UsageError(`--trace writes one scenario's run; received ${options.files.length} files`);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    say(e.message);
-    io.stderr.write(RUN_USAGE);
-    return 2;
-  }
   let status = 0;
   const worse = (s: number): void => {
     const rank = (x: number): number => [0, 3, 1, 2].indexOf(x);
@@ -156,7 +103,7 @@ export async function runScenarioCli(args: string[], io: CliIo, outputs: { reado
   };
   let factory: BackendFactory;
   let trace: KernelTrace | undefined;
-  const traced = outputs.trace;
+  const traced = options.trace;
   const onKernel = traced
     ? (kernel: Kernel): void => {
         trace?.close();

@@ -3,6 +3,8 @@
 // drives a session from streams; ShellSession runs one line at a time.
 
 export { controlKeyOf, runShell } from './terminal-io.js';
+export { runShellCli, SHELL_COMMAND } from './shell-cli.js';
+export type { ShellCliIo } from './shell-cli.js';
 export type { ShellIo } from './terminal-io.js';
 export { ShellSession } from './shell-session.js';
 export type { ControlKey, RefusedLine, ShellSessionOptions } from './shell-session.js';

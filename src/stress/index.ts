@@ -5,7 +5,7 @@
 
 export { runStressCli } from './stress-cli.js';
 export type { StressIo } from './stress-cli.js';
-export { parseStressArgs, StressUsageError, STRESS_DEFAULTS, STRESS_USAGE } from './stress-options.js';
+export { parseStressArgs, stressOptionsOf, STRESS_COMMAND, STRESS_DEFAULTS } from './stress-options.js';
 export type { StressCliOptions } from './stress-options.js';
 export { inlineSlice, pidMaxFor, runStress } from './stress-run.js';
 export type { RunProgress, StressResult, StressRunOptions } from './stress-run.js';

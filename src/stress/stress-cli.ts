@@ -14,12 +14,13 @@ import { shrinkFailure, type ShrinkResult } from './shrinker.js';
 import { describeSkips, skipVerdict, type SkipVerdict } from './skip-verdict.js';
 import { StopSignals, exitStatusFor } from './stop-signals.js';
 import { formatFailure, type StressFailure } from './stress-failure.js';
-import { STRESS_USAGE, StressUsageError, parseStressArgs, workerCount, type StressCliOptions } from './stress-options.js';
+import { STRESS_COMMAND, stressOptionsOf, workerCount, type StressCliOptions } from './stress-options.js';
+import { runCommand } from '../cli/command-entry.js';
+import { CommandUsageError } from '../cli/command-spec.js';
 import { farmReport, opsText, runReport, shrinkReport, summaryLines, type RunVerdict, type ShrinkReport } from './stress-report.js';
 import { pidMaxFor, runStress, unplannedResult, type StressResult, type StressRunOptions } from './stress-run.js';
 import { generateWorkload, planWorkload, type Workload, type WorkloadShape } from './workload-generator.js';
 import { describeOp } from './workload-ops.js';
-import { TRACE_USAGE } from '../trace/index.js';
 import { RunTimeline } from './run-timeline.js';
 import { traceShrunk, writeStressHtml } from './stress-html-output.js';
 import type { ShrunkEntry } from '../report/stress-html.js';
@@ -33,40 +34,30 @@ export interface StressIo {
   readonly stderr: NodeJS.WritableStream;
 }
 
-/** What `pidsim stress` writes besides its report: a trace of the run, an HTML page (src/cli/output-args.ts). */
-export interface StressOutputs {
+/** What `pidsim stress` writes besides its report: a trace of the run, an HTML page (src/cli/output-options.ts). */
+interface StressOutputs {
   readonly trace?: TraceOptions | undefined;
   readonly html?: string | undefined;
 }
 
 /** `pidsim stress ARGS`: resolves the exit status. */
-export async function runStressCli(args: string[], io: StressIo, outputs: StressOutputs = {}): Promise<number> {
-  let o: StressCliOptions;
-  let stop: StopSignals | undefined;
-  try {
-    o = parseStressArgs(args);
-    if (o.help) {
-      io.stdout.write(`${STRESS_USAGE}\nalso (docs/trace.md, docs/report.md):\n${TRACE_USAGE}  --html FILE           a self-contained HTML page: operations and processes over time, latencies, failures\n`);
-      return 0;
-    }
+export function runStressCli(args: readonly string[], io: StressIo): Promise<number> {
+  return runCommand(STRESS_COMMAND, args, io, async (parsed) => {
+    const o = stressOptionsOf(parsed);
     checkReportPath(o.report);
-    if (outputs.trace && o.seeds !== undefined) throw new StressUsageError('--trace writes the run of one seed; it cannot be combined with --seeds (replay the seed to trace with --seed N)');
     if (o.queue !== undefined) {
       // Loaded only here: a run without --queue never loads BullMQ.
       const { runQueueStress } = await import('../redis-farm/queue-stress-cli.js');
       return await runQueueStress(o, io);
     }
-    stop = new StopSignals((line) => io.stderr.write(line));
-    return o.seeds === undefined ? await stressOne(o, io, outputs, stop) : await stressFarm(o, io, outputs, stop);
-  } catch (e) {
-    if (e instanceof StressUsageError) {
-      io.stderr.write(`pidsim stress: ${e.message}\n(pidsim stress --help lists the options)\n`);
-      return 2;
+    const stop = new StopSignals((line) => io.stderr.write(line));
+    try {
+      const outputs = { trace: o.trace, html: o.html };
+      return o.seeds === undefined ? await stressOne(o, io, outputs, stop) : await stressFarm(o, io, outputs, stop);
+    } finally {
+      stop.dispose();
     }
-    throw e;
-  } finally {
-    stop?.dispose();
-  }
+  });
 }
 
 /** --report must name a file that can be written, in a directory that exists: checked before anything runs. */
@@ -75,15 +66,15 @@ function checkReportPath(path: string | undefined): void {
   const received = JSON.stringify(path);
   const file = resolve(path);
   if (path.endsWith('/') || path.endsWith(sep) || (existsSync(file) && statSync(file).isDirectory())) {
-    throw new StressUsageError(`--report needs a file name, received the directory ${received} (e.g. --report ${join(path, 'stress.json')})`);
+    throw new CommandUsageError(`--report needs a file name, received the directory ${received} (e.g. --report ${join(path, 'stress.json')})`);
   }
   const dir = dirname(file);
-  if (!existsSync(dir)) throw new StressUsageError(`--report: the directory ${dir} does not exist, received ${received}`);
-  if (!statSync(dir).isDirectory()) throw new StressUsageError(`--report: ${dir} is not a directory, received ${received}`);
+  if (!existsSync(dir)) throw new CommandUsageError(`--report: the directory ${dir} does not exist, received ${received}`);
+  if (!statSync(dir).isDirectory()) throw new CommandUsageError(`--report: ${dir} is not a directory, received ${received}`);
   try {
     accessSync(existsSync(file) ? file : dir, constants.W_OK);
   } catch {
-    throw new StressUsageError(`--report: ${existsSync(file) ? file : dir} is not writable, received ${received}`);
+    throw new CommandUsageError(`--report: ${existsSync(file) ? file : dir} is not writable, received ${received}`);
   }
 }
 
@@ -143,7 +134,7 @@ async function stressOne(o: StressCliOptions, io: StressIo, outputs: StressOutpu
   }
   const bad = o.ops?.find((i) => i >= workload.ops.length);
   if (bad !== undefined) {
-    throw new StressUsageError(`--ops names operation ${bad}, but the workload of seed ${o.seed} has ${workload.ops.length} (0..${workload.ops.length - 1})`);
+    throw new CommandUsageError(`--ops names operation ${bad}, but the workload of seed ${o.seed} has ${workload.ops.length} (0..${workload.ops.length - 1})`);
   }
   const pidMax = o.pidMax ?? pidMaxFor(workload);
   out.write(`  planned ${count(workload.ops.length)} operations in ${count(workload.rounds.length)} rounds in ${duration(planningMs)}; pid_max ${count(pidMax)}${o.pidMax === undefined ? ' (what the run needs)' : ''}\n`);

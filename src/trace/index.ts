@@ -4,7 +4,7 @@
 
 export { startTrace, TRACE_CLOCK } from './kernel-trace.js';
 export type { KernelTrace, TraceSummary } from './kernel-trace.js';
-export { checkTraceOptions, parseTraceWindow, TRACE_USAGE } from './trace-options.js';
+export { checkTraceOptions, parseTraceWindow } from './trace-options.js';
 export type { TraceOptions, TraceWindow } from './trace-options.js';
 export type { TraceCounts } from './trace-recorder.js';
 export { checkTraceFormat } from './trace-format-check.js';

@@ -65,9 +65,3 @@ export function parseTraceWindow(text: string): TraceWindow | { readonly error: 
   if (from > to) return { error: `the window starts after it ends, received ${JSON.stringify(text)}` };
   return { from, to };
 }
-
-/** The usage lines of the trace options, for each command's help. */
-export const TRACE_USAGE = `  --trace FILE          write the run as a Chrome trace-event JSON file for Perfetto UI (docs/trace.md)
-  --trace-ns N          ... only PID namespace #N (as the trace names it) and those below it
-  --trace-window A:B    ... only trace time A to B (µs, or with a unit: 2s:3s, 1500ms:2500ms)
-`;

@@ -9,12 +9,12 @@ import { capturedIo } from '../stress/captured-io.js';
 
 describe('pidsim stress --queue options', () => {
   it('--queue with --seeds starts a run; --name and --batch are kept, the URL is shown without its password', () => {
-    const o = parseStressArgs(['--seeds', '300', '--queue', 'redis://farm:s3cret@db.example:6380/2', '--name', 'nightly-1', '--batch', '10']);
+    const o = parseStressArgs(['--seeds', '300', '--queue', 'redis://farm:s3cret@db.example:6380/2', '--name', 'nightly-1', '--batch', '10'])!;
     expect(o.queue).toEqual({ href: 'redis://farm:s3cret@db.example:6380/2', display: 'redis://farm:***@db.example:6380/2' });
     expect(o).toMatchObject({ seeds: 300, name: 'nightly-1', batch: 10 });
     expect([...o.given].sort()).toEqual(['batch', 'name', 'queue', 'seeds']);
-    expect(parseStressArgs(['--queue', 'redis://h:1', '--name', 'r']).seeds).toBeUndefined();
-    expect(parseStressArgs(['--seeds', '3']).queue).toBeUndefined();
+    expect(parseStressArgs(['--queue', 'redis://h:1', '--name', 'r'])!.seeds).toBeUndefined();
+    expect(parseStressArgs(['--seeds', '3'])!.queue).toBeUndefined();
   });
 
   it.each([
@@ -60,15 +60,15 @@ describe('pidsim worker options', () => {
     [['--queue', 'redis://h:1', '--concurrency', '0'], '--concurrency must be an integer from 1 to 256, received "0"'],
     [['--queue', 'redis://h:1', '--concurrency', 'many'], '--concurrency must be an integer from 1 to 256, received "many"'],
     [['--queue', 'redis://h:1', '--lock-duration', '0.5'], '--lock-duration must be a number of seconds from 1 to 3600, received "0.5"'],
-    [['--queue', 'redis://h:1', '--seeds', '3'], 'unknown option --seeds (expected --queue, --concurrency or --lock-duration)'],
-    [['--queue'], '--queue needs a value'],
+    [['--queue', 'redis://h:1', '--seeds', '3'], 'unknown option "--seeds"'],
+    [['--queue'], '--queue needs a value, received nothing'],
     [['--queue', 'redis://h:1', '--queue', 'redis://h:2'], '--queue is given twice'],
-    [['redis://h:1'], 'unexpected argument "redis://h:1" (options start with --)'],
+    [['redis://h:1'], 'unexpected argument "redis://h:1" (worker takes no arguments)'],
   ])('%j is refused: %s', async (args, message) => {
     const io = capturedIo();
     expect(await runWorkerCli(args, io)).toBe(2);
     expect(io.out()).toBe('');
-    expect(io.err()).toBe(`pidsim worker: ${message}\n(pidsim worker --help lists the options)\n`);
+    expect(io.err()).toBe(`pidsim worker: ${message}\nusage: pidsim worker --queue URL [--concurrency C] [--lock-duration S]\n(pidsim worker --help lists the options)\n`);
   });
 
   it('--help prints the usage and exits 0', async () => {

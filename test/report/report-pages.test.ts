@@ -47,7 +47,7 @@ function expectDrawn(r: PageResult, charts: number): void {
 describe.skipIf(missing !== null)('report pages in headless Chromium', () => {
   it('the bench report of bench/results/bench.json: headline, one panel per unit, scaling by workers', async () => {
     const html = join(tmp(), 'bench.html');
-    expect(runReportCli(['bench/results/bench.json'], { stdout: sink(), stderr: sink() }, html)).toBe(0);
+    expect(await runReportCli(['bench/results/bench.json', '--html', html], { stdout: sink(), stderr: sink() })).toBe(0);
     const units = new Set((JSON.parse(readFileSync('bench/results/bench.json', 'utf8')) as { suites: { rows: { unit: string }[] }[] }).suites.flatMap((s) => s.rows.map((r) => r.unit)));
     const r = await openPage(html, join(RESULTS, 'bench-report.png'));
     expectDrawn(r, 2 + units.size);
@@ -59,7 +59,7 @@ describe.skipIf(missing !== null)('report pages in headless Chromium', () => {
     const trace = 'bench/results/cascade.trace.json';
     expect(await runDemo({ out: sink(), trace: { file: trace } })).toBe(0);
     const html = join(tmp(), 'cascade.html');
-    expect(runReportCli([trace], { stdout: sink(), stderr: sink() }, html)).toBe(0);
+    expect(await runReportCli([trace, '--html', html], { stdout: sink(), stderr: sink() })).toBe(0);
     expect(readFileSync(html, 'utf8')).toContain('drawn by pidsim from the trace file, not by Perfetto');
     const r = await openPage(html, join(RESULTS, 'cascade-trace.png'), 1200);
     expectDrawn(r, 1);
@@ -69,7 +69,7 @@ describe.skipIf(missing !== null)('report pages in headless Chromium', () => {
     const dir = tmp();
     const html = join(dir, 'stress.html');
     const io = { stdout: sink(), stderr: sink() };
-    expect(await runStressCli(['--seed', '4', '--processes', '1500', '--depth', '3', '--no-progress'], io, { html })).toBe(0);
+    expect(await runStressCli(['--seed', '4', '--processes', '1500', '--depth', '3', '--no-progress', '--html', html], io)).toBe(0);
     expect(io.stdout.text()).toContain(`  html: ${html}\n`);
     const page = readFileSync(html, 'utf8');
     expect(page).toContain('<h1>pidsim stress: PASSED</h1>');
@@ -95,7 +95,7 @@ describe.skipIf(missing !== null)('report pages in headless Chromium', () => {
       const html = join(dir, 'failed.html');
       const io = { stdout: sink(), stderr: sink() };
       const args = ['--seed', '1', '--depth', '3', '--fanout', '3', '--processes', '600', '--concurrency', '32', '--shrink-time', '30', '--no-progress'];
-      expect(await runStressCli(args, io, { html })).toBe(1);
+      expect(await runStressCli([...args, '--html', html], io)).toBe(1);
       const traceFile = join(dir, 'failed.seed1-shrunk.trace.json');
       expect(io.stdout.text()).toContain(`  html: ${html} (the shrunk reproducer's trace beside it: failed.seed1-shrunk.trace.json)\n`);
       expect(checkTraceFormat(JSON.parse(readFileSync(traceFile, 'utf8'))).problems).toEqual([]);
@@ -114,7 +114,7 @@ describe.skipIf(missing !== null)('report pages in headless Chromium', () => {
     const dir = tmp();
     const html = join(dir, 'farm.html');
     const io = { stdout: sink(), stderr: sink() };
-    expect(await runStressCli(['--seeds', '3', '--seed', '10', '--workers', '2', '--processes', '400', '--depth', '3', '--no-progress'], io, { html })).toBe(0);
+    expect(await runStressCli(['--seeds', '3', '--seed', '10', '--workers', '2', '--processes', '400', '--depth', '3', '--no-progress', '--html', html], io)).toBe(0);
     const page = readFileSync(html, 'utf8');
     expect(page).toContain('<canvas id="seeds">');
     const latencyCharts = (page.match(/<canvas id="lat-\d+">/g) ?? []).length;

@@ -86,7 +86,7 @@ describe('a stopped shell', () => {
     );
     expect(r.stdout).toContain('[w2 $$=3]# echo here\nhere\n');
     expect(r.stderr).toBe(
-      'pidsim: the shell session ended with 1 line(s) of the script unread (typed where nothing read the terminal):\n  window 1 (stopped): echo lost\n',
+      'pidsim shell: the shell session ended with 1 line(s) of the script unread (typed where nothing read the terminal):\n  window 1 (stopped): echo lost\n',
     );
     expect(r.status).toBe(1);
   });
@@ -190,7 +190,7 @@ describe('Ctrl-Z and Ctrl-C', () => {
         '',
       ].join('\n'),
     );
-    expect(r.stderr).toBe('pidsim: the shell session ended with 1 line(s) of the script unread (typed where nothing read the terminal):\n  window 1 (busy): echo lost\n');
+    expect(r.stderr).toBe('pidsim shell: the shell session ended with 1 line(s) of the script unread (typed where nothing read the terminal):\n  window 1 (busy): echo lost\n');
     expect(r.status).toBe(1);
   });
 

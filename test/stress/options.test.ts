@@ -24,7 +24,7 @@ describe('pidsim stress options', () => {
     const o = parseStressArgs([], () => 1234);
     expect(o).toMatchObject({ transport: 'inline', depth: 4, fanout: 4, processes: 20_000, concurrency: 256, seed: 1234, seedGiven: false });
     expect(STRESS_DEFAULTS.processes).toBe(20_000);
-    expect(parseStressArgs(['--seed', '7', '--depth=32', '--fanout', '1']).depth).toBe(32);
+    expect(parseStressArgs(['--seed', '7', '--depth=32', '--fanout', '1'])!.depth).toBe(32);
     expect(parseStressArgs([])).toMatchObject({ pidMax: undefined, allowSkips: false });
     expect(parseStressArgs(['--pid-max', '4194304', '--allow-skips'])).toMatchObject({ pidMax: 4_194_304, allowSkips: true });
   });
@@ -46,7 +46,7 @@ describe('pidsim stress options', () => {
     [['--ops', '5-2'], '--ops must list operation indices like 0-2,17, received "5-2": the range "5-2" runs backwards'],
     [['--watchdog', '0'], '--watchdog must be a number of seconds from 0.1 to 3600, received "0"'],
     [['--depth'], '--depth needs a value'],
-    [['--frobnicate'], 'unknown option --frobnicate'],
+    [['--frobnicate'], 'unknown option "--frobnicate"'],
     [['--depth', '2', '--depth', '3'], '--depth is given twice'],
     [['--no-shrink=yes'], '--no-shrink takes no value, received "yes"'],
     [['--report', '/no/such/dir/r.json'], '--report: the directory /no/such/dir does not exist, received "/no/such/dir/r.json"'],
