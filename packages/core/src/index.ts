@@ -202,6 +202,7 @@ export type {
   NsState,
   PidTableRow,
   ProcSnapshot,
+  ThreadSnapshot,
 } from './snapshot.js';
 export { checkInvariants, describeProcess, INVARIANTS } from './invariants.js';
 export type { InvariantViolation } from './invariants.js';
