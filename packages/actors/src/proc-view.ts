@@ -162,7 +162,7 @@ export function procEntry(a: NamespaceActor, t: Proc, viewer: NsRef): ProcEntry 
   // from_kuid_munged(): ids as the procfs's owning user namespace shows them.
   const uids = idsAs(a, p, 'uid', viewer.userNs);
   return {
-    key: p.key,
+    key: t.key,
     uid: uids[1],
     uids,
     gids: idsAs(a, p, 'gid', viewer.userNs),
@@ -195,7 +195,7 @@ export function processInfo(a: NamespaceActor, t: Proc): ProcessInfo {
   if (t.lastInfo) for (const [sig, info] of t.lastInfo) siginfo[sig] = info;
   const shared = sharedQueue(p).pending;
   return {
-    key: p.key,
+    key: t.key,
     ns: a.ref,
     pid: p.ref.nums[a.level]!,
     ppid: p.parent ? nrIn(p.parent.ref, a.id, a.level) : 0,

@@ -72,18 +72,19 @@ function handlerIgnores(p: Proc, sig: number): boolean {
  * kernel signals are always forced (4.5).
  */
 export function deliverSignal(a: NamespaceActor, target: Proc, sig: number, sender: SignalSender): void {
-  // A TID names its whole group for kill() (4.8): process-directed, to the process.
+  // A TID names its whole group for kill() (4.8): process-directed, to the process;
+  // the thread it names is the first asked to take it (complete_signal()'s wants_signal(p)).
   const p = processOf(target);
-  generate(a, p, p, sharedQueue(p), sig, sender);
+  generate(a, p, p, sharedQueue(p), sig, sender, target);
 }
 
 /** tgkill/tkill: the signal waits for thread `t` alone (SEMANTICS 8.18); a fatal one still ends the group. */
 export function deliverThreadSignal(a: NamespaceActor, t: Proc, sig: number, sender: SignalSender): void {
-  generate(a, processOf(t), t, t, sig, sender);
+  generate(a, processOf(t), t, t, sig, sender, t);
 }
 
 /** Generation for process `p`, queued on `q` (shared, or thread `t`'s own), then delivered by a thread that takes it. */
-function generate(a: NamespaceActor, p: Proc, t: Proc, q: SigQueue, sig: number, sender: SignalSender): void {
+function generate(a: NamespaceActor, p: Proc, t: Proc, q: SigQueue, sig: number, sender: SignalSender, first: Proc): void {
   if (a.events) {
     const from = sender.kind === 'process' ? sender.key : null;
     a.emit({ type: 'signal-sent', key: p.key, nspid: p.ref.nums, ns: a.id, sig, from });
@@ -109,20 +110,22 @@ function generate(a: NamespaceActor, p: Proc, t: Proc, q: SigQueue, sig: number,
   }
   queueSignal(a, t, q, sig, sender, visible, force);
   if (t !== p || p.tg === null) deliverPending(a, t);
-  else completeSignal(a, p);
+  else completeSignal(a, p, first);
   if (resumed) for (const th of liveThreads(p)) resumeAfterContinue(a, th);
 }
 
 /**
- * complete_signal(): a shared signal is taken by the main thread if it
- * does not block it, else by the next thread that does not; each thread
+ * complete_signal(): a shared signal is taken by the thread it was sent
+ * to (the leader for a PID, the thread for a TID) if it does not block
+ * it, else by the next thread that does not; each thread
  * in turn delivers what it can, so one that blocks a signal leaves it to
  * the others (8.20).
  */
-function completeSignal(a: NamespaceActor, p: Proc): void {
+function completeSignal(a: NamespaceActor, p: Proc, first: Proc): void {
+  deliverPending(a, first);
   for (const t of liveThreads(p)) {
     if (!isAlive(p)) return;
-    deliverPending(a, t);
+    if (t !== first) deliverPending(a, t);
   }
 }
 
