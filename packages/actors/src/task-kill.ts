@@ -166,7 +166,8 @@ export function deliverTo(a: NamespaceActor, targets: readonly ProcKey[], sig: n
       continue;
     }
     delivered++;
-    if (sig !== 0) deliverSignal(a, p, sig, sender);
+    // The task itself: a TID's thread is the first asked to take it (4.8).
+    if (sig !== 0) deliverSignal(a, task, sig, sender);
   }
   return { delivered, denied };
 }
