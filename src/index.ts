@@ -23,6 +23,7 @@ export {
   describeStatus,
   renderPs,
   renderPsEf,
+  renderPsThreads,
   renderPstree,
   renderStatus,
   signalName,
