@@ -122,14 +122,15 @@ export function renderSvg(report: BenchReport): string {
   }
   let y = 66;
   y += headlinePanel(body, report, y) + GAP;
-  // Two columns: the long cycles/s panel on the left, every other unit stacked on the right.
-  const units = rowsByUnit(report);
-  const left = units.filter((u) => u.unit === 'cycles/s');
-  const right = units.filter((u) => u.unit !== 'cycles/s');
+  // Two columns, balanced: the panels, longest first, each go to the column that is shorter so far
+  // (the long cycles/s panel lands on the left).
+  const units = [...rowsByUnit(report)].sort((a, b) => b.rows.length - a.rows.length);
   let ly = y;
-  for (const u of left) ly += unitPanel(body, u.unit, u.rows, 12, ly) + GAP;
   let ry = y;
-  for (const u of right) ry += unitPanel(body, u.unit, u.rows, left.length > 0 ? 12 + COL_W + 20 : 12, ry) + GAP;
+  for (const u of units) {
+    if (ly <= ry) ly += unitPanel(body, u.unit, u.rows, 12, ly) + GAP;
+    else ry += unitPanel(body, u.unit, u.rows, 12 + COL_W + 20, ry) + GAP;
+  }
   const height = Math.ceil(Math.max(ly, ry) + 10);
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="11">`,

@@ -61,7 +61,7 @@ describe('pidsim stress stopped by a signal', () => {
     const report = join(dir, 'sigint.json');
     const r = await stressUntil(['--seed', '3', ...shape, '--report', report], RUNNING, 'SIGINT');
     expect(r.sent).toBe(true);
-    expect(r.code).toBe(130);
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(130);
     expect(r.stderr).toBe('');
     const m = /^INTERRUPTED seed 3 by SIGINT after round (\d+) of (\d+): every invariant held at (\d+) quiescent points and over [\d,]+ events$/m.exec(r.stdout);
     expect(m, r.stdout).not.toBeNull();
@@ -82,7 +82,7 @@ describe('pidsim stress stopped by a signal', () => {
     const report = join(dir, 'planning.json');
     const r = await stressUntil(['--seed', '1', '--processes', '1000000', '--report', report], /% planning · /, 'SIGINT');
     expect(r.sent).toBe(true);
-    expect(r.code).toBe(130);
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(130);
     expect(r.stdout).toMatch(/^INTERRUPTED seed 1 by SIGINT while planning, after [\d.]+ s: nothing ran$/m);
     expect(r.stdout).toContain('\n  replay: pidsim stress --seed 1 --depth 4 --fanout 4 --processes 1000000 --concurrency 256\n');
     const json = JSON.parse(readFileSync(report, 'utf8'));
@@ -94,7 +94,7 @@ describe('pidsim stress stopped by a signal', () => {
     const report = join(dir, 'sigterm.json');
     const r = await stressUntil(['--seed', '2', '--transport', 'threads', '--workers', '2', ...shape, '--report', report], RUNNING, 'SIGTERM');
     expect(r.sent).toBe(true);
-    expect(r.code).toBe(143);
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(143);
     expect(r.stdout).toMatch(/^INTERRUPTED seed 2 by SIGTERM after round \d+ of \d+: every invariant held at \d+ quiescent points$/m);
     expect(r.stdout).toContain('\n  replay: pidsim stress --seed 2 --transport threads --workers 2 --depth 3 --fanout 3 --processes 20000 --concurrency 64\n');
     const json = JSON.parse(readFileSync(report, 'utf8'));
@@ -108,7 +108,7 @@ describe('pidsim stress stopped by a signal', () => {
     // Once the progress line shows some seeds done and some not.
     const r = await stressUntil(args, /^ +\d+% ([1-9]|1[01])\/12 seeds · /m, 'SIGINT');
     expect(r.sent).toBe(true);
-    expect(r.code).toBe(130);
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(130);
     const m = /^(\d+) seeds in [\d.]+ s \([\d.]+ seeds\/s\): (\d+) passed, 0 failed, (\d+) not finished \(stopped by SIGINT\)$/m.exec(r.stdout);
     expect(m, r.stdout).not.toBeNull();
     expect(Number(m![1]) + Number(m![3])).toBe(12);
