@@ -34,6 +34,7 @@ export {
   describeStatus,
   renderPs,
   renderPsEf,
+  renderPsThreads,
   renderPstree,
   renderStatus,
   signalName,

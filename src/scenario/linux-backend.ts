@@ -42,7 +42,10 @@ export function linuxBackend(): BackendFactory {
 
 interface RealProc extends HostProcess {
   readonly name: string;
-  readonly id: ProcIdentity;
+  /** A thread that execve()s takes its process's PID (SEMANTICS 8.21): its host TID, start time and identity change. */
+  hostPid: number;
+  startTime: string;
+  id: ProcIdentity;
   /** Replaced when the helper execve()s itself and says hello again. */
   channel: LineChannel;
   readonly readSyscall: number;
@@ -229,7 +232,7 @@ export class LinuxBackend implements ScenarioBackend {
     if (isDead(p)) {
       // exit(2) never returns; reboot(2) returns only to fail. Any other call
       // did not return to a process that died of it (e.g. kill(0, SIGKILL)).
-      return op === 'exit' || op === 'reboot' ? 'ok' : 'dead';
+      return op === 'exit' || op === 'exit_group' || op === 'reboot' ? 'ok' : 'dead';
     }
     // A stopped process has not returned to user space: whatever its call did, it has not seen it yet.
     if (lifeOf(p) === 'stopped') return 'blocked';
@@ -244,8 +247,17 @@ export class LinuxBackend implements ScenarioBackend {
 
   #onHello(h: Hello, channel: LineChannel): void {
     const known = this.#procs.get(h.name);
-    if (known && known.hostPid === h.hostPid) {
-      // The same process after execve(): a new image, a new connection.
+    if (known && (known.hostPid === h.hostPid || known.pending?.syscall.op === 'exec')) {
+      // The same process after execve(): a new image, a new connection. A
+      // thread that execve()d now has its process's PID, which it reports.
+      if (known.hostPid !== h.hostPid) {
+        const stat = readStat(h.hostPid);
+        const status = readFileSync(`/proc/${h.hostPid}/status`, 'utf8');
+        const hostNspid = (/^NSpid:\s+(.*)$/m.exec(status)?.[1] ?? '').trim().split(/\s+/).map(Number);
+        known.hostPid = h.hostPid;
+        known.startTime = stat?.startTime ?? '';
+        known.id = { nspid: hostNspid.slice(this.#hostOffset), chain: known.id.chain };
+      }
       known.channel = channel;
       const w = this.#wake;
       this.#wake = [];

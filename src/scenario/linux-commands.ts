@@ -22,7 +22,7 @@ const SIGACTION_LETTERS = { restart: 'r', nocldstop: 's', nocldwait: 'w', reseth
 export function encodeCommand(s: Syscall): string {
   switch (s.op) {
     case 'fork':
-      return `fork ${s.child} ${(s.newPid ? 'n' : '') + (s.newUser ? 'u' : '') + (s.parent ? 'p' : '') || '-'} ${s.setTid ? s.setTid.join(',') : '-'} ${s.pidfd ?? '-'}`;
+      return `fork ${s.child} ${(s.newPid ? 'n' : '') + (s.newUser ? 'u' : '') + (s.parent ? 'p' : '') + (s.thread ? 't' : '') || '-'} ${s.setTid ? s.setTid.join(',') : '-'} ${s.pidfd ?? '-'}`;
     case 'unshare':
       return `unshare ${(s.pid ? 'p' : '') + (s.user ? 'u' : '')}`;
     case 'open_ns':
@@ -71,6 +71,14 @@ export function encodeCommand(s: Syscall): string {
       return 'drop-privileges';
     case 'exec':
       return 'exec';
+    case 'exit_group':
+      return `exitgroup ${s.code}`;
+    case 'gettid':
+      return 'gettid';
+    case 'tgkill':
+      return s.tgid === null ? `tkill ${s.tid} ${s.sig}` : `tgkill ${s.tgid} ${s.tid} ${s.sig}`;
+    case 'tasks':
+      return `tasks ${s.pid}`;
     case 'delivered':
       return 'delivered';
     case 'setid':
@@ -142,12 +150,15 @@ export function decodeReply(s: Syscall, line: string): Observation {
     case 'setns_at':
     case 'subreaper':
     case 'exit':
+    case 'exit_group':
     case 'reboot':
     case 'drop_privileges':
     case 'exec':
     case 'id_map':
     case 'pidfd_open':
       return 'ok';
+    case 'gettid':
+    case 'tgkill':
     case 'setid':
     case 'setresid':
     case 'ns_id':
@@ -184,6 +195,7 @@ export function decodeReply(s: Syscall, line: string): Observation {
     case 'sigpending':
       return signalList(numbers(body));
     case 'pids':
+    case 'tasks':
       return numbers(body);
     case 'wait':
     case 'waitid': {

@@ -6,7 +6,7 @@
 export const HELPER_SOURCE = String.raw`/*
  * pidsim-linux-helper: the real-kernel side of pidsim's scenario runner.
  *
- * One real process per scenario process. Each one connects to the runner's
+ * One real task per scenario process or thread. Each one connects to the runner's
  * Unix socket, says hello, then obeys one-line commands ("<seq> <op> args")
  * by making the real system call and answering "<seq> ok ..." or
  * "<seq> err ENAME". Nothing here decides semantics: the kernel does.
@@ -22,6 +22,10 @@ export const HELPER_SOURCE = String.raw`/*
  * die with their parent (PR_SET_PDEATHSIG); every scenario process lives in
  * the init's namespace or below it, so the init's death tears all of them
  * down (pid_namespaces(7)).
+ *
+ * A thread ("fork NAME t") is a pthread of its process with its own
+ * connection, name, handler counts and command loop (thread-local state);
+ * dispositions and the handle table are its process's, as the kernel's are.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -32,6 +36,7 @@ export const HELPER_SOURCE = String.raw`/*
 #include <setjmp.h>
 #include <linux/sched.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -84,19 +89,21 @@ struct clone3_args {
 
 static const char *sock_path;
 static const char *view_dir;
-static char my_name[64];
-static int sock = -1;
+/* Per task (thread-local): its name, its connection to the runner. */
+static __thread char my_name[64];
+static __thread int sock = -1;
 /* The PID namespace the launcher runs in: reboot(2) is refused there. */
 static unsigned long launcher_ns;
 /* Which PID namespace the procfs mounted on view_dir belongs to (0: none mounted by us). */
 static unsigned long view_ns;
 
-/* Handler bookkeeping, per signal: deliveries and the last siginfo; and every handler run, in order. */
-static volatile unsigned long caught_count[65];
-static volatile int caught_pid[65], caught_code[65], caught_status[65];
+/* Handler bookkeeping, per signal: deliveries and the last siginfo; and every handler run, in order.
+ * Per thread: a handler runs in the thread that took the signal, and counts there. */
+static __thread volatile unsigned long caught_count[65];
+static __thread volatile int caught_pid[65], caught_code[65], caught_status[65];
 #define MAX_LOG 512
-static volatile int delivered_log[MAX_LOG];
-static volatile int ndelivered;
+static __thread volatile int delivered_log[MAX_LOG];
+static __thread volatile int ndelivered;
 
 /* What each signal's handler does besides counting ("do" steps), in order. */
 #define MAX_STEPS 8
@@ -104,14 +111,14 @@ struct hstep { char kind; long a, b; int how; sigset_t set; char name[64]; };
 static struct hstep hsteps[65][MAX_STEPS];
 static int nhsteps[65];
 /* Where a child forked by a handler goes on: a fresh command loop, not the interrupted one. */
-static sigjmp_buf serve_env;
-static int serve_ready;
+static __thread sigjmp_buf serve_env;
+static __thread int serve_ready;
 
 #define MAX_HANDLES 64
 static struct { char name[64]; int fd; } handles[MAX_HANDLES];
 static int nhandles;
 /* Bumped when a forked child opens its own connection. */
-static int conn_gen;
+static __thread int conn_gen;
 
 static const struct { int no; const char *name; } ERRNAMES[] = {
   {EPERM, "EPERM"}, {ENOENT, "ENOENT"}, {ESRCH, "ESRCH"}, {EINTR, "EINTR"}, {ECHILD, "ECHILD"},
@@ -216,13 +223,14 @@ static int connect_runner(void) {
   return s;
 }
 
-/* The PID of this process as the runner's /proc shows it. */
+/* The TID of this task as the runner's /proc shows it ("TGID/task/TID"; the PID for a process's leader). */
 static long host_pid(void) {
-  char buf[32];
-  ssize_t n = readlink("/proc/self", buf, sizeof buf - 1);
+  char buf[64];
+  ssize_t n = readlink("/proc/thread-self", buf, sizeof buf - 1);
   if (n <= 0) return -1;
   buf[n] = 0;
-  return strtol(buf, NULL, 10);
+  const char *t = strrchr(buf, '/');
+  return strtol(t ? t + 1 : buf, NULL, 10);
 }
 
 static void hello(void) {
@@ -343,6 +351,29 @@ static void do_pids(const char *seq) {
   reply(seq, "ok%s", out);
 }
 
+/* ls VIEW/PID/task: the TIDs of the process's threads, ascending. */
+static void do_tasks(const char *seq, const char *pid) {
+  if (ensure_view() < 0) return reply_err(seq, errno);
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s/task", view_dir, pid);
+  DIR *d = opendir(path);
+  if (!d) return reply_err(seq, errno);
+  int tids[1024], n = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) && n < 1024) {
+    char *end;
+    long v = strtol(e->d_name, &end, 10);
+    if (*end == 0 && v > 0) tids[n++] = (int)v;
+  }
+  closedir(d);
+  qsort(tids, (size_t)n, sizeof tids[0], cmp_int);
+  char out[8000];
+  size_t len = 0;
+  out[0] = 0;
+  for (int i = 0; i < n && len < sizeof out - 16; i++) len += (size_t)snprintf(out + len, sizeof out - len, " %d", tids[i]);
+  reply(seq, "ok%s", out);
+}
+
 static void child_starts(const char *name) {
   /* A fresh process: its own bookkeeping, its own connection. */
   if (sock >= 0) close(sock);
@@ -353,8 +384,40 @@ static void child_starts(const char *name) {
   hello();
 }
 
+static void serve(void);
+
+/* A new thread: a name and a connection of its own, then commands (pthread_create inherits the creator's mask). */
+static char thread_name[64];
+static volatile long thread_tid;
+static void *thread_main(void *arg) {
+  (void)arg;
+  strncpy(my_name, thread_name, sizeof my_name - 1);
+  thread_tid = syscall(SYS_gettid);
+  hello();
+  serve();
+  return NULL;
+}
+
+/* clone(CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|...) through pthread_create: "ok TID". */
+static void do_thread(const char *seq, const char *name) {
+  /* unshare(CLONE_NEWNS) fails once the fs is shared with a thread: mount the /proc view first. */
+  ensure_view();
+  pthread_t t;
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  strncpy(thread_name, name, sizeof thread_name - 1);
+  thread_tid = 0;
+  int e = pthread_create(&t, &attr, thread_main, NULL);
+  pthread_attr_destroy(&attr);
+  if (e != 0) return reply_err(seq, e);
+  while (thread_tid == 0) sched_yield();
+  reply(seq, "ok %ld", thread_tid);
+}
+
 static void do_fork(const char *seq, const char *name, const char *flags, const char *settid, const char *pidfd_name) {
   unsigned long f = 0;
+  if (strchr(flags, 't')) return do_thread(seq, name);
   /* CLONE_PIDFD: clone3 writes the pidfd here, in the caller only; the child's fd table was copied before. */
   int want_pidfd = pidfd_name[0] != 0 && strcmp(pidfd_name, "-") != 0, pidfd = -1;
   if (want_pidfd && nhandles >= MAX_HANDLES && find_handle(pidfd_name) < 0) return reply_err(seq, EMFILE);
@@ -690,7 +753,14 @@ static void obey(char *line) {
   }
   if (strcmp(op, "getpid") == 0) return reply(seq, "ok %ld", (long)syscall(SYS_getpid));
   if (strcmp(op, "getppid") == 0) return reply(seq, "ok %ld", (long)syscall(SYS_getppid));
-  if (strcmp(op, "exit") == 0) _exit(atoi(ARG(2)));
+  /* exit(2) itself, not glibc's _exit() (exit_group): only the calling thread ends. */
+  if (strcmp(op, "exit") == 0) syscall(SYS_exit, atoi(ARG(2)));
+  if (strcmp(op, "exitgroup") == 0) syscall(SYS_exit_group, atoi(ARG(2)));
+  if (strcmp(op, "gettid") == 0) return reply(seq, "ok %ld", (long)syscall(SYS_gettid));
+  if (strcmp(op, "tgkill") == 0)
+    return syscall(SYS_tgkill, (pid_t)atol(ARG(2)), (pid_t)atol(ARG(3)), atoi(ARG(4))) < 0 ? reply_err(seq, errno) : reply(seq, "ok 0");
+  if (strcmp(op, "tkill") == 0) return syscall(SYS_tkill, (pid_t)atol(ARG(2)), atoi(ARG(3))) < 0 ? reply_err(seq, errno) : reply(seq, "ok 0");
+  if (strcmp(op, "tasks") == 0) return do_tasks(seq, ARG(2));
   if (strcmp(op, "wait") == 0) return do_wait(seq, atol(ARG(2)), ARG(3));
   if (strcmp(op, "status") == 0) return do_status(seq, ARG(2));
   if (strcmp(op, "pids") == 0) return do_pids(seq);
@@ -773,8 +843,8 @@ static void obey(char *line) {
 
 /* Reads commands until the runner hangs up. A caught signal interrupting read() is not an error. */
 static void serve(void) {
-  static char buf[16384];
-  static size_t have;
+  static __thread char buf[16384];
+  static __thread size_t have;
   /* A child forked by a handler lands here, with nothing of its parent's input. */
   if (sigsetjmp(serve_env, 0)) have = 0;
   serve_ready = 1;

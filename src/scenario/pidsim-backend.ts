@@ -114,7 +114,8 @@ interface Pending {
 interface Entry {
   readonly name: string;
   readonly proc: Process;
-  readonly id: ProcIdentity;
+  /** Replaced when a thread's execve() gives it its process's PID. */
+  id: ProcIdentity;
   /** Namespace handles and pidfds this process holds (opened, or inherited at fork). */
   readonly handles: Map<string, NsHandle | PidFd>;
   pending: Pending | null;
@@ -268,6 +269,10 @@ export class PidsimBackend implements ScenarioBackend {
     h.close();
   }
 
+  #reidentify(e: Entry): void {
+    e.id = { nspid: e.proc.nspid.slice(this.rootLevel), chain: e.id.chain };
+  }
+
   #register(name: string, proc: Process, handles: Map<string, NsHandle | PidFd>): void {
     const id: ProcIdentity = {
       nspid: proc.nspid.slice(this.rootLevel),
@@ -318,7 +323,7 @@ export class PidsimBackend implements ScenarioBackend {
     const life = await this.#life(e);
     if (life === 'dead') {
       e.pending = null;
-      return p.syscall.op === 'exit' || p.syscall.op === 'reboot' ? 'ok' : 'dead';
+      return p.syscall.op === 'exit' || p.syscall.op === 'exit_group' || p.syscall.op === 'reboot' ? 'ok' : 'dead';
     }
     if (life === 'stopped' || !p.done) return 'blocked';
     e.pending = null;
@@ -330,6 +335,12 @@ export class PidsimBackend implements ScenarioBackend {
     const p = e.proc;
     switch (s.op) {
       case 'fork': {
+        if (s.thread) {
+          const thread = await p.fork({ thread: true, name: s.child });
+          // Threads share their process's fd table: here, a copy taken when the thread starts.
+          this.#register(s.child, thread, this.#inherit(e));
+          return thread.tidIn(p.ns);
+        }
         const child = await p.fork({
           ...(s.newPid ? { newPid: true } : {}),
           ...(s.newUser ? { newUser: true } : {}),
@@ -342,7 +353,7 @@ export class PidsimBackend implements ScenarioBackend {
         // The child's table is copied before CLONE_PIDFD installs the pidfd in the caller's.
         this.#register(s.child, child, this.#inherit(e));
         if (s.pidfd) this.#hold(e, s.pidfd, child.clonePidfd!);
-        return child.pidIn(p.ns);
+        return child.tidIn(p.ns);
       }
       case 'unshare':
         await p.unshare({ newPid: s.pid, newUser: s.user });
@@ -403,6 +414,15 @@ export class PidsimBackend implements ScenarioBackend {
       case 'exit':
         await p.exit(s.code);
         return 'ok';
+      case 'exit_group':
+        await p.exitGroup(s.code);
+        return 'ok';
+      case 'gettid':
+        return p.gettid();
+      case 'tgkill':
+        return s.tgid === null ? p.tkill(s.tid, s.sig) : p.tgkill(s.tgid, s.tid, s.sig);
+      case 'tasks':
+        return this.#kernel.procfs(p.ns, p).tids(s.pid);
       case 'reboot':
         await p.reboot(s.cmd);
         return 'ok';
@@ -435,6 +455,8 @@ export class PidsimBackend implements ScenarioBackend {
         return 'ok';
       case 'exec':
         await p.exec('idle', { name: e.name });
+        // From a thread, the handle now stands for the process: its TID became the leader's (SEMANTICS 8.21).
+        this.#reidentify(e);
         // The helper's handles are opened close-on-exec, and pidfds always are.
         for (const h of e.handles.values()) this.#drop(h);
         e.handles.clear();

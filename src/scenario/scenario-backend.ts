@@ -25,6 +25,8 @@ export type Syscall =
       readonly setTid: readonly number[] | null;
       /** CLONE_PIDFD: the pidfd's name, held by the caller. */
       readonly pidfd: string | null;
+      /** CLONE_THREAD|CLONE_SIGHAND|CLONE_VM: `child` is a thread of the caller's process. */
+      readonly thread: boolean;
     }
   | { readonly op: 'unshare'; readonly pid: boolean; readonly user: boolean }
   | { readonly op: 'open_ns'; readonly handle: string; readonly pid: number | 'self'; readonly which: 'pid' | 'pid_for_children' }
@@ -49,6 +51,12 @@ export type Syscall =
   | { readonly op: 'getpid' }
   | { readonly op: 'getppid' }
   | { readonly op: 'exit'; readonly code: number }
+  | { readonly op: 'exit_group'; readonly code: number }
+  | { readonly op: 'gettid' }
+  /** tgkill(2); tkill(2) when `tgid` is null. */
+  | { readonly op: 'tgkill'; readonly tgid: number | null; readonly tid: number; readonly sig: number }
+  /** The TIDs of /proc/PID/task, ascending. */
+  | { readonly op: 'tasks'; readonly pid: number | 'self' }
   | { readonly op: 'reboot'; readonly cmd: RebootCmd }
   | {
       readonly op: 'wait';

@@ -211,7 +211,7 @@ class Run {
     const sig = (s: number | string): number => (typeof s === 'number' ? s : parseSignal(s)!);
     switch (step.op) {
       case 'fork': {
-        const flags = [step.newPid ? 'newPid' : '', step.newUser ? 'newUser' : '', step.parent ? 'parent' : '', step.setTid ? `setTid=[${step.setTid.join(',')}]` : ''].filter(Boolean);
+        const flags = [step.thread ? 'CLONE_THREAD|CLONE_SIGHAND|CLONE_VM' : '', step.newPid ? 'newPid' : '', step.newUser ? 'newUser' : '', step.parent ? 'parent' : '', step.setTid ? `setTid=[${step.setTid.join(',')}]` : ''].filter(Boolean);
         if (step.pidfd) {
           flags.push(`CLONE_PIDFD -> ${step.pidfd}`);
           if (step.pidfd === step.as) throw new ScenarioRunError(`the pidfd and the child cannot both be named ${step.as}`);
@@ -225,8 +225,9 @@ class Run {
             parent: step.parent === true,
             setTid: step.setTid ?? null,
             pidfd: step.pidfd ?? null,
+            thread: step.thread === true,
           },
-          call: `fork(${flags.join(', ')}) as ${step.as}`,
+          call: `${step.thread ? 'clone' : 'fork'}(${flags.join(', ')}) as ${step.as}`,
         };
       }
       case 'unshare': {
@@ -315,6 +316,23 @@ class Run {
         return { syscall: { op: step.op }, call: `${step.op}()` };
       case 'exit':
         return { syscall: { op: 'exit', code: step.code ?? 0 }, call: `exit(${step.code ?? 0})` };
+      case 'exit_group':
+        return { syscall: { op: 'exit_group', code: step.code ?? 0 }, call: `exit_group(${step.code ?? 0})` };
+      case 'gettid':
+        return { syscall: { op: 'gettid' }, call: 'gettid()' };
+      case 'tgkill': {
+        const [g, gt] = await pid(step.tgid);
+        const [t, tt] = await pid(step.tid);
+        return { syscall: { op: 'tgkill', tgid: g, tid: t, sig: sig(step.sig) }, call: `tgkill(${gt}, ${tt}, ${sigText(sig(step.sig))})` };
+      }
+      case 'tkill': {
+        const [t, tt] = await pid(step.tid);
+        return { syscall: { op: 'tgkill', tgid: null, tid: t, sig: sig(step.sig) }, call: `tkill(${tt}, ${sigText(sig(step.sig))})` };
+      }
+      case 'tasks': {
+        const [p, text] = await pidOrSelf(step.target);
+        return { syscall: { op: 'tasks', pid: p }, call: `ls /proc/${text}/task` };
+      }
       case 'reboot':
         return { syscall: { op: 'reboot', cmd: step.cmd }, call: `reboot(${step.cmd})` };
       case 'wait': {

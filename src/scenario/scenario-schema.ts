@@ -122,6 +122,8 @@ const stepSchemas = [
     setTid: z.array(z.number().int()).min(1).max(32).optional(),
     /** clone3 CLONE_PIDFD: the caller gets a pidfd of the child under this name (the child does not). */
     pidfd: name.optional(),
+    /** CLONE_THREAD|CLONE_SIGHAND|CLONE_VM: `as` names a new thread of the caller's process; its steps are made by that thread. */
+    thread: z.boolean().optional(),
   }),
   strict({
     op: z.literal('unshare'),
@@ -182,6 +184,14 @@ const stepSchemas = [
   strict({ op: z.literal('getpid'), ...byProc }),
   strict({ op: z.literal('getppid'), ...byProc }),
   strict({ op: z.literal('exit'), ...byProc, code: z.number().int().min(0).max(255).optional() }),
+  /** exit_group(2): every thread of the caller's process ends. */
+  strict({ op: z.literal('exit_group'), ...byProc, code: z.number().int().min(0).max(255).optional() }),
+  strict({ op: z.literal('gettid'), ...byProc }),
+  /** tgkill(tgid, tid, sig): PIDs or names (a thread's name is its TID). */
+  strict({ op: z.literal('tgkill'), ...byProc, tgid: pidArg, tid: pidArg, sig: signal }),
+  strict({ op: z.literal('tkill'), ...byProc, tid: pidArg, sig: signal }),
+  /** ls /proc/PID/task through the caller's procfs: the TIDs of the process's threads. */
+  strict({ op: z.literal('tasks'), ...byProc, target: pidOrSelf.optional() }),
   strict({ op: z.literal('reboot'), ...byProc, cmd: z.enum(REBOOT_COMMANDS) }),
   strict({
     op: z.literal('wait'),

@@ -5,7 +5,9 @@
 // /proc/self is the reader's PID *in that procfs* (ENOENT when the reader is
 // not visible there), /proc/PID/ns/pid is a link to `pid:[inode]`, and
 // /proc/sys/kernel/pid_max and ns_last_pid belong to the reader's *active*
-// PID namespace whatever procfs is read (SEMANTICS 1.7, 1.8).
+// PID namespace whatever procfs is read (SEMANTICS 1.7, 1.8). /proc/PID/task
+// lists the threads of the process, each with its own status, comm and
+// cmdline (SEMANTICS 8.23).
 
 import type { NsHandle, ProcEntry, ProcFs } from '../index.js';
 import { HOST_NS_INODES, type MountNamespace } from './mount-namespace.js';
@@ -20,7 +22,9 @@ export const NS_ENTRIES = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'pid_for_childr
 type NsEntry = (typeof NS_ENTRIES)[number];
 
 /** The files of a /proc/PID directory that the emulation provides. */
-const PID_FILES = ['cmdline', 'comm', 'ns', 'status'] as const;
+const PID_FILES = ['cmdline', 'comm', 'ns', 'status', 'task'] as const;
+/** The files of a /proc/PID/task/TID directory that the emulation provides. */
+const TASK_FILES = ['cmdline', 'comm', 'status'] as const;
 
 /** What a path names, before checking that its PID exists. */
 type ProcNode =
@@ -28,6 +32,8 @@ type ProcNode =
   | { readonly kind: 'self' }
   | { readonly kind: 'pid-dir'; readonly pid: number | 'self' }
   | { readonly kind: 'pid-file'; readonly pid: number | 'self'; readonly file: 'status' | 'cmdline' | 'comm' }
+  | { readonly kind: 'task-dir'; readonly pid: number | 'self' }
+  | { readonly kind: 'task'; readonly pid: number | 'self'; readonly tid: number; readonly file: 'status' | 'cmdline' | 'comm' | null }
   | { readonly kind: 'ns-dir'; readonly pid: number | 'self' }
   | { readonly kind: 'ns-link'; readonly pid: number | 'self'; readonly entry: NsEntry }
   | { readonly kind: 'sys-dir' }
@@ -57,7 +63,15 @@ function parsePath(path: string): ProcNode | undefined {
   const file = rest[1]!;
   if (rest.length === 2) {
     if (file === 'ns') return { kind: 'ns-dir', pid };
+    if (file === 'task') return { kind: 'task-dir', pid };
     if (file === 'status' || file === 'cmdline' || file === 'comm') return { kind: 'pid-file', pid, file };
+    return undefined;
+  }
+  if (file === 'task' && /^[1-9]\d*$/.test(rest[2]!) && rest.length <= 4) {
+    const tid = Number(rest[2]);
+    if (rest.length === 3) return { kind: 'task', pid, tid, file: null };
+    const f = rest[3]!;
+    if (f === 'status' || f === 'cmdline' || f === 'comm') return { kind: 'task', pid, tid, file: f };
     return undefined;
   }
   if (rest.length === 3 && file === 'ns' && (NS_ENTRIES as readonly string[]).includes(rest[2]!)) {
@@ -89,6 +103,18 @@ export class ProcFiles {
     }
   }
 
+  /** Thread `tid` of the process at `pid`, or ENOENT when it has no such thread. */
+  async taskEntry(pid: number | 'self', tid: number): Promise<FsResult<ProcEntry>> {
+    try {
+      const rows = await this.procfs.tasks(pid);
+      const row = rows.find((r) => r.pid === tid);
+      return row ? ok(row) : fail('ENOENT');
+    } catch (e) {
+      if (!errnoOf(e)) throw e;
+      return fail('ENOENT');
+    }
+  }
+
   /** stat(): what the path is, ENOENT if nothing. */
   async kind(path: string): Promise<FsResult<FileKind>> {
     const node = parsePath(path);
@@ -103,10 +129,14 @@ export class ProcFiles {
         const self = await this.#self();
         return self.ok ? ok('link') : self;
       }
+      case 'task': {
+        const t = await this.taskEntry(node.pid, node.tid);
+        return t.ok ? ok(node.file === null ? 'dir' : 'file') : t;
+      }
       default: {
         const e = await this.entry(node.pid);
         if (!e.ok) return e;
-        return ok(node.kind === 'pid-dir' || node.kind === 'ns-dir' ? 'dir' : node.kind === 'ns-link' ? 'link' : 'file');
+        return ok(node.kind === 'pid-dir' || node.kind === 'ns-dir' || node.kind === 'task-dir' ? 'dir' : node.kind === 'ns-link' ? 'link' : 'file');
       }
     }
   }
@@ -129,6 +159,14 @@ export class ProcFiles {
         }
         if (node.file === 'comm') return ok(`${e.value.name}\n`);
         return ok(e.value.state === 'zombie' ? '' : e.value.cmdline.map((a) => `${a}\0`).join(''));
+      }
+      case 'task': {
+        if (node.file === null) return fail('EISDIR');
+        const t = await this.taskEntry(node.pid, node.tid);
+        if (!t.ok) return t;
+        if (node.file === 'status') return ok(await this.procfs.statusText(t.value.pid));
+        if (node.file === 'comm') return ok(`${t.value.name}\n`);
+        return ok(t.value.state === 'zombie' ? '' : t.value.cmdline.map((a) => `${a}\0`).join(''));
       }
       case 'ns-link': {
         // A namespace file opens, but read(2) on it is EINVAL.
@@ -167,6 +205,18 @@ export class ProcFiles {
       const e = await this.entry(node.pid);
       if (!e.ok) return e;
       return ok(node.kind === 'ns-dir' ? [...NS_ENTRIES] : [...PID_FILES]);
+    }
+    if (node.kind === 'task-dir') {
+      try {
+        return ok((await this.procfs.tids(node.pid)).map(String));
+      } catch (e) {
+        if (!errnoOf(e)) throw e;
+        return fail('ENOENT');
+      }
+    }
+    if (node.kind === 'task' && node.file === null) {
+      const t = await this.taskEntry(node.pid, node.tid);
+      return t.ok ? ok([...TASK_FILES]) : t;
     }
     if (node.kind === 'sys-dir') return ok(path.replace(/\/+$/, '').endsWith('kernel') ? ['ns_last_pid', 'pid_max'] : ['kernel']);
     if (node.kind === 'root') {

@@ -13,6 +13,7 @@ import { recordCall, type RunCounters } from './run-stats.js';
 import type { Violation } from './stress-failure.js';
 import type { ChildProgram, Slot, StressOp } from './workload-ops.js';
 import { runPidfdReuse } from './pidfd-reuse-op.js';
+import { runThreadGroup } from './thread-group-op.js';
 
 /** Thrown into an operation when the run stops: it ends quietly. */
 export const STOP = Symbol('stress run stopping');
@@ -283,6 +284,8 @@ export async function executeOp(ctx: ExecContext, index: number, op: StressOp): 
     }
     case 'pidfd-reuse':
       return runPidfdReuse(o, op);
+    case 'thread-group':
+      return runThreadGroup(o, op);
   }
 }
 

@@ -8,7 +8,7 @@
 // good (see hang-watchdog.ts): the comments say how.
 
 import { SIGCHLD, SIGHUP, SIGINT, SIGKILL, SIGRTMIN, SIGTERM, SIGURG, SIGUSR1, SIGUSR2 } from '@pidsim/core';
-import type { StressOp, StressOpKind } from './workload-ops.js';
+import type { StressOp, StressOpKind, ThreadGroupEnding } from './workload-ops.js';
 import type { ModelNs, ModelProc, WorkloadModel } from './workload-model.js';
 
 /** What the race-event planners may use of the round planner. */
@@ -56,6 +56,14 @@ const RACE_KINDS: readonly (readonly [StressOpKind, number])[] = [
   ['kill-group', 3],
   ['unshare-fork', 3],
   ['pidfd-reuse', 4],
+  ['thread-group', 5],
+];
+
+const THREAD_ENDINGS: readonly (readonly [ThreadGroupEnding, number])[] = [
+  ['stay', 4],
+  ['exit-group', 2],
+  ['fatal-tgkill', 2],
+  ['exec-race', 3],
 ];
 
 function weighted<T>(m: WorkloadModel, table: readonly (readonly [T, number])[]): T {
@@ -289,6 +297,17 @@ function raceEvent(plan: RacePlanner, kind: StressOpKind): boolean {
       m.kill(child);
       const reuser = m.birth(by, 'idle');
       plan.push({ kind: 'pidfd-reuse', by: by.slot, holder: holder.slot, child: child.slot, reuser: reuser.slot });
+      return true;
+    }
+    case 'thread-group': {
+      // An idle process other than an init: a multi-threaded process that stays dies with the
+      // cascades and storms that reach it (the model treats it as any idle process); the other
+      // endings end it within the operation.
+      const p = m.anyProc((q) => !q.isInit && q.program === 'idle' && q.slot !== 0);
+      if (!p) return false;
+      const ending = weighted(m, THREAD_ENDINGS);
+      plan.push({ kind: 'thread-group', proc: p.slot, threads: m.int(2, 4), ending, code: m.int(0, 255) });
+      if (ending !== 'stay') m.kill(p);
       return true;
     }
     default:

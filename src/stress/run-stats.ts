@@ -22,6 +22,9 @@ export interface RunCounters {
   forksSucceeded: number;
   /** pidfd-reuse operations whose reaped child's PID a new process did take: the old pidfds were probed across a reuse. */
   pidfdReusesProbed: number;
+  /** Threads created by thread-group operations, and exec races the execve won (the exit_group lost). */
+  threadsCreated: number;
+  threadExecsWon: number;
   peakRssBytes: number;
   peakHeapUsedBytes: number;
 }
@@ -35,6 +38,8 @@ export function newCounters(): RunCounters {
     forksAttempted: 0,
     forksSucceeded: 0,
     pidfdReusesProbed: 0,
+    threadsCreated: 0,
+    threadExecsWon: 0,
     peakRssBytes: 0,
     peakHeapUsedBytes: 0,
   };
@@ -79,6 +84,8 @@ export function mergeCounters(into: RunCounters, from: RunCounters): void {
   into.forksAttempted += from.forksAttempted;
   into.forksSucceeded += from.forksSucceeded;
   into.pidfdReusesProbed += from.pidfdReusesProbed ?? 0;
+  into.threadsCreated += from.threadsCreated ?? 0;
+  into.threadExecsWon += from.threadExecsWon ?? 0;
   into.peakRssBytes = Math.max(into.peakRssBytes, from.peakRssBytes);
   into.peakHeapUsedBytes = Math.max(into.peakHeapUsedBytes, from.peakHeapUsedBytes);
 }

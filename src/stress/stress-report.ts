@@ -86,6 +86,7 @@ function figures(c: RunCounters, e: LedgerCounts, runMs: number, opsPlanned: num
     signals: { delivered: e.signalsDelivered, ignored: e.signalsIgnored },
     reparents: e.reparents,
     pidfds: { reusesProbed: c.pidfdReusesProbed },
+    threads: { created: c.threadsCreated, execsWon: c.threadExecsWon },
     memory: { peakRssBytes: c.peakRssBytes, peakHeapUsedBytes: c.peakHeapUsedBytes },
   };
 }

@@ -49,7 +49,16 @@ export type StressOp =
    * back and forks `reuser`, which may take the child's PID; both old pidfds are then ESRCH and
    * their signal never reaches the reuser (pidfd-reuse-op.ts).
    */
-  | { readonly kind: 'pidfd-reuse'; readonly by: Slot; readonly holder: Slot; readonly child: Slot; readonly reuser: Slot };
+  | { readonly kind: 'pidfd-reuse'; readonly by: Slot; readonly holder: Slot; readonly child: Slot; readonly reuser: Slot }
+  /**
+   * Thread groups (SEMANTICS 8.19-8.21): `proc` creates `threads` threads, then its group ends by
+   * exit_group from a thread, a SIGKILL tgkill'ed at one thread, exit_group racing an execve from
+   * another thread (exactly one returns), or stays multi-threaded (thread-group-op.ts).
+   */
+  | { readonly kind: 'thread-group'; readonly proc: Slot; readonly threads: number; readonly ending: ThreadGroupEnding; readonly code: number };
+
+/** How a `thread-group` operation's process ends. */
+export type ThreadGroupEnding = 'stay' | 'exit-group' | 'fatal-tgkill' | 'exec-race';
 
 export type StressOpKind = StressOp['kind'];
 
@@ -72,6 +81,7 @@ export const OP_KINDS: readonly StressOpKind[] = [
   'setsid',
   'stop-cont',
   'pidfd-reuse',
+  'thread-group',
 ];
 
 /** How many processes an operation means to create. */
@@ -131,6 +141,8 @@ export function describeOp(op: StressOp): string {
       return `${s(op.proc)} calls setsid()`;
     case 'stop-cont':
       return `${s(op.by)} sends SIGSTOP to ${s(op.target)}, then the root init sends it SIGCONT`;
+    case 'thread-group':
+      return `${s(op.proc)} creates ${op.threads} threads, then ${op.ending === 'stay' ? 'keeps them' : op.ending === 'exit-group' ? `a thread calls exit_group(${op.code})` : op.ending === 'fatal-tgkill' ? 'SIGKILLs one of them with tgkill' : `one thread execs while another calls exit_group(${op.code})`}`;
     case 'pidfd-reuse':
       return `${s(op.by)} forks ${s(op.child)} with a pidfd (${s(op.holder)} opens another), kills and reaps it through it, forks ${s(op.reuser)} on its PID, and signals both old pidfds`;
   }

@@ -1,8 +1,8 @@
 // Conformance: SEMANTICS group 2 — PID namespace creation and nesting
 // (2.1-2.13): clone(CLONE_NEWPID), unshare and setns (which move only
 // pid_for_children), ENOMEM once an unshared namespace's init is gone, the flag
-// rules (CLONE_PARENT, CLONE_THREAD's EINVAL checks only: threads are out of
-// scope), privileges, the depth and count limits, and namespace lifetime.
+// rules (CLONE_PARENT, CLONE_THREAD's EINVAL checks; threads themselves are
+// test/conformance/threads.test.ts), privileges, the depth and count limits, and namespace lifetime.
 // Expected values: the kernel's observations quoted for each item in
 // docs/semantics.md (and the scenarios of test/scenarios that replay them).
 
@@ -328,7 +328,7 @@ forEachBackend('PID namespaces', (backend) => {
     expect(await k.checkInvariants()).toEqual([]);
   });
 
-  // --- 2.7 CLONE_THREAD's EINVAL rules (threads themselves are out of scope) ------
+  // --- 2.7 CLONE_THREAD's EINVAL rules (threads: threads.test.ts) ------------------
 
   it('2.7 CLONE_THREAD with CLONE_NEWPID or CLONE_NEWUSER is EINVAL', async () => {
     const k = backend.create();

@@ -136,10 +136,10 @@ describe('docs/semantics.md', () => {
       'test file test/extra.test.ts cites item 4.99, which docs/semantics.md does not have',
       'item 4.3: the Tests line is stale; write `- Tests: `test/conformance/signals.test.ts`, `test/extra.test.ts``',
     ]);
-    const claimed = new Map([...scenarioCites, ['threads-scenario', new Set(['8.1'])]]);
+    const claimed = new Map([...scenarioCites, ['sockets-scenario', new Set(['3.12'])]]);
     expect(catalogueProblems(doc, claimed, testCites)).toEqual([
-      'item 8.1: the Scenarios line is stale; write `- Scenarios: `threads-scenario``',
-      'item 8.1 is marked "not emulated yet" but scenarios cite it (they pass on pidsim): threads-scenario',
+      'item 3.12: the Scenarios line is stale; write `- Scenarios: `sockets-scenario``',
+      'item 3.12 is marked "not emulated yet" but scenarios cite it (they pass on pidsim): sockets-scenario',
     ]);
     const uncovered = doc.replace(/(### 3\.12 [^\n]+\n[\s\S]*?- Status: )not emulated yet — pidsim has no sockets/, '$1emulated');
     expect(catalogueProblems(uncovered, scenarioCites, testCites)).toEqual(['item 3.12 is marked "emulated" but no test or scenario cites it']);

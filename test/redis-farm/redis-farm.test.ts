@@ -205,24 +205,24 @@ describe.skipIf(missing !== null)(missing === null ? 'a seed farm on Redis' : `a
     await ready(w);
     const report = join(dir, 'planted.json');
     const shape = ['--depth', '3', '--fanout', '3', '--processes', '600', '--concurrency', '32'];
-    const c = client(['--seeds', '1', '--seed', '1', ...shape, '--shrink-time', '30', '--name', 'planted', '--report', report]);
+    const c = client(['--seeds', '1', '--seed', '2', ...shape, '--shrink-time', '30', '--name', 'planted', '--report', report]);
     expect(await c.exited, c.out() + c.err()).toBe(1);
     const out = c.out();
-    expect(out).toMatch(new RegExp(`^FAILED seed 1 \\(found by ${HOST}:${w.pid}, which shrinks it\\): invariant 3 broken: is running in namespace \\d+ \\(level \\d+\\) whose init has exited$`, 'm'));
-    expect(out).toContain('  replay: pidsim stress --seed 1 --depth 3 --fanout 3 --processes 600 --concurrency 32\n');
-    expect(out).toMatch(/^1 seeds in [\d.]+ s \([\d.]+ seeds\/s\): 0 passed, 1 failed \(seeds 1\)$/m);
+    expect(out).toMatch(new RegExp(`^FAILED seed 2 \\(found by ${HOST}:${w.pid}, which shrinks it\\): invariant 3 broken: is running in namespace \\d+ \\(level \\d+\\) whose init has exited$`, 'm'));
+    expect(out).toContain('  replay: pidsim stress --seed 2 --depth 3 --fanout 3 --processes 600 --concurrency 32\n');
+    expect(out).toMatch(/^1 seeds in [\d.]+ s \([\d.]+ seeds\/s\): 0 passed, 1 failed \(seeds 2\)$/m);
     expect(out).toContain('invariant 3: No live process remains in a namespace whose init has exited.');
     expect(out).toMatch(/minimal reproducer: \d operations \(of [\d,]+\), \d+ scheduling choices \(of [\d,]+\)/);
-    expect(out).toMatch(/ {2}replay: pidsim stress --seed 1 --depth 3 --fanout 3 --processes 600 --concurrency 32 --chaos \d+ --ops [\d,-]+\n/);
-    expect(w.out()).toMatch(/run planted: FAILED seed 1 \(invariant 3\); shrinking it here \(up to 30 s\)/);
+    expect(out).toMatch(/ {2}replay: pidsim stress --seed 2 --depth 3 --fanout 3 --processes 600 --concurrency 32 --chaos \d+ --ops [\d,-]+\n/);
+    expect(w.out()).toMatch(/run planted: FAILED seed 2 \(invariant 3\); shrinking it here \(up to 30 s\)/);
 
     const json = JSON.parse(readFileSync(report, 'utf8'));
-    expect(json).toMatchObject({ result: 'failed', passed: 0, failed: [{ seed: 1, failure: { kind: 'invariant', invariant: 3 }, recordedBy: `${HOST}:${w.pid}` }] });
+    expect(json).toMatchObject({ result: 'failed', passed: 0, failed: [{ seed: 2, failure: { kind: 'invariant', invariant: 3 }, recordedBy: `${HOST}:${w.pid}` }] });
     const f = json.failed[0];
-    expect(f.replay).toBe('pidsim stress --seed 1 --depth 3 --fanout 3 --processes 600 --concurrency 32');
+    expect(f.replay).toBe('pidsim stress --seed 2 --depth 3 --fanout 3 --processes 600 --concurrency 32');
     expect(f.shrunk).toMatchObject({ reproduced: true, failure: { invariant: 3 } });
     expect(f.shrunk.operations).toBeLessThan(f.shrunk.originalOperations);
-    expect(f.shrunk.replay).toMatch(/^pidsim stress --seed 1 --depth 3 --fanout 3 --processes 600 --concurrency 32 --chaos \d+ --ops [\d,-]+$/);
+    expect(f.shrunk.replay).toMatch(/^pidsim stress --seed 2 --depth 3 --fanout 3 --processes 600 --concurrency 32 --chaos \d+ --ops [\d,-]+$/);
   });
 
   it("a worker of another version refuses the run's jobs, saying both versions; a worker of the run's version then runs them all", async () => {

@@ -37,7 +37,7 @@ const shape = { depth: 3, fanout: 3, processes: 600, concurrency: 32 };
 describe('a planted bug', () => {
   it('teardown that misses nested namespaces: found, named invariant 3, shrunk to fewer operations and fewer choices', async () => {
     plant(lostTeardownKill);
-    const run = await runStress({ ...shape, seed: 1, transport: 'inline' });
+    const run = await runStress({ ...shape, seed: 2, transport: 'inline' });
     expect(run.passed).toBe(false);
     const f = run.failure!;
     expect(f.kind).toBe('invariant');
@@ -45,7 +45,7 @@ describe('a planted bug', () => {
     expect(f.violations[0]!.message).toMatch(/is running in namespace \d+ \(level \d+\) whose init has exited/);
     expect(f.violations[0]!.processes[0]).toMatch(/^process \d+ \(NSpid [\d ]+, s\d+, running\)$/);
 
-    const s = await shrinkFailure({ seed: 1, shape, failure: f, budgetMs: 30_000 });
+    const s = await shrinkFailure({ seed: 2, shape, failure: f, budgetMs: 30_000 });
     expect(s.reproduced).toBe(true);
     expect(s.failure?.invariant).toBe(3);
     expect(s.ops.length).toBeLessThan(run.opsSelected);
@@ -53,7 +53,7 @@ describe('a planted bug', () => {
     expect(s.choices).toBeLessThan(run.choices!);
 
     // The reproducer replays; without the bug the same operations pass.
-    const replay = { ...shape, seed: 1, transport: 'inline' as const, chaos: s.chaos ?? undefined, ops: new Set(s.ops) };
+    const replay = { ...shape, seed: 2, transport: 'inline' as const, chaos: s.chaos ?? undefined, ops: new Set(s.ops) };
     expect((await runStress(replay)).failure?.invariant).toBe(3);
     NamespaceActor.prototype.handle = original;
     expect((await runStress(replay)).passed).toBe(true);
@@ -64,24 +64,24 @@ describe('a planted bug', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pidsim-stress-'));
     const report = join(dir, 'report.json');
     const io = capturedIo();
-    const args = ['--seed', '1', '--depth', '3', '--fanout', '3', '--processes', '600', '--concurrency', '32', '--shrink-time', '30', '--report', report];
+    const args = ['--seed', '2', '--depth', '3', '--fanout', '3', '--processes', '600', '--concurrency', '32', '--shrink-time', '30', '--report', report];
     expect(await runStressCli(args, io)).toBe(1);
     const out = io.out();
-    expect(out).toMatch(/^FAILED seed 1: invariant 3 broken \(round \d+ of \d+, after [\d,]+ operations\)$/m);
+    expect(out).toMatch(/^FAILED seed 2: invariant 3 broken \(round \d+ of \d+, after [\d,]+ operations\)$/m);
     expect(out).toContain('invariant 3: No live process remains in a namespace whose init has exited.');
     expect(out).toMatch(/processes involved:\n {4}process \d+ \(NSpid [\d ]+, s\d+, running\)/);
-    expect(out).toContain('  replay: pidsim stress --seed 1 --depth 3 --fanout 3 --processes 600 --concurrency 32\n');
+    expect(out).toContain('  replay: pidsim stress --seed 2 --depth 3 --fanout 3 --processes 600 --concurrency 32\n');
     expect(out).toMatch(/minimal reproducer: \d operations \(of [\d,]+\), \d+ scheduling choices \(of [\d,]+\)/);
-    expect(out).toMatch(/ {2}replay: pidsim stress --seed 1 --depth 3 --fanout 3 --processes 600 --concurrency 32 --chaos \d+ --ops [\d,-]+\n/);
+    expect(out).toMatch(/ {2}replay: pidsim stress --seed 2 --depth 3 --fanout 3 --processes 600 --concurrency 32 --chaos \d+ --ops [\d,-]+\n/);
     const json = JSON.parse(readFileSync(report, 'utf8'));
-    expect(json).toMatchObject({ tool: 'pidsim stress', result: 'failed', seed: 1, failure: { kind: 'invariant', invariant: 3 } });
+    expect(json).toMatchObject({ tool: 'pidsim stress', result: 'failed', seed: 2, failure: { kind: 'invariant', invariant: 3 } });
     expect(json.shrunk.operations).toBeLessThan(json.shrunk.originalOperations);
     expect(json.shrunk.choices).toBeLessThan(json.shrunk.originalChoices);
   });
 
   it('a kill() whose answer is lost: reported as a hang naming the pending call and its process, and shrunk', async () => {
     plant(lostKillAck);
-    const run = await runStress({ ...shape, seed: 1, transport: 'inline' });
+    const run = await runStress({ ...shape, seed: 2, transport: 'inline' });
     expect(run.passed).toBe(false);
     const f = run.failure!;
     expect(f.kind).toBe('hang');
@@ -90,7 +90,7 @@ describe('a planted bug', () => {
     expect(f.pending[0]).toMatchObject({ syscall: 'kill' });
     expect(f.pending[0]!.process).toMatch(/^process \d+ \(NSpid [\d ]+, (s\d+|init), \w+\)/);
 
-    const s = await shrinkFailure({ seed: 1, shape, failure: f, budgetMs: 30_000 });
+    const s = await shrinkFailure({ seed: 2, shape, failure: f, budgetMs: 30_000 });
     expect(s.reproduced).toBe(true);
     expect(s.failure?.kind).toBe('hang');
     expect(s.ops.length).toBeLessThanOrEqual(8);

@@ -26,6 +26,7 @@ function slotsOf(op: StressOp): number[] {
     case 'sigprocmask':
     case 'subreaper':
     case 'setsid':
+    case 'thread-group':
       return [op.proc];
     case 'reap':
       return [op.by];

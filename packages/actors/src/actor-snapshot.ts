@@ -1,7 +1,8 @@
 // A plain-data picture of one actor, for the invariant checker and the
 // stress harness. Taken only at quiescence.
 
-import type { ActorSnapshot, ChildSnapshot, GroupSnapshot, PidTableRow, ProcSnapshot } from '@pidsim/core';
+import type { ActorSnapshot, ChildSnapshot, GroupSnapshot, PidTableRow, ProcSnapshot, ThreadSnapshot } from '@pidsim/core';
+import { threadCount } from './task-threads.js';
 import type { NamespaceActor } from './namespace-actor.js';
 
 export function snapshotActor(a: NamespaceActor): ActorSnapshot {
@@ -9,7 +10,12 @@ export function snapshotActor(a: NamespaceActor): ActorSnapshot {
   for (const [nr, e] of a.table.entries()) table.push({ nr, key: e.key, task: e.task, committed: e.committed });
   table.sort((x, y) => x.nr - y.nr);
   const procs: ProcSnapshot[] = [];
+  const threads: ThreadSnapshot[] = [];
   for (const p of a.procs.values()) {
+    if (p.tg !== null && p.tg.leader !== p) {
+      threads.push({ key: p.key, ns: a.id, chain: p.ref.chain, nums: p.ref.nums, leader: p.tg.leader.key, state: p.state === 'stopped' ? 'stopped' : 'running', blockedCalls: p.deferred?.length ?? 0 });
+      continue;
+    }
     const children: ChildSnapshot[] = [];
     if (p.children) for (const c of p.children.values()) children.push({ key: c.key, home: c.home, zombie: c.zombie !== null });
     procs.push({
@@ -34,6 +40,8 @@ export function snapshotActor(a: NamespaceActor): ActorSnapshot {
       subreaper: p.subreaper,
       pidForChildren: p.pidForChildren.id,
       blockedCalls: (p.waiters?.length ?? 0) + (p.deferred?.length ?? 0) + (a.pidfdPollers?.get(p.key)?.length ?? 0),
+      threads: p.state === 'running' || p.state === 'stopped' ? threadCount(p) : 0,
+      leaderExited: p.tg !== null && p.tg.leaderExit !== null,
     });
   }
   const groups: GroupSnapshot[] = [];
@@ -62,6 +70,7 @@ export function snapshotActor(a: NamespaceActor): ActorSnapshot {
     },
     table,
     procs,
+    threads,
     groups,
   };
 }

@@ -64,6 +64,7 @@ export function bootRootInit(a: NamespaceActor, init: RootInit): Proc {
     timer: 0,
     spawned: null,
     timerDue: false,
+    tg: null,
   };
   a.table.holdCommitted(1, init.key, a.id);
   a.procs.set(init.key, p);

@@ -4,7 +4,7 @@
 // was allocated here. `handle(msg)` is its only entry; what it does to the
 // rest of the system leaves through the ActorHost. The lifecycle phases live
 // in their own files: task-fork, task-exit, task-wait, task-signals,
-// reparent, ns-teardown, pgrp-session, ns-ops, proc-view.
+// task-threads, reparent, ns-teardown, pgrp-session, ns-ops, proc-view.
 
 import {
   NO_REPLY,
@@ -50,6 +50,7 @@ import { onProcAnswer, onProcQuery, onRemoteCall } from './proc-view.js';
 import { onNsDiscard, onNsRef } from './ns-ops.js';
 import { snapshotActor } from './actor-snapshot.js';
 import { onPidfdGet, onPidfdSignal, onPidfdState } from './task-pidfd.js';
+import { onThreadSignal } from './task-threads.js';
 
 /** A scatter/gather in progress at this actor (kill(-1), group kill, ps). */
 export interface Gather {
@@ -314,6 +315,8 @@ export class NamespaceActor {
         return onPidfdState(this, msg.id, msg.key, msg.block);
       case 'pidfd-signal':
         return onPidfdSignal(this, msg.target, msg.sig, msg.sender, msg.ack);
+      case 'thread-signal':
+        return onThreadSignal(this, msg.target, msg.tgid, msg.viewer, msg.sig, msg.sender, msg.id);
     }
   }
 }

@@ -31,6 +31,8 @@ export interface PidEntry {
   readonly task: boolean;
   /** False while a fork holds the number only as a reservation (invisible, as alloc_pid's NULL idr slot). */
   readonly committed: boolean;
+  /** A thread other than its group's leader holds it: /proc's listing and kill(-1) skip it (SEMANTICS 8.1). */
+  readonly thread: boolean;
 }
 
 
@@ -45,6 +47,7 @@ const STATES: readonly NsState[] = ['no-init', 'active', 'exiting', 'dead'];
 const PRESENT = 1;
 const TASK = 2;
 const COMMITTED = 4;
+const THREAD = 8;
 
 export class PidTable {
   readonly buffers: PidTableBuffers;
@@ -133,7 +136,7 @@ export class PidTable {
     if (nr < 0 || nr >= this.#flags.length) return undefined;
     const f = Atomics.load(this.#flags, nr);
     if ((f & PRESENT) === 0) return undefined;
-    return { key: this.#key[nr]! as ProcKey, home: this.#home[nr]! as NsId, task: (f & TASK) !== 0, committed: (f & COMMITTED) !== 0 };
+    return { key: this.#key[nr]! as ProcKey, home: this.#home[nr]! as NsId, task: (f & TASK) !== 0, committed: (f & COMMITTED) !== 0, thread: (f & THREAD) !== 0 };
   }
 
   /** Who holds `nr` (reserved or not, task or group only), without building an entry: for the hot paths. */
@@ -185,6 +188,11 @@ export class PidTable {
   /** The fork completed: `nr` is visible. */
   commit(nr: number): void {
     Atomics.or(this.#flags, nr, COMMITTED);
+  }
+
+  /** `nr` is a non-leader thread's TID (set at the thread's commit). */
+  markThread(nr: number): void {
+    Atomics.or(this.#flags, nr, THREAD);
   }
 
   /** The task was reaped but a group or session still uses the number. */

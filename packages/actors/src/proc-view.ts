@@ -2,7 +2,8 @@
 // a procfs instance lists the processes visible in the namespace it was
 // mounted for, and shows every id in that namespace (0 when invisible).
 // Reads are addressed to the procfs namespace's actor; rows of processes that
-// live elsewhere are gathered from their actors.
+// live elsewhere are gathered from their actors. Threads (8.1): /proc lists
+// processes only, /proc/TID still opens, /proc/PID/task lists the group.
 
 import {
   nrIn,
@@ -22,17 +23,18 @@ import type { NamespaceActor } from './namespace-actor.js';
 import { answerIdMap, idsAs } from './task-creds.js';
 import type { Proc } from './process-record.js';
 import { groupIdFor } from './pgrp-session.js';
+import { leaderThreadGone, processOf, sharedQueue, tasksOf, threadCount } from './task-threads.js';
 
 /** A procfs read, in the namespace of the proc mount. */
 export function procCall(a: NamespaceActor, call: CallMsg, op: ProcOp): void {
   if (op.op === 'proc-list') return procList(a, call.id);
   if (op.op === 'ns-ioctl') return nsIoctl(a, call.id, op);
   const pid = op.pid as number;
-  const path = op.op === 'proc-status' ? `/proc/${pid}/status` : `/proc/${pid}/ns/${op.which}`;
-  const syscall = op.op === 'proc-status' ? 'open' : 'readlink';
+  const path = op.op === 'proc-status' ? `/proc/${pid}/status` : op.op === 'proc-tasks' ? `/proc/${pid}/task` : `/proc/${pid}/ns/${op.which}`;
+  const syscall = op.op === 'proc-ns' ? 'readlink' : 'open';
   const entry = a.table.get(pid);
   if (!entry || !entry.task || !entry.committed) return a.replyFail(call.id, 'ENOENT', syscall, path);
-  const query: RemoteQuery = op.op === 'proc-status' ? { q: 'status' } : { q: 'ns', which: op.which };
+  const query: RemoteQuery = op.op === 'proc-status' ? { q: 'status' } : op.op === 'proc-tasks' ? { q: 'tasks' } : { q: 'ns', which: op.which };
   if (entry.home === a.id) return onRemoteCall(a, call.id, a.ref, entry.key, query);
   a.send(entry.home, { type: 'remote-call', id: call.id, viewer: a.ref, target: entry.key, query });
 }
@@ -68,7 +70,8 @@ function procList(a: NamespaceActor, id: CallId): void {
   const local: ProcEntry[] = [];
   const remote = new Map<NsId, ProcKey[]>();
   for (const [, entry] of a.table.entries()) {
-    if (!entry.task || !entry.committed) continue;
+    // proc_pid_readdir() walks thread-group leaders: a TID is no directory of /proc's own.
+    if (!entry.task || !entry.committed || entry.thread) continue;
     if (entry.home === a.id) {
       const p = a.procs.get(entry.key);
       if (p) local.push(procEntry(a, p, a.ref));
@@ -125,6 +128,9 @@ export function onRemoteCall(a: NamespaceActor, id: CallId, viewer: NsRef, targe
       return a.replyOk(id, groupIdFor(p, query.q, viewer));
     case 'status':
       return a.replyOk(id, procEntry(a, p, viewer));
+    case 'tasks':
+      // /proc/PID/task: every task of the group, the leader first even once its thread exited (it is a zombie thread then).
+      return a.replyOk(id, tasksOf(processOf(p)).map((t) => procEntry(a, t, viewer)));
     case 'ns': {
       if (query.which === 'pid') {
         a.refs++;
@@ -140,8 +146,12 @@ export function onRemoteCall(a: NamespaceActor, id: CallId, viewer: NsRef, targe
   }
 }
 
-/** One /proc row of `p` as the namespace `viewer` shows it (fs/proc/array.c task_state()). */
-export function procEntry(a: NamespaceActor, p: Proc, viewer: NsRef): ProcEntry {
+/**
+ * One /proc row of task `t` as the namespace `viewer` shows it (fs/proc/array.c
+ * task_state()): its own TID, state and name; everything else its process's.
+ */
+export function procEntry(a: NamespaceActor, t: Proc, viewer: NsRef): ProcEntry {
+  const p = processOf(t);
   const chain = p.ref.chain;
   const nspgid: number[] = [];
   const nssid: number[] = [];
@@ -152,19 +162,23 @@ export function procEntry(a: NamespaceActor, p: Proc, viewer: NsRef): ProcEntry 
   // from_kuid_munged(): ids as the procfs's owning user namespace shows them.
   const uids = idsAs(a, p, 'uid', viewer.userNs);
   return {
-    key: p.key,
+    key: t.key,
     uid: uids[1],
     uids,
     gids: idsAs(a, p, 'gid', viewer.userNs),
-    pid: nrIn(p.ref, viewer.id, viewer.level),
+    pid: nrIn(t.ref, viewer.id, viewer.level),
     ppid: p.parent ? nrIn(p.parent.ref, viewer.id, viewer.level) : 0,
     pgid: groupIdFor(p, 'pgid', viewer),
     sid: groupIdFor(p, 'sid', viewer),
-    name: p.name,
+    name: t.name,
     cmdline: p.argv,
-    startTime: p.startTime,
-    state: p.state,
-    nspid: p.ref.nums.slice(viewer.level),
+    startTime: t.startTime,
+    // A leader whose own thread exited shows Z while its process runs (5.12).
+    state: leaderThreadGone(t) ? 'zombie' : t.state,
+    nspid: t.ref.nums.slice(viewer.level),
+    tgid: nrIn(p.ref, viewer.id, viewer.level),
+    nstgid: p.ref.nums.slice(viewer.level),
+    threads: threadCount(p),
     nspgid,
     nssid,
     nsInode: a.ref.inode,
@@ -172,32 +186,37 @@ export function procEntry(a: NamespaceActor, p: Proc, viewer: NsRef): ProcEntry 
   };
 }
 
-/** What a handle may learn of its own process. */
-export function processInfo(a: NamespaceActor, p: Proc): ProcessInfo {
+/** What a handle may learn of its own process; for a thread, of that thread and its process. */
+export function processInfo(a: NamespaceActor, t: Proc): ProcessInfo {
+  const p = processOf(t);
   const handled: Record<number, number> = {};
-  if (p.handled) for (const [sig, n] of p.handled) handled[sig] = n;
+  if (t.handled) for (const [sig, n] of t.handled) handled[sig] = n;
   const siginfo: Record<number, SigInfo> = {};
-  if (p.lastInfo) for (const [sig, info] of p.lastInfo) siginfo[sig] = info;
+  if (t.lastInfo) for (const [sig, info] of t.lastInfo) siginfo[sig] = info;
+  const shared = sharedQueue(p).pending;
   return {
-    key: p.key,
+    key: t.key,
     ns: a.ref,
     pid: p.ref.nums[a.level]!,
     ppid: p.parent ? nrIn(p.parent.ref, a.id, a.level) : 0,
-    name: p.name,
+    name: t.name,
     cmdline: p.argv,
-    state: p.state,
-    program: p.program,
-    nspid: p.ref.nums,
-    pidForChildren: p.pidForChildren,
+    state: leaderThreadGone(t) ? 'zombie' : t.state,
+    program: t.program,
+    nspid: t.ref.nums,
+    tid: t.ref.nums[a.level]!,
+    threads: threadCount(p),
+    pidForChildren: t.pidForChildren,
     subreaper: p.subreaper,
     privileged: p.caps !== null,
     uids: idsAs(a, p, 'uid', p.userNs),
     gids: idsAs(a, p, 'gid', p.userNs),
     exit: p.exit,
     handled,
-    delivered: p.delivered ? [...p.delivered] : [],
+    delivered: t.delivered ? [...t.delivered] : [],
     siginfo,
-    blocked: sigMembers(p.blocked),
-    pending: sigMembers(p.pending),
+    blocked: sigMembers(t.blocked),
+    // sigpending()'s set before the mask: the thread's own signals and its group's shared ones.
+    pending: sigMembers({ lo: (t.pending.lo | (t === p && t.tg === null ? 0 : shared.lo)) >>> 0, hi: (t.pending.hi | (t === p && t.tg === null ? 0 : shared.hi)) >>> 0 }),
   };
 }

@@ -46,6 +46,35 @@ export interface ChildStub {
   contReport: boolean;
 }
 
+/** Signals pending for one thread, or shared by its whole group (struct sigpending). */
+export interface SigQueue {
+  pending: SigSet;
+  /** siginfo of each pending standard signal. */
+  pendingInfo: Map<number, SigInfo> | null;
+  /** Queued real-time signals, in arrival order. */
+  rtQueue: SigInfo[] | null;
+}
+
+/**
+ * A thread group of more than one thread (struct signal_struct and the
+ * thread list), made when a process creates its first thread. Every thread
+ * is a `Proc` record of the same actor (threads never leave their group's
+ * namespace: SEMANTICS 8.2); what belongs to the process - parent,
+ * children, groups, dispositions, credentials - is read from the leader's
+ * record, what belongs to a thread - its TID, mask, private pending
+ * signals, state, program - from its own.
+ */
+export interface ThreadGroup {
+  /** The leader's record: the process, whose key and PIDs are the TGID. */
+  readonly leader: Proc;
+  /** The other threads, oldest first. */
+  readonly threads: Proc[];
+  /** Process-directed signals (kill, group kills): any thread that does not block one may take it. */
+  readonly shared: SigQueue;
+  /** How the leader's own thread ended (exit(2) while others ran, SEMANTICS 5.12), else null. */
+  leaderExit: ChildChange | null;
+}
+
 export interface Proc {
   readonly key: ProcKey;
   readonly ref: PidRef;
@@ -107,6 +136,8 @@ export interface Proc {
   spawned: { forked: number; reaped: number; due: boolean } | null;
   /** A timer fired while stopped; act on it when continued. */
   timerDue: boolean;
+  /** Its thread group once it has created a thread (the same object in the leader and every thread), else null. */
+  tg: ThreadGroup | null;
 }
 
 /**

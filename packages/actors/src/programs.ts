@@ -6,6 +6,7 @@ import { NO_REPLY } from '@pidsim/core';
 import type { NamespaceActor } from './namespace-actor.js';
 import type { Proc } from './process-record.js';
 import { exitProcess } from './task-exit.js';
+import { exitThread } from './task-threads.js';
 import { reapChild, zombiesInOrder } from './task-wait.js';
 import { runCall } from './syscalls.js';
 
@@ -24,7 +25,8 @@ export function startProgram(a: NamespaceActor, p: Proc): void {
       return;
     }
     case 'exit':
-      return exitProcess(a, p, { kind: 'exited', code: program.code & 0xff });
+      // In a thread, the program is its start function: returning ends the thread (8.19).
+      return exitThread(a, p, { kind: 'exited', code: program.code & 0xff });
     case 'spawner':
       p.spawned = { forked: 0, reaped: 0, due: false };
       return spawnMore(a, p);
@@ -77,7 +79,7 @@ const CHILD_FORK = Object.freeze({ op: 'fork', program: Object.freeze({ name: 'e
 
 /** p's timer ran out: `sleep` is done. */
 export function programTimer(a: NamespaceActor, p: Proc): void {
-  if (p.program.name === 'sleep') exitProcess(a, p, { kind: 'exited', code: 0 });
+  if (p.program.name === 'sleep') exitThread(a, p, { kind: 'exited', code: 0 });
 }
 
 /** waitpid(-1, WNOHANG) until nothing is left to reap: the zombies, in the children list's order. */

@@ -11,7 +11,8 @@
 //
 // A plain fork (the target is the caller's own namespace) makes no hop at
 // all. Any failure frees what was reserved, at the target, and replies. Past
-// the attach step a fork cannot fail.
+// the attach step a fork cannot fail. clone(CLONE_THREAD) takes the same
+// path without a parent or groups; its commit adds a thread (task-threads.ts).
 
 import {
   MAX_PID_NS_LEVEL,
@@ -39,20 +40,31 @@ import { deliverSignal } from './task-signals.js';
 import { startProgram } from './programs.js';
 import { createNamespace } from './ns-ops.js';
 import { afterFree, notifyFreed } from './ns-teardown.js';
+import { createThread, processOf } from './task-threads.js';
 
 const SYSCALL = 'clone';
 const NO_TIDS: readonly number[] = Object.freeze([]);
 const NO_ACTIONS: ChildInit['actions'] = Object.freeze([]);
+const IDLE = Object.freeze({ name: 'idle' } as const);
 
-/** clone()/fork() by `caller`: validates the flags, then starts the reserve chain. */
-export function sysFork(a: NamespaceActor, call: CallMsg, caller: Proc, args: ForkArgs): void {
+/**
+ * clone()/fork() by task `thread` (a process, or one of its threads, whose
+ * pid_for_children and mask the child gets; everything else is its
+ * process's): validates the flags, then starts the reserve chain.
+ */
+export function sysFork(a: NamespaceActor, call: CallMsg, thread: Proc, args: ForkArgs): void {
   const setTid = args.setTid ?? NO_TIDS;
+  const caller = processOf(thread);
   // kernel/fork.c copy_clone_args_from_user(): set_tid_size > MAX_PID_NS_LEVEL.
   if (setTid.length > MAX_PID_NS_LEVEL) return a.replyFail(call.id, 'EINVAL', SYSCALL, undefined, 'set_tid has more than 32 entries');
   // SEMANTICS 2.7: CLONE_THREAD with CLONE_NEWPID/NEWUSER, or after pid_for_children moved.
   if (args.thread) {
-    if (args.newPid || args.newUser || caller.pidForChildren.id !== a.id) return a.replyFail(call.id, 'EINVAL', SYSCALL);
-    return a.replyFail(call.id, 'ENOSYS', SYSCALL, undefined, 'threads are not emulated');
+    if (args.newPid || args.newUser || thread.pidForChildren.id !== a.id) return a.replyFail(call.id, 'EINVAL', SYSCALL);
+    const program = args.program ?? IDLE;
+    // A thread runs a function of its process, not a program of its own: it waits, sleeps or returns.
+    if (program.name !== 'idle' && program.name !== 'sleep' && program.name !== 'exit') {
+      return a.replyFail(call.id, 'EINVAL', SYSCALL, undefined, `a thread runs idle, sleep or exit, not ${program.name}`);
+    }
   }
   // SEMANTICS 2.8: "(clone_flags & CLONE_PARENT) && current->signal->flags & SIGNAL_UNKILLABLE" -> EINVAL.
   // (The global init is its namespace's init too.)
@@ -69,13 +81,13 @@ export function sysFork(a: NamespaceActor, call: CallMsg, caller: Proc, args: Fo
     caps = fresh;
     permitted = fresh;
   }
-  let target = caller.pidForChildren;
+  let target = thread.pidForChildren;
   let newNs = false;
   if (args.newPid) {
     // kernel/nsproxy.c copy_namespaces(): CAP_SYS_ADMIN in the (possibly new) user ns (2.9).
     if (!hasCap(caps, userNs)) return a.replyFail(call.id, 'EPERM', SYSCALL, undefined, 'CLONE_NEWPID needs CAP_SYS_ADMIN');
     // kernel/pid_namespace.c copy_pid_ns(): task_active_pid_ns(current) != pid_for_children (2.4).
-    if (caller.pidForChildren.id !== a.id) return a.replyFail(call.id, 'EINVAL', SYSCALL, undefined, 'pid_for_children differs from the active namespace');
+    if (thread.pidForChildren.id !== a.id) return a.replyFail(call.id, 'EINVAL', SYSCALL, undefined, 'pid_for_children differs from the active namespace');
     // create_pid_namespace(): "if (level > MAX_PID_NS_LEVEL) goto out" with -ENOSPC (2.10).
     if (a.level + 1 > MAX_PID_NS_LEVEL) return a.replyFail(call.id, 'ENOSPC', SYSCALL, undefined, 'PID namespaces nest at most 32 deep');
     const created = createNamespace(a, userNs, false);
@@ -88,15 +100,15 @@ export function sysFork(a: NamespaceActor, call: CallMsg, caller: Proc, args: Fo
     if (newNs) a.send(target.id, { type: 'ns-discard' });
     return a.replyFail(call.id, 'EINVAL', SYSCALL, undefined, `set_tid has ${setTid.length} entries but the child has ${target.level + 1} levels`);
   }
-  const program = args.program ?? caller.program;
-  const name = commOf(args.name ?? (args.program ? args.program.name : caller.name));
+  const program = args.program ?? (args.thread ? IDLE : caller.program);
+  const name = commOf(args.name ?? (args.program && !args.thread ? args.program.name : thread.name));
   const argv = args.argv ?? (args.name !== undefined || args.program !== undefined ? [name] : caller.argv);
   const init: ChildInit = {
     name,
     argv,
     program,
-    actions: caller.actions ? [...caller.actions] : NO_ACTIONS,
-    blocked: copySigSet(caller.blocked),
+    actions: caller.actions && !args.thread ? [...caller.actions] : NO_ACTIONS,
+    blocked: copySigSet(thread.blocked),
     pgrp: caller.pgrp,
     session: caller.session,
     caps,
@@ -107,7 +119,8 @@ export function sysFork(a: NamespaceActor, call: CallMsg, caller: Proc, args: Fo
   const job: ForkJob = {
     id: call.id,
     key: a.host.nextProcKey(),
-    caller: caller.key,
+    caller: thread.key,
+    process: caller.key,
     callerNs: a.ref,
     target,
     newNs,
@@ -121,6 +134,7 @@ export function sysFork(a: NamespaceActor, call: CallMsg, caller: Proc, args: Fo
     capRoots: capRootsOf(caller, caps),
     pendingJoins: 0,
     pidfd: args.pidfd === true,
+    thread: args.thread === true,
   };
   a.tail(target.id, { type: 'fork-reserve', job });
 }
@@ -193,11 +207,17 @@ function hasCapIn(job: ForkJob, userNs: readonly UserNsId[]): boolean {
  * caller, or with CLONE_PARENT the caller's current parent (2.8).
  */
 export function onForkAttach(a: NamespaceActor, job: ForkJob): void {
-  const caller = a.procs.get(job.caller);
-  if (!caller || !isAlive(caller)) {
+  const thread = a.procs.get(job.caller);
+  const caller = thread === undefined ? undefined : processOf(thread);
+  if (!thread || !caller || !isAlive(caller) || !isAlive(thread) || (thread === caller && caller.tg?.leaderExit)) {
     return a.tail(job.target.id, { type: 'fork-abort', job, failure: fail('ESRCH', SYSCALL, undefined, 'the calling process exited during fork') });
   }
-  if (job.nums[job.target.level] === 1 && caller.pidForChildren.id === job.target.id) caller.pfcHasInit = true;
+  if (job.nums[job.target.level] === 1 && thread.pidForChildren.id === job.target.id) thread.pfcHasInit = true;
+  if (job.thread) {
+    // A thread has no parent and joins no process group: it is part of its process.
+    job.ref = { key: job.key, chain: job.target.chain, nums: job.nums };
+    return a.tail(job.target.id, { type: 'fork-commit', job });
+  }
   job.pendingJoins = holdGroupsOnFork(a, job, caller);
   if (!job.clonePar || caller.parentHome === a.id) {
     const parent = job.clonePar ? a.procs.get(caller.parent!.ref.key)! : caller;
@@ -212,7 +232,7 @@ export function onForkAttach(a: NamespaceActor, job: ForkJob): void {
  * the reaper if the old parent exited - so the fork cannot miss.
  */
 export function onForkAdopt(a: NamespaceActor, job: ForkJob): void {
-  const parent = a.procs.get(a.remoteChildren.get(job.caller)!);
+  const parent = a.procs.get(a.remoteChildren.get(job.process)!);
   if (!parent) throw new Error(`fork-adopt: no parent for caller ${job.caller} in namespace ${a.id}`);
   attachToParent(a, parent, job);
 }
@@ -253,6 +273,7 @@ export function onForkCommit(a: NamespaceActor, msg: ChainMsg<'fork-commit'>): v
     if (table.holderOf(nr) !== job.key) throw new Error(`fork-commit: level ${level} lost the reservation of PID ${nr}`);
     table.commit(nr);
   }
+  if (job.thread) return commitThread(a, job);
   const child = createChild(a, job);
   // CLONE_PIDFD: the caller's pidfd holds the child's namespace (SEMANTICS 8.17).
   if (job.pidfd) a.refs++;
@@ -268,6 +289,17 @@ export function onForkCommit(a: NamespaceActor, msg: ChainMsg<'fork-commit'>): v
   }
   if (doomed) deliverSignal(a, child, SIGKILL, { kind: 'kernel' });
   if (child.state === 'running') startProgram(a, child);
+}
+
+/** The thread is visible at every level: its record joins the group, and fork returns its TIDs. */
+function commitThread(a: NamespaceActor, job: ForkJob): void {
+  const caller = a.procs.get(job.caller);
+  const t = createThread(a, job, caller!);
+  if (job.pidfd) a.refs++;
+  a.replyOk(job.id, { key: job.key, nums: job.nums, thread: true });
+  // Born into a namespace that began exiting: killed with its process, as any task the teardown finds (8.3).
+  if (!a.table.adding && processOf(t).key !== a.initKey) deliverSignal(a, t, SIGKILL, { kind: 'kernel' });
+  if (t.state === 'running') startProgram(a, t);
 }
 
 function createChild(a: NamespaceActor, job: ForkJob): Proc {
@@ -312,6 +344,7 @@ function createChild(a: NamespaceActor, job: ForkJob): Proc {
     timer: 0,
     spawned: null,
     timerDue: false,
+    tg: null,
   };
   a.procs.set(job.key, child);
   joinGroupsOnCommit(a, job);

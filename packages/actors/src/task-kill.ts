@@ -17,6 +17,7 @@ import type { NamespaceActor } from './namespace-actor.js';
 import type { Proc } from './process-record.js';
 import { deliverPending, deliverSignal } from './task-signals.js';
 import { mayKill, senderCreds } from './task-creds.js';
+import { processOf } from './task-threads.js';
 
 const INT_MIN = -2147483648;
 
@@ -54,7 +55,8 @@ export function sysKill(a: NamespaceActor, call: CallMsg, p: Proc, pid: number, 
     // for_each_process() order: creation order, as this table's is.
     const targets: { home: NsId; key: ProcKey }[] = [];
     for (const [nr, entry] of a.table.entries()) {
-      if (nr <= 1 || !entry.task || !entry.committed || entry.key === p.key) continue;
+      // for_each_process() walks processes: threads' TIDs are not targets of their own.
+      if (nr <= 1 || !entry.task || !entry.committed || entry.thread || entry.key === p.key) continue;
       targets.push({ home: entry.home, key: entry.key });
     }
     if (targets.length === 0) return a.replyFail(call.id, 'ESRCH', S, -1);
@@ -156,14 +158,16 @@ export function deliverTo(a: NamespaceActor, targets: readonly ProcKey[], sig: n
   let delivered = 0;
   let denied = 0;
   for (const key of targets) {
-    const p = a.procs.get(key);
-    if (!p) continue;
+    const task = a.procs.get(key);
+    if (!task) continue;
+    const p = processOf(task);
     if (!mayKill(sender, p, sig)) {
       denied++;
       continue;
     }
     delivered++;
-    if (sig !== 0) deliverSignal(a, p, sig, sender);
+    // The task itself: a TID's thread is the first asked to take it (4.8).
+    if (sig !== 0) deliverSignal(a, task, sig, sender);
   }
   return { delivered, denied };
 }

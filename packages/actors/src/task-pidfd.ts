@@ -31,7 +31,8 @@ import {
 import type { NamespaceActor } from './namespace-actor.js';
 import type { ChildStub, Proc } from './process-record.js';
 import { mayKill, senderCreds } from './task-creds.js';
-import { deliverSignal } from './task-signals.js';
+import { deliverSignal, deliverThreadSignal } from './task-signals.js';
+import { processOf } from './task-threads.js';
 import { sysWait } from './task-wait.js';
 
 const OPEN_FLAGS = PIDFD_NONBLOCK | PIDFD_THREAD;
@@ -53,8 +54,8 @@ export function sysPidfdOpen(a: NamespaceActor, call: CallMsg, pid: number, flag
   if (pid <= 0) return a.replyFail(call.id, 'EINVAL', S, pid);
   const entry = a.table.get(pid);
   if (!entry || !entry.committed || !entry.task) return a.replyFail(call.id, 'ESRCH', S, pid);
-  // With threads, a TID that is not a thread-group leader would be ENOENT
-  // without PIDFD_THREAD; every task pidsim has leads its thread group.
+  // A TID that leads no thread group needs PIDFD_THREAD: ENOENT otherwise (Linux 6.18, lab/threads-probe.c).
+  if (entry.thread && (flags & PIDFD_THREAD) === 0) return a.replyFail(call.id, 'ENOENT', S, pid, 'a thread that does not lead its group needs PIDFD_THREAD');
   a.tail(entry.home, { type: 'pidfd-get', id: call.id, key: entry.key, flags });
 }
 
@@ -110,8 +111,10 @@ export function sysPidfdSendSignal(a: NamespaceActor, call: CallMsg, p: Proc, pi
  */
 export function onPidfdSignal(a: NamespaceActor, target: ProcKey, sig: number, sender: SignalSender, ack: SignalAck): void {
   const p = a.procs.get(target);
-  const errno: ErrnoCode | null = !p ? 'ESRCH' : sig !== 0 && !isValidSignal(sig) ? 'EINVAL' : !mayKill(sender, p, sig) ? 'EPERM' : null;
-  if (p && errno === null && sig !== 0) deliverSignal(a, p, sig, sender);
+  const errno: ErrnoCode | null = !p ? 'ESRCH' : sig !== 0 && !isValidSignal(sig) ? 'EINVAL' : !mayKill(sender, processOf(p), sig) ? 'EPERM' : null;
+  // Thread scope (SI_TKILL) waits for that thread; any other is process-directed.
+  const toThread = sender.kind === 'process' && sender.siCode === SI_TKILL;
+  if (p && errno === null && sig !== 0) (toThread ? deliverThreadSignal : deliverSignal)(a, p, sig, sender);
   if (ack.kind !== 'reply' && ack.kind !== 'relay') return;
   if (errno !== null) return a.replyFail(ack.id, errno, 'pidfd_send_signal', undefined, errno === 'ESRCH' ? 'the process was reaped' : undefined);
   // A reported send is answered by the caller's actor, after the caller's own deliverable signals (as kill's).

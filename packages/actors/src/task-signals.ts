@@ -4,6 +4,10 @@
 // sig_task_ignored()), queueing (standard signals coalesce, real-time ones
 // queue: 4.12), delivery in ascending order (get_signal()), default actions
 // (4.10), stop/continue (4.14), sigaction, sigprocmask and sigpending.
+// In a thread group (task-threads.ts) a process-directed signal is queued
+// once, shared, and taken by the first thread that does not block it, the
+// leader first (complete_signal()); a thread-directed one (tgkill) waits for
+// its thread; dispositions are the process's, masks each thread's (8.18, 8.20).
 
 import {
   SIGCONT,
@@ -35,7 +39,7 @@ import {
   type SigSet,
 } from '@pidsim/core';
 import type { NamespaceActor } from './namespace-actor.js';
-import type { Proc } from './process-record.js';
+import type { Proc, SigQueue } from './process-record.js';
 import { isAlive, isGlobalInit, isUnkillable } from './process-queries.js';
 import { exitProcess } from './task-exit.js';
 import { notifyParent } from './reparent.js';
@@ -44,9 +48,11 @@ import { setStoppedInGroup } from './pgrp-session.js';
 import { groupOrphanedHere } from './orphaned-pgrp.js';
 import { programTimer } from './programs.js';
 import { runCall } from './syscalls.js';
+import { leaderThreadGone, liveThreads, processOf, sharedQueue, tasksOf } from './task-threads.js';
 
+/** The disposition: the process's (CLONE_SIGHAND shares them), whichever thread asks. */
 function handlerOf(p: Proc, sig: number): SigAction | undefined {
-  return p.actions?.get(sig);
+  return processOf(p).actions?.get(sig);
 }
 
 /**
@@ -65,7 +71,20 @@ function handlerIgnores(p: Proc, sig: number): boolean {
  * in p's namespace (an ancestor) forces SIGKILL/SIGSTOP through (4.3);
  * kernel signals are always forced (4.5).
  */
-export function deliverSignal(a: NamespaceActor, p: Proc, sig: number, sender: SignalSender): void {
+export function deliverSignal(a: NamespaceActor, target: Proc, sig: number, sender: SignalSender): void {
+  // A TID names its whole group for kill() (4.8): process-directed, to the process;
+  // the thread it names is the first asked to take it (complete_signal()'s wants_signal(p)).
+  const p = processOf(target);
+  generate(a, p, p, sharedQueue(p), sig, sender, target);
+}
+
+/** tgkill/tkill: the signal waits for thread `t` alone (SEMANTICS 8.18); a fatal one still ends the group. */
+export function deliverThreadSignal(a: NamespaceActor, t: Proc, sig: number, sender: SignalSender): void {
+  generate(a, processOf(t), t, t, sig, sender, t);
+}
+
+/** Generation for process `p`, queued on `q` (shared, or thread `t`'s own), then delivered by a thread that takes it. */
+function generate(a: NamespaceActor, p: Proc, t: Proc, q: SigQueue, sig: number, sender: SignalSender, first: Proc): void {
   if (a.events) {
     const from = sender.kind === 'process' ? sender.key : null;
     a.emit({ type: 'signal-sent', key: p.key, nspid: p.ref.nums, ns: a.id, sig, from });
@@ -81,17 +100,33 @@ export function deliverSignal(a: NamespaceActor, p: Proc, sig: number, sender: S
   // prepare_signal(): stop and continue signals cancel each other while pending (4.14).
   let resumed = false;
   if (isStopSignal(sig)) {
-    unqueue(p, SIGCONT);
+    unqueueAll(p, SIGCONT);
   } else if (sig === SIGCONT) {
-    for (const s of [SIGSTOP, 20, 21, 22]) unqueue(p, s);
+    for (const s of [SIGSTOP, 20, 21, 22]) unqueueAll(p, s);
     if (p.state === 'stopped') {
       continueProcess(a, p);
       resumed = true;
     }
   }
-  queueSignal(a, p, sig, sender, visible, force);
-  deliverPending(a, p);
-  if (resumed) resumeAfterContinue(a, p);
+  queueSignal(a, t, q, sig, sender, visible, force);
+  if (t !== p || p.tg === null) deliverPending(a, t);
+  else completeSignal(a, p, first);
+  if (resumed) for (const th of liveThreads(p)) resumeAfterContinue(a, th);
+}
+
+/**
+ * complete_signal(): a shared signal is taken by the thread it was sent
+ * to (the leader for a PID, the thread for a TID) if it does not block
+ * it, else by the next thread that does not; each thread
+ * in turn delivers what it can, so one that blocks a signal leaves it to
+ * the others (8.20).
+ */
+function completeSignal(a: NamespaceActor, p: Proc, first: Proc): void {
+  deliverPending(a, first);
+  for (const t of liveThreads(p)) {
+    if (!isAlive(p)) return;
+    if (t !== first) deliverPending(a, t);
+  }
 }
 
 /** The siginfo the target gets, with si_pid and si_uid as it sees them. */
@@ -106,9 +141,10 @@ function sigInfoFor(a: NamespaceActor, p: Proc, sig: number, sender: SignalSende
   return { signo: sig, code, pid: siPid, uid, ...(sender.value === undefined ? {} : { value: sender.value }) };
 }
 
-function queueSignal(a: NamespaceActor, p: Proc, sig: number, sender: SignalSender, visible: boolean, force: boolean): void {
-  // sig_ignored(): "Blocked signals are never ignored" (4.4, 4.11).
-  if (!sigHas(p.blocked, sig)) {
+function queueSignal(a: NamespaceActor, t: Proc, q: SigQueue, sig: number, sender: SignalSender, visible: boolean, force: boolean): void {
+  const p = processOf(t);
+  // sig_ignored(): "Blocked signals are never ignored" (4.4, 4.11); the mask is the target task's.
+  if (!sigHas(t.blocked, sig)) {
     const reason = ignoredAtSend(a, p, sig, force);
     if (reason !== null) {
       if (a.events) a.emit({ type: 'signal-ignored', key: p.key, nspid: p.ref.nums, ns: a.id, sig, reason });
@@ -117,16 +153,16 @@ function queueSignal(a: NamespaceActor, p: Proc, sig: number, sender: SignalSend
   }
   const info = sigInfoFor(a, p, sig, sender, visible);
   if (isRealtime(sig)) {
-    (p.rtQueue ??= []).push(info);
-    sigAdd(p.pending, sig);
+    (q.rtQueue ??= []).push(info);
+    sigAdd(q.pending, sig);
   } else {
     // legacy_queue(): a standard signal already pending is not queued again (4.12).
-    if (sigHas(p.pending, sig)) {
+    if (sigHas(q.pending, sig)) {
       if (a.events) a.emit({ type: 'signal-ignored', key: p.key, nspid: p.ref.nums, ns: a.id, sig, reason: 'coalesced' });
       return;
     }
-    sigAdd(p.pending, sig);
-    (p.pendingInfo ??= new Map()).set(sig, info);
+    sigAdd(q.pending, sig);
+    (q.pendingInfo ??= new Map()).set(sig, info);
   }
 }
 
@@ -141,11 +177,17 @@ function ignoredAtSend(a: NamespaceActor, p: Proc, sig: number, force: boolean):
   return handlerIgnores(p, sig) ? 'ignored' : null;
 }
 
-function unqueue(p: Proc, sig: number): void {
-  if (!sigHas(p.pending, sig)) return;
-  sigDel(p.pending, sig);
-  p.pendingInfo?.delete(sig);
-  if (p.rtQueue) p.rtQueue = p.rtQueue.filter((i) => i.signo !== sig);
+function unqueue(q: SigQueue, sig: number): void {
+  if (!sigHas(q.pending, sig)) return;
+  sigDel(q.pending, sig);
+  q.pendingInfo?.delete(sig);
+  if (q.rtQueue) q.rtQueue = q.rtQueue.filter((i) => i.signo !== sig);
+}
+
+/** flush_sigqueue_mask() over the shared queue and every thread's own. */
+function unqueueAll(p: Proc, sig: number): void {
+  unqueue(sharedQueue(p), sig);
+  if (p.tg !== null) for (const t of tasksOf(p)) unqueue(t, sig);
 }
 
 /** SYNCHRONOUS_MASK: SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGSYS (bits sig-1). */
@@ -156,27 +198,33 @@ const SYNCHRONOUS_MASK = (1 << 10) | (1 << 6) | (1 << 3) | (1 << 4) | (1 << 7) |
  * signal that is not blocked. A stopped process only takes SIGKILL.
  */
 function nextSignal(p: Proc): number {
-  if (p.state === 'stopped') return sigHas(p.pending, SIGKILL) ? SIGKILL : 0;
-  let lo = (p.pending.lo & ~p.blocked.lo) >>> 0;
+  // A thread sees its own pending signals and its group's shared ones.
+  const shared = p.tg === null ? null : p.tg.shared.pending;
+  const pendLo = shared === null ? p.pending.lo : p.pending.lo | shared.lo;
+  const pendHi = shared === null ? p.pending.hi : p.pending.hi | shared.hi;
+  if (p.state === 'stopped') return (pendLo & (1 << (SIGKILL - 1))) !== 0 ? SIGKILL : 0;
+  let lo = (pendLo & ~p.blocked.lo) >>> 0;
   if ((lo & SYNCHRONOUS_MASK) !== 0) lo = (lo & SYNCHRONOUS_MASK) >>> 0;
   if (lo !== 0) return 32 - Math.clz32(lo & -lo);
-  const hi = (p.pending.hi & ~p.blocked.hi) >>> 0;
+  const hi = (pendHi & ~p.blocked.hi) >>> 0;
   if (hi !== 0) return 64 - Math.clz32(hi & -hi);
   return 0;
 }
 
+/** dequeue_signal(): the thread's own queue first, then the shared one. */
 function dequeue(p: Proc, sig: number): SigInfo | undefined {
+  const q: SigQueue = sigHas(p.pending, sig) || p.tg === null ? p : p.tg.shared;
   if (isRealtime(sig)) {
-    const q = p.rtQueue!;
-    const idx = q.findIndex((i) => i.signo === sig);
-    const info = q.splice(idx, 1)[0];
-    if (!q.some((i) => i.signo === sig)) sigDel(p.pending, sig);
-    if (q.length === 0) p.rtQueue = null;
+    const rt = q.rtQueue!;
+    const idx = rt.findIndex((i) => i.signo === sig);
+    const info = rt.splice(idx, 1)[0];
+    if (!rt.some((i) => i.signo === sig)) sigDel(q.pending, sig);
+    if (rt.length === 0) q.rtQueue = null;
     return info;
   }
-  sigDel(p.pending, sig);
-  const info = p.pendingInfo?.get(sig);
-  p.pendingInfo?.delete(sig);
+  sigDel(q.pending, sig);
+  const info = q.pendingInfo?.get(sig);
+  q.pendingInfo?.delete(sig);
   return info;
 }
 
@@ -197,9 +245,10 @@ interface Frame {
  * saved when it returns, after which newly deliverable signals go first.
  */
 export function deliverPending(a: NamespaceActor, p: Proc): void {
+  if (leaderThreadGone(p)) return;
   const frames: Frame[] = [];
   for (;;) {
-    if (!isAlive(p)) return;
+    if (!isAlive(p) || !isAlive(processOf(p))) return;
     const sig = nextSignal(p);
     if (sig === 0) break;
     const info = dequeue(p, sig);
@@ -207,7 +256,7 @@ export function deliverPending(a: NamespaceActor, p: Proc): void {
     if (act?.handler === 'ignore') continue;
     if (act?.handler === 'catch') {
       frames.push({ sig, act, info, saved: copySigSet(p.blocked) });
-      if (act.resetHand) p.actions!.delete(sig);
+      if (act.resetHand) processOf(p).actions!.delete(sig);
       sigAdd(p.blocked, sig);
       continue;
     }
@@ -215,16 +264,17 @@ export function deliverPending(a: NamespaceActor, p: Proc): void {
     if (action === 'ignore' || action === 'continue') continue;
     // "Container-init gets no signals it doesn't want from same container" (4.4):
     // a blocked signal to init that is still default at dequeue is dropped.
-    if (isUnkillable(a, p) && !isKernelOnly(sig)) {
+    if (isUnkillable(a, processOf(p)) && !isKernelOnly(sig)) {
       if (a.events) a.emit({ type: 'signal-ignored', key: p.key, nspid: p.ref.nums, ns: a.id, sig, reason: 'init-protected' });
       continue;
     }
     if (action === 'stop') {
       // "The job control signals do nothing in an orphaned pgrp, but SIGSTOP always works."
+      const proc = processOf(p);
       if (sig !== SIGSTOP) {
-        const orphaned = groupOrphanedHere(a, p);
+        const orphaned = groupOrphanedHere(a, proc);
         if (orphaned === undefined) {
-          askGroupOwner(a, p, sig);
+          askGroupOwner(a, proc, sig);
           continue;
         }
         if (orphaned) {
@@ -232,11 +282,12 @@ export function deliverPending(a: NamespaceActor, p: Proc): void {
           continue;
         }
       }
-      stopProcess(a, p, sig);
+      stopProcess(a, proc, sig);
       continue;
     }
     if (a.events) a.emit({ type: 'signal-delivered', key: p.key, nspid: p.ref.nums, ns: a.id, sig, action });
-    exitProcess(a, p, { kind: 'killed', signal: sig, core: action === 'core' });
+    // A fatal signal ends the whole group, whichever thread took it (8.20).
+    exitProcess(a, processOf(p), { kind: 'killed', signal: sig, core: action === 'core' });
     return;
   }
   while (frames.length > 0) {
@@ -256,7 +307,7 @@ function runHandler(a: NamespaceActor, p: Proc, f: Frame): void {
   (p.delivered ??= []).push(sig);
   if (info) (p.lastInfo ??= new Map()).set(sig, info);
   if (a.events) a.emit({ type: 'signal-delivered', key: p.key, nspid: p.ref.nums, ns: a.id, sig, action: 'handler', ...(info ? { info } : {}) });
-  interruptWaits(a, p, act.restart === true);
+  interruptWaits(a, processOf(p), act.restart === true);
   if (act.steps) runHandlerSteps(a, p, act.steps);
 }
 
@@ -294,6 +345,8 @@ export function onJobStop(a: NamespaceActor, key: ProcKey, sig: number, orphaned
 
 /** do_signal_stop(): the process stops; its parent hears CLD_STOPPED. */
 function stopProcess(a: NamespaceActor, p: Proc, sig: number): void {
+  // A group stop: every thread stops (do_signal_stop() with group_stop_count).
+  for (const t of liveThreads(p)) t.state = 'stopped';
   p.state = 'stopped';
   if (a.events) a.emit({ type: 'signal-delivered', key: p.key, nspid: p.ref.nums, ns: a.id, sig, action: 'stop' });
   setStoppedInGroup(a, p, true);
@@ -302,6 +355,7 @@ function stopProcess(a: NamespaceActor, p: Proc, sig: number): void {
 
 /** SIGCONT resumes a stopped process whatever its disposition or mask (4.14). */
 function continueProcess(a: NamespaceActor, p: Proc): void {
+  for (const t of liveThreads(p)) t.state = 'running';
   p.state = 'running';
   if (a.events) a.emit({ type: 'signal-delivered', key: p.key, nspid: p.ref.nums, ns: a.id, sig: SIGCONT, action: 'continue' });
   setStoppedInGroup(a, p, false);
@@ -335,7 +389,7 @@ export function sysSigaction(a: NamespaceActor, call: CallMsg, p: Proc, sig: num
     (p.actions ??= new Map()).set(sig, { ...action });
   }
   // do_sigaction(): a newly ignored signal's pending instances are discarded (4.11).
-  if (handlerIgnores(p, sig)) unqueue(p, sig);
+  if (handlerIgnores(p, sig)) unqueueAll(p, sig);
   a.replyOk(call.id, old);
 }
 
@@ -360,6 +414,10 @@ export function sysSigprocmask(a: NamespaceActor, call: CallMsg, p: Proc, how: '
 /** rt_sigpending(2): the signals pending *and* blocked. */
 export function sysSigpending(a: NamespaceActor, call: CallMsg, p: Proc): void {
   const both = copySigSet(p.pending);
+  if (p.tg !== null) {
+    both.lo = (both.lo | p.tg.shared.pending.lo) >>> 0;
+    both.hi = (both.hi | p.tg.shared.pending.hi) >>> 0;
+  }
   both.lo = (both.lo & p.blocked.lo) >>> 0;
   both.hi = (both.hi & p.blocked.hi) >>> 0;
   a.replyOk(call.id, sigMembers(both));

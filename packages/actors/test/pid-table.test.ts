@@ -85,11 +85,15 @@ describe('PidTable: rows', () => {
     const t = new PidTable({ pidMax: 32768, shared: true });
     const nr = t.allocCyclic() as number;
     t.hold(nr, asProcKey(7), asNsId(3));
-    expect(t.get(nr)).toEqual({ key: 7, home: 3, task: true, committed: false });
+    expect(t.get(nr)).toEqual({ key: 7, home: 3, task: true, committed: false, thread: false });
     t.commit(nr);
-    expect(t.get(nr)).toEqual({ key: 7, home: 3, task: true, committed: true });
+    expect(t.get(nr)).toEqual({ key: 7, home: 3, task: true, committed: true, thread: false });
+    // A thread's TID (SEMANTICS 8.1): still a task kill() finds, flagged so /proc and kill(-1) skip it.
+    t.markThread(nr);
+    expect(t.get(nr)).toEqual({ key: 7, home: 3, task: true, committed: true, thread: true });
+    expect(t.visibleTask(nr)).toBe(7);
     t.detach(nr);
-    expect(t.get(nr)).toEqual({ key: 7, home: 3, task: false, committed: true });
+    expect(t.get(nr)).toEqual({ key: 7, home: 3, task: false, committed: true, thread: true });
     t.release(nr);
     expect(t.get(nr)).toBeUndefined();
     expect(t.used).toBe(0);
@@ -115,7 +119,7 @@ describe('PidTable: rows', () => {
     const nr = t.allocCyclic() as number;
     expect(nr).toBe(69001);
     t.holdCommitted(nr, asProcKey(5), ROOT);
-    expect(t.get(nr)).toEqual({ key: 5, home: 1, task: true, committed: true });
+    expect(t.get(nr)).toEqual({ key: 5, home: 1, task: true, committed: true, thread: false });
   });
 });
 
@@ -127,7 +131,7 @@ describe('PidTable: one table, many views', () => {
     expect(b.lastPid).toBe(3);
     expect(b.used).toBe(3);
     b.holdCommitted(2, asProcKey(9), ROOT);
-    expect(a.get(2)).toEqual({ key: 9, home: 1, task: true, committed: true });
+    expect(a.get(2)).toEqual({ key: 9, home: 1, task: true, committed: true, thread: false });
     expect(b.allocExact(1)).toBe('EEXIST');
     a.release(2);
     expect(b.get(2)).toBeUndefined();

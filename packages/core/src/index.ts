@@ -202,11 +202,12 @@ export type {
   NsState,
   PidTableRow,
   ProcSnapshot,
+  ThreadSnapshot,
 } from './snapshot.js';
 export { checkInvariants, describeProcess, INVARIANTS } from './invariants.js';
 export type { InvariantViolation } from './invariants.js';
 export { renderStatus, renderStat, stateLine } from './proc-status.js';
-export { renderPsEf, renderPs } from './ps-render.js';
+export { renderPsEf, renderPs, renderPsThreads } from './ps-render.js';
 export type { PsOptions } from './ps-render.js';
 export { renderPstree } from './pstree-render.js';
 export type { PstreeOptions } from './pstree-render.js';

@@ -2,7 +2,7 @@
 // quiescence. Each violation names the invariant and the processes involved.
 
 import type { NsId, ProcKey } from './ids.js';
-import type { GroupSnapshot, KernelSnapshot, NsSnapshot, ProcSnapshot } from './snapshot.js';
+import type { GroupSnapshot, KernelSnapshot, NsSnapshot, ProcSnapshot, ThreadSnapshot } from './snapshot.js';
 import { SHARD_MEMBERS, SHARD_STOPPED } from './protocol.js';
 
 export interface InvariantViolation {
@@ -21,6 +21,7 @@ export const INVARIANTS: Readonly<Record<number, string>> = {
   5: "A namespace's init is reaped only after every other process of that namespace is gone.",
   6: 'Every syscall promise settles exactly once.',
   7: 'The translation tables at every level agree with the process records.',
+  8: 'Every thread belongs to a living process of its own namespace, and holds its own TID at every level; a leader whose thread exited has live threads.',
 };
 
 export function describeProcess(p: ProcSnapshot): string {
@@ -35,6 +36,7 @@ export function checkInvariants(snap: KernelSnapshot): InvariantViolation[] {
   const nsById = new Map<NsId, NsSnapshot>();
   const tables = new Map<NsId, Map<number, { key: ProcKey; task: boolean; committed: boolean }>>();
   const procs = new Map<ProcKey, ProcSnapshot>();
+  const threads = new Map<ProcKey, ThreadSnapshot>();
   const groupMembers = new Map<ProcKey, Set<ProcKey>>();
   const sessionCounts = new Map<ProcKey, number>();
   const holds = new Map<ProcKey, number>();
@@ -45,6 +47,7 @@ export function checkInvariants(snap: KernelSnapshot): InvariantViolation[] {
     for (const row of a.table) t.set(row.nr, row);
     tables.set(a.ns.id, t);
     for (const p of a.procs) procs.set(p.key, p);
+    for (const t of a.threads) threads.set(t.key, t);
     for (const g of a.groups) {
       let members = groupMembers.get(g.key);
       if (!members) groupMembers.set(g.key, (members = new Set()));
@@ -92,6 +95,34 @@ export function checkInvariants(snap: KernelSnapshot): InvariantViolation[] {
     if (seen !== p.chain.length) bad(2, `is visible in ${seen} namespaces, expected ${p.chain.length}`, [p]);
   }
 
+  // 8: threads live with their process, hold their own TIDs (unique with the PIDs), die with it.
+  const liveThreads = new Map<ProcKey, number>();
+  for (const t of threads.values()) {
+    const leader = procs.get(t.leader);
+    const what = `thread ${t.key} (NSpid ${t.nums.join(' ')})`;
+    if (!leader) bad(8, `${what} belongs to process ${t.leader}, which does not exist`);
+    else if (leader.ns !== t.ns) bad(8, `${what} lives in namespace ${t.ns} but its process in ${leader.ns}`, [leader]);
+    else if (leader.state !== 'running' && leader.state !== 'stopped') bad(8, `${what} outlives its process, which is ${leader.state}`, [leader]);
+    liveThreads.set(t.leader, (liveThreads.get(t.leader) ?? 0) + 1);
+    for (let level = 0; level < t.chain.length; level++) {
+      const ns = t.chain[level]!;
+      const nr = t.nums[level]!;
+      const claim = `${ns}:${nr}`;
+      const other = claims.get(claim);
+      if (other !== undefined) bad(8, `${what}: TID ${nr} of namespace ${ns} is also held by ${other}`, [procs.get(other)]);
+      claims.set(claim, t.key);
+      const row = tables.get(ns)?.get(nr);
+      if (!row || row.key !== t.key || !row.task) bad(8, `${what}: TID ${nr} at level ${level} (namespace ${ns}) is not in that namespace's table`);
+    }
+  }
+  for (const p of procs.values()) {
+    if (p.state !== 'running' && p.state !== 'stopped') continue;
+    // The leader counts until it is reaped (nr_threads), whether or not its own thread runs.
+    const expected = (liveThreads.get(p.key) ?? 0) + 1;
+    if (p.threads !== expected) bad(8, `counts ${p.threads} threads but has ${expected}`, [p]);
+    if (p.leaderExited && !liveThreads.get(p.key)) bad(8, "is alive with its leader's thread exited and no other thread", [p]);
+  }
+
   // 3: nothing alive under an init that has exited.
   for (const ns of nsById.values()) {
     if (ns.state !== 'exiting' && ns.state !== 'dead') continue;
@@ -126,6 +157,7 @@ export function checkInvariants(snap: KernelSnapshot): InvariantViolation[] {
   for (const fault of snap.faults) bad(6, `protocol fault: ${fault}`);
   let blocked = 0;
   for (const p of procs.values()) blocked += p.blockedCalls;
+  for (const t of threads.values()) blocked += t.blockedCalls;
   if (snap.pendingCalls > blocked) {
     bad(6, `${snap.pendingCalls} calls are pending at quiescence but only ${blocked} are blocked in the kernel (wait, made while stopped, or waiting for a pidfd to turn readable)`);
   }
@@ -138,7 +170,10 @@ export function checkInvariants(snap: KernelSnapshot): InvariantViolation[] {
         bad(7, `PID ${nr} of namespace ${ns} is still only reserved at quiescence`);
         continue;
       }
-      if (row.task) {
+      if (row.task && threads.has(row.key)) {
+        const t = threads.get(row.key)!;
+        if (t.chain[level] !== ns || t.nums[level] !== nr) bad(7, `PID ${nr} of namespace ${ns} names thread ${row.key}, whose record disagrees`);
+      } else if (row.task) {
         const p = procs.get(row.key);
         if (!p || p.chain[level] !== ns || p.nums[level] !== nr) bad(7, `PID ${nr} of namespace ${ns} names process ${row.key}, whose record disagrees`, [p]);
       } else if (!groupMembers.has(row.key) && !sessionCounts.has(row.key)) {

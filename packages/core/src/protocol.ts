@@ -36,7 +36,7 @@ export interface ForkArgs {
   readonly newUser?: boolean;
   /** CLONE_PARENT: the child's parent is the caller's parent (SEMANTICS 2.8). */
   readonly parent?: boolean;
-  /** CLONE_THREAD; only its EINVAL rules are emulated (SEMANTICS 2.7). */
+  /** CLONE_THREAD|CLONE_SIGHAND|CLONE_VM: a new thread of the caller's thread group (SEMANTICS 2.7, 8.1). */
   readonly thread?: boolean;
   /** clone3 set_tid: PIDs innermost first (SEMANTICS 1.10, 1.11). */
   readonly setTid?: readonly number[];
@@ -98,6 +98,13 @@ export type Op =
   | { readonly op: 'unshare'; readonly newPid?: boolean; readonly newUser?: boolean }
   | { readonly op: 'setns'; readonly ns: NsRef }
   | { readonly op: 'exit'; readonly code: number }
+  /** exit_group(2): every thread of the caller's group ends (SEMANTICS 8.19). */
+  | { readonly op: 'exit-group'; readonly code: number }
+  /** gettid(2). */
+  | { readonly op: 'gettid' }
+  /** tgkill(2), and tkill(2) without `tgid`: a signal to one thread (SEMANTICS 8.18). */
+  | { readonly op: 'tgkill'; readonly tgid: number; readonly tid: number; readonly sig: number }
+  | { readonly op: 'tkill'; readonly tid: number; readonly sig: number }
   | { readonly op: 'exec'; readonly program: ProgramSpec; readonly name?: string; readonly argv?: readonly string[] }
   /**
    * kill(2)/sigqueue(3). With `report`, the result is `{ ret: 0, handled }`:
@@ -141,6 +148,8 @@ export type Op =
 export type ProcOp =
   | { readonly op: 'proc-list' }
   | { readonly op: 'proc-status'; readonly pid: number | 'self' }
+  /** readdir(/proc/PID/task): one row per thread of the group (SEMANTICS 8.1). */
+  | { readonly op: 'proc-tasks'; readonly pid: number }
   | { readonly op: 'proc-ns'; readonly pid: number | 'self'; readonly which: 'pid' | 'pid_for_children' }
   /**
    * ioctl on an open /proc/PID/ns/pid, addressed to that namespace:
@@ -162,7 +171,12 @@ export interface ProcessInfo {
   readonly cmdline: readonly string[];
   readonly state: ProcState;
   readonly program: ProgramSpec;
+  /** For a thread, its TID at every level (NSpid); `pid` is then the TGID. */
   readonly nspid: readonly number[];
+  /** gettid(): the calling thread's own number (equal to `pid` in a leader). */
+  readonly tid: number;
+  /** How many threads its group has (1 without threads). */
+  readonly threads: number;
   readonly pidForChildren: NsRef;
   readonly subreaper: boolean;
   readonly privileged: boolean;
@@ -199,8 +213,13 @@ export interface ProcEntry {
   /** Virtual milliseconds since boot when the process was forked. */
   readonly startTime: number;
   readonly state: ProcState;
-  /** NSpid: the PID from the procfs namespace down to the process's own. */
+  /** NSpid: the PID (a thread's TID) from the procfs namespace down to the process's own. */
   readonly nspid: readonly number[];
+  /** Tgid and NStgid: the thread group's id; equal to pid and nspid but in a non-leader thread. */
+  readonly tgid: number;
+  readonly nstgid: readonly number[];
+  /** Threads: how many threads the group has. */
+  readonly threads: number;
   readonly nspgid: readonly number[];
   readonly nssid: readonly number[];
   readonly nsInode: number;
@@ -271,7 +290,10 @@ export interface ParentLink {
 export interface ForkJob {
   readonly id: CallId;
   readonly key: ProcKey;
+  /** The calling task (a thread of its process, or the process itself). */
   readonly caller: ProcKey;
+  /** The caller's process: its group leader's key. */
+  readonly process: ProcKey;
   readonly callerNs: NsRef;
   readonly target: NsRef;
   readonly newNs: boolean;
@@ -293,6 +315,8 @@ export interface ForkJob {
   pendingJoins: number;
   /** CLONE_PIDFD: the child's namespace takes a reference for the caller's pidfd at commit. */
   readonly pidfd: boolean;
+  /** CLONE_THREAD: the new task joins the caller's thread group; it has no parent link and joins no process group. */
+  readonly thread: boolean;
 }
 
 /**
@@ -411,6 +435,11 @@ export type ActorMsg =
   | { readonly type: 'pidfd-get'; readonly id: CallId; readonly key: ProcKey; readonly flags: number }
   /** What the process of a pidfd is doing (poll, fdinfo); with `block`, answered once it has exited (readiness). */
   | { readonly type: 'pidfd-state'; readonly id: CallId; readonly key: ProcKey; readonly block: boolean }
+  /**
+   * tgkill/tkill at the actor of thread `target` (SEMANTICS 8.18): ESRCH unless
+   * `tgid` (0 for tkill) is its group's TGID as namespace `viewer` shows it.
+   */
+  | { readonly type: 'thread-signal'; readonly target: ProcKey; readonly tgid: number; readonly viewer: { readonly id: NsId; readonly level: number }; readonly sig: number; readonly sender: SignalSender; readonly id: CallId }
   /** pidfd_send_signal at the target's actor: the process the pidfd names, or ESRCH once it was reaped. */
   | { readonly type: 'pidfd-signal'; readonly target: ProcKey; readonly sig: number; readonly sender: SignalSender; readonly ack: SignalAck };
 
@@ -419,6 +448,8 @@ export type RemoteQuery =
   | { readonly q: 'pgid'; readonly syscall: string }
   | { readonly q: 'sid'; readonly syscall: string }
   | { readonly q: 'status' }
+  /** /proc/PID/task: a row for each task of the group. */
+  | { readonly q: 'tasks' }
   | { readonly q: 'ns'; readonly which: 'pid' | 'pid_for_children' }
   | { readonly q: 'id-map'; readonly kind: IdKind; readonly extent: IdExtent; readonly writer: IdMapWriter }
   /** The process's number in namespace `ns` (0 where it has none): the PID translations of ns-ioctl. */
@@ -458,7 +489,7 @@ export type SignalSender =
        * that one gets si_pid 0 too.
        */
       readonly siPidZeroed?: boolean;
-      /** si_code when not kill's SI_USER or sigqueue's SI_QUEUE: SI_TKILL for a pidfd_send_signal of thread scope (4.17). */
+      /** si_code when not kill's SI_USER or sigqueue's SI_QUEUE: SI_TKILL for tgkill/tkill and a pidfd_send_signal of thread scope (4.17, 8.18). */
       readonly siCode?: number;
     }
   /** Raised by the kernel (teardown, reboot, orphaned groups): always forced (SEMANTICS 4.5). */

@@ -62,6 +62,23 @@ export interface ProcSnapshot {
   readonly pidForChildren: NsId;
   /** Calls about this process that are blocked in the kernel: its waits and calls made while stopped, and readiness waits on its pidfds. */
   readonly blockedCalls: number;
+  /** Its thread group's live threads (1 for a process without threads; 0 once it has exited). */
+  readonly threads: number;
+  /** The leader's own thread has exited while other threads run (SEMANTICS 5.12). */
+  readonly leaderExited: boolean;
+}
+
+/** A thread other than its group's leader (SEMANTICS 8.1): it has TIDs but no parent, children or groups of its own. */
+export interface ThreadSnapshot {
+  readonly key: ProcKey;
+  readonly ns: NsId;
+  readonly chain: readonly NsId[];
+  readonly nums: readonly number[];
+  /** The group leader's key: the process it is a thread of. */
+  readonly leader: ProcKey;
+  readonly state: 'running' | 'stopped';
+  /** Its calls made while stopped. */
+  readonly blockedCalls: number;
 }
 
 /**
@@ -86,6 +103,8 @@ export interface ActorSnapshot {
   readonly ns: NsSnapshot;
   readonly table: readonly PidTableRow[];
   readonly procs: readonly ProcSnapshot[];
+  /** The non-leader threads whose namespace this is. */
+  readonly threads: readonly ThreadSnapshot[];
   readonly groups: readonly GroupSnapshot[];
 }
 

@@ -374,3 +374,61 @@ describe('invariant checker', () => {
     expect(v[0]!.message).toBe(`is not a member of its process group ${proc(snap, 'b').pgrp}`);
   });
 });
+
+describe('invariant 8: thread groups', () => {
+  let threaded: KernelSnapshot;
+  /** A root process "p" with one thread (TID 3) besides its leader (PID 2). */
+  beforeAll(async () => {
+    const k = createKernel({ seed: 5 });
+    const p = await k.init.fork({ program: 'idle', name: 'p' });
+    await p.fork({ thread: true, name: 'pt' });
+    await k.settled();
+    threaded = await k.snapshot();
+    await k.close();
+  });
+  const edit = (change: (s: Snap) => void): KernelSnapshot => {
+    const s = structuredClone(threaded) as Snap;
+    change(s);
+    return s as KernelSnapshot;
+  };
+  const root = (s: Snap): NsDraft => s.namespaces.find((a) => a.ns.level === 0)!;
+
+  it('finds nothing wrong with a live thread group, and counts the leader among its threads', () => {
+    expect(checkInvariants(threaded)).toEqual([]);
+    const p = proc(threaded, 'p');
+    expect([p.threads, p.leaderExited]).toEqual([2, false]);
+    expect(root(threaded as Snap).threads.map((t) => [t.nums, t.leader === p.key])).toEqual([[[3], true]]);
+  });
+
+  it('8: a thread whose process does not exist', () => {
+    const snap = edit((s) => {
+      root(s).threads[0]!.leader = 999 as ProcKey;
+      proc(s, 'p').threads = 1;
+    });
+    expect(checkInvariants(snap).map((v) => [v.invariant, v.message])).toEqual([[8, `thread ${root(snap as Snap).threads[0]!.key} (NSpid 3) belongs to process 999, which does not exist`]]);
+  });
+
+  it('8: a thread group that miscounts its threads, and a TID missing from the table', () => {
+    const snap = edit((s) => {
+      proc(s, 'p').threads = 3;
+      const t = root(s).table;
+      t.splice(t.findIndex((r) => r.nr === 3), 1);
+    });
+    expect(checkInvariants(snap).map((v) => [v.invariant, v.message])).toEqual([
+      [8, `thread ${root(snap as Snap).threads[0]!.key} (NSpid 3): TID 3 at level 0 (namespace ${root(snap as Snap).ns.id}) is not in that namespace's table`],
+      [8, 'counts 3 threads but has 2'],
+    ]);
+  });
+
+  it("8: a process alive with its leader's thread exited and no other thread left", () => {
+    const snap = edit((s) => {
+      const a = root(s);
+      a.threads = [];
+      a.table.splice(a.table.findIndex((r) => r.nr === 3), 1);
+      const p = proc(s, 'p');
+      p.threads = 1;
+      p.leaderExited = true;
+    });
+    expect(only(checkInvariants(snap))).toEqual([{ invariant: 8, processes: described(snap, 'p') }]);
+  });
+});

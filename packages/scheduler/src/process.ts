@@ -6,6 +6,7 @@ import {
   PIDFD_SIGNAL_PROCESS_GROUP,
   PIDFD_SIGNAL_THREAD,
   PIDFD_SIGNAL_THREAD_GROUP,
+  PIDFD_THREAD,
   type IdExtent,
   type PidfdRef,
   type NsRef,
@@ -48,7 +49,12 @@ export interface ForkOptions {
   readonly newUser?: boolean;
   /** CLONE_PARENT: the child's parent is the caller's parent. */
   readonly parent?: boolean;
-  /** CLONE_THREAD: only its EINVAL rules are emulated. */
+  /**
+   * CLONE_THREAD|CLONE_SIGHAND|CLONE_VM: a new thread of the caller's
+   * process (SEMANTICS 8.1). The handle is the thread's: calls through it
+   * are made by that thread. Its `program` may only be idle (default),
+   * sleep or exit (the thread returns); `name` is its comm.
+   */
   readonly thread?: boolean;
   /** clone3 set_tid: PIDs innermost first. */
   readonly setTid?: readonly number[];
@@ -67,6 +73,8 @@ export interface ForkResult {
   readonly nums: readonly number[];
   /** The child's namespace; absent when it is the caller's own. */
   readonly ns?: NsRef;
+  /** Set for a thread: its TIDs are `nums`. */
+  readonly thread?: true;
 }
 
 /**
@@ -75,30 +83,62 @@ export interface ForkResult {
  */
 export class Process {
   readonly kernel: Kernel;
-  readonly key: ProcKey;
+  /** The task this handle makes calls as: a thread's own key; the process's after a thread's execve took its place. */
+  #key: ProcKey;
   /** The process's PID namespace (its active one; it never changes). */
   readonly ns: NsRef;
-  /** Its PID at every level, root first (NSpid as the root's /proc shows it). */
-  readonly nspid: readonly number[];
+  /** Its PID (a thread's TID) at every level, root first (NSpid as the root's /proc shows it). */
+  #nspid: readonly number[];
+  /** Its thread group's id at every level (NStgid): the process's PIDs. */
+  #nstgid: readonly number[];
   /** The pidfd CLONE_PIDFD gave the parent (`fork({ pidfd: true })`), else undefined. */
   readonly clonePidfd: PidFd | undefined;
 
-  constructor(kernel: Kernel, key: ProcKey, ns: NsRef, nspid: readonly number[], clonePidfd?: PidFd) {
+  constructor(kernel: Kernel, key: ProcKey, ns: NsRef, nspid: readonly number[], clonePidfd?: PidFd, nstgid?: readonly number[]) {
     this.kernel = kernel;
-    this.key = key;
+    this.#key = key;
     this.ns = ns;
-    this.nspid = nspid;
+    this.#nspid = nspid;
+    this.#nstgid = nstgid ?? nspid;
     this.clonePidfd = clonePidfd;
   }
 
-  /** getpid() without a syscall: the PID in its own namespace. */
-  get pid(): number {
-    return this.nspid[this.ns.level]!;
+  get key(): ProcKey {
+    return this.#key;
   }
 
-  /** This process's PID as namespace `ns` shows it, 0 if invisible there. */
+  get nspid(): readonly number[] {
+    return this.#nspid;
+  }
+
+  /** The thread group's id at every level, root first (equal to `nspid` but for a thread). */
+  get nstgid(): readonly number[] {
+    return this.#nstgid;
+  }
+
+  /** getpid() without a syscall: the PID in its own namespace (a thread's TGID). */
+  get pid(): number {
+    return this.#nstgid[this.ns.level]!;
+  }
+
+  /** gettid() without a syscall: the thread's own number (the PID for a process's leader). */
+  get tid(): number {
+    return this.#nspid[this.ns.level]!;
+  }
+
+  /** This handle is a thread other than its group's leader. */
+  get isThread(): boolean {
+    return this.#nspid !== this.#nstgid;
+  }
+
+  /** This process's PID (a thread's TGID) as namespace `ns` shows it, 0 if invisible there. */
   pidIn(ns: NsRef): number {
-    return ns.level < this.ns.chain.length && this.ns.chain[ns.level] === ns.id ? this.nspid[ns.level]! : 0;
+    return ns.level < this.ns.chain.length && this.ns.chain[ns.level] === ns.id ? this.#nstgid[ns.level]! : 0;
+  }
+
+  /** This thread's TID as namespace `ns` shows it (its PID for a leader), 0 if invisible there. */
+  tidIn(ns: NsRef): number {
+    return ns.level < this.ns.chain.length && this.ns.chain[ns.level] === ns.id ? this.#nspid[ns.level]! : 0;
   }
 
   #call<T>(op: Op): Promise<T> {
@@ -123,14 +163,16 @@ export class Process {
       op = o as Op;
     }
     if (op.op === 'fork' && op.pidfd) {
-      // The child's namespace took a reference for the pidfd at commit; its flags are 0 (clone3 has none for it).
+      // The child's namespace took a reference for the pidfd at commit; a thread's pidfd is a PIDFD_THREAD one.
       return this.#call<ForkResult>(op).then((r) => {
         const ns = r.ns === undefined ? this.ns : this.kernel.issue(r.ns);
-        const pidfd = new PidFd(this.kernel, { ref: { key: r.key, chain: ns.chain, nums: r.nums }, ns, flags: 0 });
-        return new Process(this.kernel, r.key, ns, r.nums, pidfd);
+        const pidfd = new PidFd(this.kernel, { ref: { key: r.key, chain: ns.chain, nums: r.nums }, ns, flags: r.thread ? PIDFD_THREAD : 0 });
+        return new Process(this.kernel, r.key, ns, r.nums, pidfd, r.thread ? this.#nstgid : undefined);
       });
     }
-    return this.#call<ForkResult>(op).then((r) => new Process(this.kernel, r.key, r.ns === undefined ? this.ns : this.kernel.issue(r.ns), r.nums));
+    return this.#call<ForkResult>(op).then((r) =>
+      r.thread ? new Process(this.kernel, r.key, this.ns, r.nums, undefined, this.#nstgid) : new Process(this.kernel, r.key, r.ns === undefined ? this.ns : this.kernel.issue(r.ns), r.nums),
+    );
   }
 
   /** clone() is fork() with flags. */
@@ -151,19 +193,52 @@ export class Process {
     return this.#call({ op: 'setns', ns: ns.ref });
   }
 
-  /** exit(2). Resolves once the process has exited. */
+  /**
+   * exit(2): the calling thread ends; the process with its last thread
+   * (SEMANTICS 8.19). Resolves once it has exited.
+   */
   exit(code = 0): Promise<void> {
     if (!Number.isInteger(code)) throw new TypeError(`exit: code must be an integer, received ${code}`);
     return this.#call({ op: 'exit', code });
   }
 
-  /** execve(): run another program. */
+  /** exit_group(2): every thread of the process ends, from whichever thread it is called. */
+  exitGroup(code = 0): Promise<void> {
+    if (!Number.isInteger(code)) throw new TypeError(`exitGroup: code must be an integer, received ${code}`);
+    return this.#call({ op: 'exit-group', code });
+  }
+
+  /** gettid(2). */
+  gettid(): Promise<number> {
+    return this.#call({ op: 'gettid' });
+  }
+
+  /** tgkill(2): signal thread `tid` of thread group `tgid`, both as this process sees them (SEMANTICS 8.18). */
+  tgkill(tgid: number, tid: number, sig: SignalLike = 15): Promise<number> {
+    return this.#call({ op: 'tgkill', tgid: toPid(tgid, 'tgkill'), tid: toPid(tid, 'tgkill'), sig: toSignal(sig, 'tgkill') });
+  }
+
+  /** tkill(2): tgkill without the group check. */
+  tkill(tid: number, sig: SignalLike = 15): Promise<number> {
+    return this.#call({ op: 'tkill', tid: toPid(tid, 'tkill'), sig: toSignal(sig, 'tkill') });
+  }
+
+  /**
+   * execve(): run another program. From a thread, the other threads end and
+   * this handle then stands for the process (its TID is gone: it has the
+   * leader's, SEMANTICS 8.21).
+   */
   exec(program: ProgramLike, options: { name?: string; argv?: readonly string[] } = {}): Promise<void> {
-    return this.#call({
+    return this.#call<{ key: ProcKey; nums: readonly number[] } | undefined>({
       op: 'exec',
       program: toProgram(program, 'exec'),
       ...(options.name !== undefined ? { name: checkName(options.name, 'exec') } : {}),
       ...(options.argv !== undefined ? { argv: checkArgv(options.argv, 'exec') } : {}),
+    }).then((took) => {
+      if (took === undefined) return;
+      this.#key = took.key;
+      this.#nspid = took.nums;
+      this.#nstgid = took.nums;
     });
   }
 
@@ -440,7 +515,7 @@ export class Process {
   }
 
   toString(): string {
-    return `Process(pid ${this.pid}, NSpid ${this.nspid.join(' ')})`;
+    return this.isThread ? `Thread(tid ${this.tid} of pid ${this.pid}, NSpid ${this.nspid.join(' ')})` : `Process(pid ${this.pid}, NSpid ${this.nspid.join(' ')})`;
   }
 }
 

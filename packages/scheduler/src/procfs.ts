@@ -118,6 +118,36 @@ export class ProcFs {
     return this.#call({ op: 'proc-status', pid: nr });
   }
 
+  /**
+   * readdir(/proc/PID/task): a row per thread of the process, by TID, the
+   * leader first even once its own thread exited (SEMANTICS 8.1, 5.12).
+   */
+  tasks(pid: number | 'self'): Promise<ProcEntry[]> {
+    const nr = this.#resolve(pid, 'tasks');
+    if (nr === 0) return this.#noEntry('open', '/proc/self/task');
+    return this.#call<ProcEntry[]>({ op: 'proc-tasks', pid: nr }).then((rows) => rows.sort((x, y) => x.pid - y.pid));
+  }
+
+  /** The numbers `ls /proc/PID/task` shows. */
+  async tids(pid: number | 'self'): Promise<number[]> {
+    return (await this.tasks(pid)).map((e) => e.pid);
+  }
+
+  /** Every thread of every process visible here (what `ps -eL` walks), by TGID then TID. */
+  async threads(): Promise<ProcEntry[]> {
+    const out: ProcEntry[] = [];
+    for (const p of await this.list()) {
+      if (p.threads <= 1 && p.tgid === p.pid) {
+        out.push(p);
+        continue;
+      }
+      // A process may exit between the listing and this read: it then has no tasks left to show.
+      const rows = await this.tasks(p.pid).catch((e: unknown) => (e instanceof KernelError && e.code === 'ENOENT' ? [] : Promise.reject(e)));
+      out.push(...rows);
+    }
+    return out;
+  }
+
   /** /proc/PID/status as text. */
   async statusText(pid: number | 'self'): Promise<string> {
     return renderStatus(await this.status(pid));
