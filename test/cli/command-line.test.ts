@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { renderHelp, renderUsageError } from '../../src/cli/command-help.js';
 import type { CommandSpec } from '../../src/cli/command-spec.js';
 import { COMMAND_NAMES, commandSpec, failureLine, generalUsage, runPidsim } from '../../src/cli/pidsim-cli.js';
-import { capturedPidsimIo } from './captured-io.js';
+import { capturedPidsimIo } from '../support/captured-io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pidsim-cli-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

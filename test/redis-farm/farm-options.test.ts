@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseWorkerArgs, runWorkerCli, WORKER_DEFAULTS } from '../../src/redis-farm/index.js';
 import { parseStressArgs, runStressCli } from '../../src/stress/index.js';
-import { capturedIo } from '../stress/captured-io.js';
+import { capturedIo } from '../support/captured-io.js';
 
 describe('pidsim stress --queue options', () => {
   it('--queue with --seeds starts a run; --name and --batch are kept, the URL is shown without its password', () => {

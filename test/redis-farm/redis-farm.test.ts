@@ -16,7 +16,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LocalRedis, QUEUE_NAME, QUEUE_PREFIX, WORKERS_KEY, freePort, pidsimVersion, redisServerMissing, runKeys } from '../../src/redis-farm/index.js';
 import { runStressCli } from '../../src/stress/index.js';
-import { capturedIo } from '../stress/captured-io.js';
+import { capturedIo } from '../support/captured-io.js';
 import { pidsim, stop, type PidsimProcess, type PidsimSpawn } from './pidsim-process.js';
 
 const missing = redisServerMissing();

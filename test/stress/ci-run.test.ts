@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatFailure, runStress, runStressCli } from '../../src/stress/index.js';
-import { capturedIo } from './captured-io.js';
+import { capturedIo } from '../support/captured-io.js';
 import { createWorkerPool } from '../../src/index.js';
 
 const small = ['--depth', '3', '--fanout', '3', '--processes', '1500', '--concurrency', '64'];

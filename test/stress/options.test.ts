@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStressArgs, runStressCli, STRESS_DEFAULTS } from '../../src/stress/index.js';
-import { capturedIo } from './captured-io.js';
+import { capturedIo } from '../support/captured-io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pidsim-stress-options-'));
 const aFile = join(dir, 'a-file');

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { NamespaceActor } from '@pidsim/actors';
 import type { ActorMsg } from '@pidsim/core';
 import { runStress, runStressCli, shrinkFailure } from '../../src/stress/index.js';
-import { capturedIo } from './captured-io.js';
+import { capturedIo } from '../support/captured-io.js';
 
 const original = NamespaceActor.prototype.handle;
 afterEach(() => {

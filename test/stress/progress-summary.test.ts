@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { runStressCli } from '../../src/stress/index.js';
-import { capturedIo } from './captured-io.js';
+import { capturedIo } from '../support/captured-io.js';
 
 const n = (s: string | undefined): number => Number((s ?? '0').replaceAll(',', ''));
 

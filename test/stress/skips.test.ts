@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Kernel } from '../../src/index.js';
 import { generateWorkload, pidMaxFor, runStress, runStressCli, type Workload } from '../../src/stress/index.js';
-import { capturedIo } from './captured-io.js';
+import { capturedIo } from '../support/captured-io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pidsim-stress-skips-'));
 const squeezed = ['--seed', '1', '--depth', '3', '--fanout', '3', '--processes', '3000', '--concurrency', '64', '--pid-max', '400', '--no-progress', '--no-shrink'];

@@ -144,6 +144,24 @@ describe('placement as a policy function', () => {
     }
   });
 
+  it('a policy that answers no worker on a worker is a reported fault (invariant 6), and the namespace stays with its parent', async () => {
+    // Tried once at createKernel (level 1 answers 1); level 2 answers 5, which no worker is.
+    const k = createKernel({ transport: 'threads', workers: 2, placement: ({ level }) => (level === 1 ? 1 : 5) });
+    try {
+      const c = await k.init.fork({ newPid: true, program: 'reaper' });
+      const inner = await c.fork({ newPid: true, program: 'reaper' });
+      expect([workerOf(c.ns.id), workerOf(inner.ns.id)]).toEqual([1, 1]);
+      expect((await inner.fork()).nspid).toHaveLength(3);
+      // The user's bug is reported where protocol faults are: the transport's fault report, and the checker's invariant 6.
+      const fault =
+        'worker 1: createKernel: the placement function must return a worker index 0..1, returned 5 for {"level":2,"parentWorker":1,"serial":1,"workers":2}; the namespace was placed with its parent';
+      expect(await k.transport.faultReport()).toEqual([fault]);
+      expect(await k.checkInvariants()).toEqual([{ invariant: 6, message: `protocol fault: ${fault}`, processes: [] }]);
+    } finally {
+      await k.close();
+    }
+  });
+
   it('a policy that is not self-contained, answers no worker or is not a function is refused at createKernel, naming why', () => {
     const outside = 1;
     expect(() => createKernel({ transport: 'threads', workers: 2, placement: () => outside })).toThrow(

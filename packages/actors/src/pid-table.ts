@@ -221,6 +221,18 @@ export class PidTable {
     return { total, resizable };
   }
 
+  /** memoryBytes() summed over `tables`, named as a transport's usage() reports them. */
+  static memoryOf(tables: Iterable<PidTable>): { readonly pidTableBytes: number; readonly pidTableResizableBytes: number } {
+    let pidTableBytes = 0;
+    let pidTableResizableBytes = 0;
+    for (const t of tables) {
+      const m = t.memoryBytes();
+      pidTableBytes += m.total;
+      pidTableResizableBytes += m.resizable;
+    }
+    return { pidTableBytes, pidTableResizableBytes };
+  }
+
   /** Every taken number with a row, in the order they were taken (for_each_process() order). */
   *entries(): IterableIterator<[number, PidEntry]> {
     const rows: [number, number][] = [];

@@ -309,19 +309,12 @@ export class InlineTransport implements Transport {
   }
 
   async usage(): Promise<TransportUsage> {
-    let pidTableBytes = 0;
-    let pidTableResizableBytes = 0;
-    for (const actor of this.#actors.values()) {
-      const m = actor.table.memoryBytes();
-      pidTableBytes += m.total;
-      pidTableResizableBytes += m.resizable;
-    }
     return {
       kind: 'inline',
       workers: 0,
       delivered: this.delivered,
       crossWorkerMessages: 0,
-      memory: { pidTableBytes, pidTableResizableBytes, kernelTableBytes: this.tables.memoryBytes },
+      memory: { ...PidTable.memoryOf([...this.#actors.values()].map((a) => a.table)), kernelTableBytes: this.tables.memoryBytes },
     };
   }
 

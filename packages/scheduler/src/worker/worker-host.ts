@@ -269,13 +269,6 @@ export class WorkerHost {
   }
 
   stats(): WorkerStats {
-    let pidTableBytes = 0;
-    let pidTableResizableBytes = 0;
-    for (const actor of this.#actors.values()) {
-      const m = actor.table.memoryBytes();
-      pidTableBytes += m.total;
-      pidTableResizableBytes += m.resizable;
-    }
     return {
       index: this.index,
       actors: this.#actors.size,
@@ -284,8 +277,7 @@ export class WorkerHost {
       batchesOut: this.#batchesOut,
       itemsOut: this.#itemsOut,
       itemsToWorkers: this.#itemsToWorkers,
-      pidTableBytes,
-      pidTableResizableBytes,
+      ...PidTable.memoryOf([...this.#actors.values()].map((a) => a.table)),
     };
   }
 }
