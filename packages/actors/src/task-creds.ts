@@ -156,9 +156,14 @@ export function answerIdMap(a: NamespaceActor, id: CallId, writer: IdMapWriter, 
   else a.replyFail(id, r, 'write', path);
 }
 
-/** The fields of a signal sender that the permission check needs. */
-export function senderCreds(p: Proc): Pick<Extract<SignalSender, { kind: 'process' }>, 'ruid' | 'euid' | 'caps' | 'session'> {
-  return { ruid: p.cred.ruid, euid: p.cred.euid, caps: p.caps, session: p.session.key };
+/**
+ * Process `p` of actor `a` as the sender of a signal: who it is, where (its
+ * namespace chain and PID there, for init protection and si_pid), and what
+ * the permission check needs. kill(), tgkill()/tkill() and
+ * pidfd_send_signal() add their own si_code or value.
+ */
+export function processSender(a: NamespaceActor, p: Proc): Extract<SignalSender, { kind: 'process' }> {
+  return { kind: 'process', key: p.key, chain: a.chain, pid: p.ref.nums[a.level]!, ruid: p.cred.ruid, euid: p.cred.euid, caps: p.caps, session: p.session.key };
 }
 
 /**

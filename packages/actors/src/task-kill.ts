@@ -16,7 +16,7 @@ import {
 import type { NamespaceActor } from './namespace-actor.js';
 import type { Proc } from './process-record.js';
 import { deliverPending, deliverSignal } from './task-signals.js';
-import { mayKill, senderCreds } from './task-creds.js';
+import { mayKill, processSender } from './task-creds.js';
 import { processOf } from './task-threads.js';
 
 const INT_MIN = -2147483648;
@@ -34,14 +34,7 @@ export function sysKill(a: NamespaceActor, call: CallMsg, p: Proc, pid: number, 
   const S = value === undefined ? 'kill' : 'rt_sigqueueinfo';
   // With `report`, the answer goes back through this actor, which reads the caller's handlers then.
   const ack: SignalAck = report ? { kind: 'relay', via: a.id, caller: p.key, id: call.id } : { kind: 'reply', id: call.id };
-  const sender: SignalSender = {
-    kind: 'process',
-    key: p.key,
-    chain: a.chain,
-    pid: p.ref.nums[a.level]!,
-    ...senderCreds(p),
-    ...(value === undefined ? {} : { value }),
-  };
+  const sender: SignalSender = value === undefined ? processSender(a, p) : { ...processSender(a, p), value };
   if (pid > 0) {
     const key = a.table.visibleTask(pid);
     if (key === undefined) return a.replyFail(call.id, 'ESRCH', S, pid);

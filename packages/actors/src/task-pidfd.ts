@@ -30,7 +30,7 @@ import {
 } from '@pidsim/core';
 import type { NamespaceActor } from './namespace-actor.js';
 import type { ChildStub, Proc } from './process-record.js';
-import { mayKill, senderCreds } from './task-creds.js';
+import { mayKill, processSender } from './task-creds.js';
 import { deliverSignal, deliverThreadSignal } from './task-signals.js';
 import { processOf } from './task-threads.js';
 import { sysWait } from './task-wait.js';
@@ -88,11 +88,7 @@ export function sysPidfdSendSignal(a: NamespaceActor, call: CallMsg, p: Proc, pi
   }
   const thread = flags === PIDFD_SIGNAL_THREAD || (flags === 0 && (pidfd.flags & PIDFD_THREAD) !== 0);
   const sender: SignalSender = {
-    kind: 'process',
-    key: p.key,
-    chain: a.chain,
-    pid: p.ref.nums[a.level]!,
-    ...senderCreds(p),
+    ...processSender(a, p),
     // prepare_kill_siginfo(): "info->si_code = (type == PIDTYPE_PID) ? SI_TKILL : SI_USER;"
     ...(thread ? { siCode: SI_TKILL } : {}),
   };

@@ -24,7 +24,7 @@ import type { Proc, SigQueue, ThreadGroup } from './process-record.js';
 import { release } from './task-wait.js';
 import { releaseNsRef } from './ns-ops.js';
 import { isGlobalInit } from './process-queries.js';
-import { senderCreds, mayKill } from './task-creds.js';
+import { processSender, mayKill } from './task-creds.js';
 import { exitProcess } from './task-exit.js';
 import { deliverThreadSignal } from './task-signals.js';
 
@@ -253,11 +253,7 @@ export function sysTgkill(a: NamespaceActor, call: CallMsg, t: Proc, tgid: numbe
   if (key === undefined) return a.replyFail(call.id, 'ESRCH', S, tid);
   const p = processOf(t);
   const sender: SignalSender = {
-    kind: 'process',
-    key: p.key,
-    chain: a.chain,
-    pid: p.ref.nums[a.level]!,
-    ...senderCreds(p),
+    ...processSender(a, p),
     siCode: SI_TKILL,
   };
   const msg = { type: 'thread-signal', target: key, tgid: tgid ?? 0, viewer: { id: a.id, level: a.level }, sig, sender, id: call.id } as const;
