@@ -4,7 +4,9 @@
 // MessageChannel per pair; the main thread posts syscalls and timer firings
 // and receives replies, events and timer requests, everything batched per
 // destination per tick. Quiescence is a shared in-flight counter, one per
-// kernel. If a worker dies, every pending call fails once and the kernel
+// kernel. Posting waits for the end of the event loop's turn (setImmediate),
+// not a microtask: the replies of every batch that arrived in the turn, and
+// the calls their continuations make, go out as one batch per worker. If a worker dies, every pending call fails once and the kernel
 // refuses new ones. What runs here on the main thread (posting, flushing,
 // receiving) never lets an error escape to the host: it fails the kernel the
 // same way instead.
@@ -154,11 +156,12 @@ export class ThreadsTransport implements Transport, PoolMember {
   #scheduleFlush(): void {
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
-    queueMicrotask(() => this.#flush());
+    setImmediate(this.#flush);
   }
 
-  /** Posts what waits for each worker. Runs in a microtask: a batch postMessage cannot clone fails the kernel instead of escaping. */
-  #flush(): void {
+  /** Posts what waits for each worker, at the end of the turn: a batch postMessage cannot clone fails the kernel instead of escaping. */
+  readonly #flush = (): void => {
+    if (!this.#flushScheduled) return;
     this.#flushScheduled = false;
     if (this.#failure) return;
     try {
@@ -166,7 +169,7 @@ export class ThreadsTransport implements Transport, PoolMember {
     } catch (err) {
       this.#crash(`could not post a batch (${err instanceof Error ? err.message : String(err)})`);
     }
-  }
+  };
 
   #post(): void {
     for (let w = 0; w < this.workerCount; w++) {

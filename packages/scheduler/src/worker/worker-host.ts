@@ -3,8 +3,13 @@
 // they send - to a co-located actor through a local FIFO within the same
 // tick, to another worker directly over that pair's MessageChannel, to the
 // main thread (replies, events, timers) - and batches everything bound for
-// one thread within one tick into one postMessage. In-flight accounting
-// (KernelTables.sent/processed) lets the main thread detect quiescence.
+// one thread within one turn of the event loop into one postMessage: the
+// batches that arrived in the turn are all run first, so many small batches
+// in make one batch out per destination, not one each (which, with two
+// workers, split every round trip in two until batches held one item). In-
+// flight accounting (KernelTables.sent/processed) lets the main thread detect
+// quiescence: a batch run here counts as processed only once what it caused
+// is posted.
 
 import {
   type ActorMsg,
@@ -99,6 +104,9 @@ export class WorkerHost {
   #batchesOut = 0;
   #itemsOut = 0;
   #itemsToWorkers = 0;
+  /** Messages of the batches run this turn, counted as processed when the outboxes are posted. */
+  #runCount = 0;
+  #flushScheduled = false;
 
   constructor(config: WorkerConfig, main: Endpoint, peers: (Endpoint | null)[]) {
     this.kernel = config.kernel;
@@ -120,9 +128,14 @@ export class WorkerHost {
     }
   }
 
-  /** A batch arrived from the main thread or another worker. */
+  /** A batch arrived from the main thread or another worker: run now, posted at the end of the turn. */
   receive(batch: WireBatch): void {
     this.#batchesIn++;
+    this.#runCount += batch.count;
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(this.#endTurn);
+    }
     try {
       for (const item of batch.items) {
         if (item.t === 'msg') this.#queue.push({ to: item.to, msg: item.msg });
@@ -134,12 +147,23 @@ export class WorkerHost {
       this.#run();
     } catch (err) {
       this.#fault(`worker ${this.index}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      this.#endTurn();
       throw err;
-    } finally {
-      this.#flush();
-      this.tables.processed(batch.count);
     }
   }
+
+  /** The end of a turn that ran batches: post what they caused, then count them processed (in this order, or the kernel could look quiet with replies unposted). */
+  readonly #endTurn = (): void => {
+    if (!this.#flushScheduled) return;
+    this.#flushScheduled = false;
+    const ran = this.#runCount;
+    this.#runCount = 0;
+    try {
+      this.#flush();
+    } finally {
+      this.tables.processed(ran);
+    }
+  };
 
   #run(): void {
     let i = 0;
