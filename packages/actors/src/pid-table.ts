@@ -15,6 +15,7 @@ import {
   PidAllocator,
   ensureBytes,
   growableBuffer,
+  int32View,
   type AllocFailure,
   type NsId,
   type NsState,
@@ -53,10 +54,12 @@ export class PidTable {
   readonly buffers: PidTableBuffers;
   readonly #alloc: PidAllocator;
   readonly #h: Int32Array;
-  readonly #key: Float64Array;
-  readonly #home: Float64Array;
-  readonly #seq: Int32Array;
-  readonly #flags: Int32Array;
+  // Fixed-length views of the growable row buffers, re-made by #reach() when a
+  // number lies beyond them (core's int32View() says why not length-tracking).
+  #key!: Float64Array;
+  #home!: Float64Array;
+  #seq!: Int32Array;
+  #flags!: Int32Array;
 
   /** A new table (shared between threads or not), or a view of an existing one. */
   constructor(from: PidTableBuffers | { readonly pidMax: number; readonly shared: boolean }) {
@@ -68,13 +71,25 @@ export class PidTable {
       const rows = (bytesPer: number): SharedArrayBuffer | ArrayBuffer => growableBuffer(bytesPer * 64, bytesPer * PID_MAX_LIMIT, from.shared);
       this.buffers = { ...this.#alloc.buffers, key: rows(8), home: rows(8), seq: rows(4), flags: rows(4) };
     }
-    const b = this.buffers;
     this.#h = this.#alloc.header;
-    // Length-tracking views: they follow the buffers as they grow, on every thread.
-    this.#key = new Float64Array(b.key);
-    this.#home = new Float64Array(b.home);
-    this.#seq = new Int32Array(b.seq);
-    this.#flags = new Int32Array(b.flags);
+    this.#views();
+  }
+
+  /** Views of the rows as long as the buffers are now (they grow flags last, so no view is longer than flags'). */
+  #views(): void {
+    const b = this.buffers;
+    this.#flags = int32View(b.flags);
+    const rows = this.#flags.length;
+    this.#key = new Float64Array(b.key, 0, rows);
+    this.#home = new Float64Array(b.home, 0, rows);
+    this.#seq = new Int32Array(b.seq, 0, rows);
+  }
+
+  /** Whether row `nr` exists, the views re-made first if the buffers grew past them (here or on another thread). */
+  #reach(nr: number): boolean {
+    if (nr < this.#flags.length) return true;
+    this.#views();
+    return nr < this.#flags.length;
   }
 
   get pidMax(): number {
@@ -133,7 +148,7 @@ export class PidTable {
   }
 
   get(nr: number): PidEntry | undefined {
-    if (nr < 0 || nr >= this.#flags.length) return undefined;
+    if (nr < 0 || !this.#reach(nr)) return undefined;
     const f = Atomics.load(this.#flags, nr);
     if ((f & PRESENT) === 0) return undefined;
     return { key: this.#key[nr]! as ProcKey, home: this.#home[nr]! as NsId, task: (f & TASK) !== 0, committed: (f & COMMITTED) !== 0, thread: (f & THREAD) !== 0 };
@@ -141,13 +156,13 @@ export class PidTable {
 
   /** Who holds `nr` (reserved or not, task or group only), without building an entry: for the hot paths. */
   holderOf(nr: number): ProcKey | undefined {
-    if (nr < 0 || nr >= this.#flags.length || (Atomics.load(this.#flags, nr) & PRESENT) === 0) return undefined;
+    if (nr < 0 || !this.#reach(nr) || (Atomics.load(this.#flags, nr) & PRESENT) === 0) return undefined;
     return this.#key[nr]! as ProcKey;
   }
 
   /** The process whose PID `nr` is, if a process holds it and its fork is complete (what kill(nr) finds). */
   visibleTask(nr: number): ProcKey | undefined {
-    if (nr < 1 || nr >= this.#flags.length) return undefined;
+    if (nr < 1 || !this.#reach(nr)) return undefined;
     const f = Atomics.load(this.#flags, nr);
     return (f & (PRESENT | TASK | COMMITTED)) === (PRESENT | TASK | COMMITTED) ? (this.#key[nr]! as ProcKey) : undefined;
   }
@@ -168,7 +183,7 @@ export class PidTable {
   }
 
   #row(nr: number, key: ProcKey, home: NsId, flags: number): void {
-    if (nr >= this.#flags.length) this.#growRows(nr + 1);
+    if (!this.#reach(nr)) this.#growRows(nr + 1);
     this.#key[nr] = key;
     this.#home[nr] = home;
     this.#seq[nr] = Atomics.add(this.#h, SEQ, 1);
@@ -183,6 +198,7 @@ export class PidTable {
     ensureBytes(b.home, 8 * want);
     ensureBytes(b.seq, 4 * want);
     ensureBytes(b.flags, 4 * want);
+    this.#views();
   }
 
   /** The fork completed: `nr` is visible. */
@@ -202,7 +218,7 @@ export class PidTable {
 
   /** The number goes back to the allocator. */
   release(nr: number): void {
-    if (nr < this.#flags.length) Atomics.store(this.#flags, nr, 0);
+    if (this.#reach(nr)) Atomics.store(this.#flags, nr, 0);
     this.#alloc.free(nr);
   }
 
@@ -237,7 +253,7 @@ export class PidTable {
   *entries(): IterableIterator<[number, PidEntry]> {
     const rows: [number, number][] = [];
     for (const nr of this.#alloc.numbers()) {
-      if (nr < this.#flags.length && (Atomics.load(this.#flags, nr) & PRESENT) !== 0) rows.push([this.#seq[nr]!, nr]);
+      if (this.#reach(nr) && (Atomics.load(this.#flags, nr) & PRESENT) !== 0) rows.push([this.#seq[nr]!, nr]);
     }
     rows.sort((x, y) => x[0] - y[0]);
     for (const [, nr] of rows) {

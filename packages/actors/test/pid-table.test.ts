@@ -142,6 +142,14 @@ describe('PidTable: one table, many views', () => {
     expect(b.pidMax).toBe(50000);
     expect(b.allocExact(49999)).toBe(49999);
     expect(a.allocExact(49999)).toBe('EEXIST');
+    // Rows far past what `a` has seen: b grows the buffers, a's views must follow.
+    b.holdCommitted(49999, asProcKey(11), ROOT);
+    expect(a.holderOf(49999)).toBe(11);
+    expect(a.visibleTask(49999)).toBe(11);
+    expect(a.get(49999)).toEqual({ key: 11, home: 1, task: true, committed: true, thread: false });
+    expect([...a.entries()].map(([nr]) => nr)).toEqual([49999]); // 1 and 3 were only allocated, 2 released
+    a.release(49999);
+    expect(b.get(49999)).toBeUndefined();
   });
 
   // SEMANTICS 1.3 under concurrency: alloc_pid() takes pidmap_lock, so whatever

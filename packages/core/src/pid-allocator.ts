@@ -18,7 +18,7 @@ export type AllocFailure = 'EAGAIN' | 'EEXIST' | 'EINVAL';
 export interface PidSpaceBuffers {
   /** Int32 words: [cursor, pid_max, count, ...words the owner of the buffer adds]. */
   readonly header: SharedArrayBuffer | ArrayBuffer;
-  /** One bit per number, growing with the highest number taken (length-tracking views follow it). */
+  /** One bit per number, growing with the highest number taken (views re-made when they fall short). */
   readonly bits: SharedArrayBuffer | ArrayBuffer;
 }
 
@@ -43,6 +43,17 @@ export function growableBuffer(bytes: number, max: number, shared: boolean): Sha
   return shared ? new SharedArrayBuffer(bytes, { maxByteLength: max }) : new ArrayBuffer(bytes, { maxByteLength: max });
 }
 
+/**
+ * An Int32Array of the whole of `buf` as long as it is now. Views of growable
+ * buffers are kept at a fixed length and re-made when an index lies beyond
+ * them (the buffer may have grown, on this thread or another): V8 (Node 20)
+ * reads and writes a length-tracking view of a growable SharedArrayBuffer
+ * several times slower than a fixed one (about 5x for an Atomics load+store).
+ */
+export function int32View(buf: SharedArrayBuffer | ArrayBuffer): Int32Array {
+  return new Int32Array(buf, 0, buf.byteLength >>> 2);
+}
+
 /** Grows `buf` to at least `bytes` (another thread may have grown it further meanwhile). */
 export function ensureBytes(buf: SharedArrayBuffer | ArrayBuffer, bytes: number): void {
   if (buf.byteLength >= bytes) return;
@@ -58,8 +69,8 @@ export class PidAllocator {
   readonly buffers: PidSpaceBuffers;
   /** The header as Int32 words; its first ALLOCATOR_WORDS are this allocator's. */
   readonly header: Int32Array;
-  /** Bit n set = number n is taken (by a live or zombie process, a group, or a reservation). */
-  readonly #bits: Int32Array;
+  /** Bit n set = number n is taken (by a live or zombie process, a group, or a reservation); a fixed-length view, re-made by #reach(). */
+  #bits: Int32Array;
 
   /**
    * A new allocator (`pidMax`, and `headerWords` >= ALLOCATOR_WORDS words of
@@ -77,7 +88,7 @@ export class PidAllocator {
       };
     }
     this.header = new Int32Array(this.buffers.header);
-    this.#bits = new Int32Array(this.buffers.bits);
+    this.#bits = int32View(this.buffers.bits);
     if (!('header' in from)) Atomics.store(this.header, PID_MAX, from.pidMax);
   }
 
@@ -106,7 +117,14 @@ export class PidAllocator {
 
   has(nr: number): boolean {
     const w = nr >>> 5;
-    return w < this.#bits.length && (Atomics.load(this.#bits, w) & (1 << (nr & 31))) !== 0;
+    return this.#reach(w) && (Atomics.load(this.#bits, w) & (1 << (nr & 31))) !== 0;
+  }
+
+  /** Whether bitmap word `w` exists, the view re-made first if the buffer grew past it. */
+  #reach(w: number): boolean {
+    if (w < this.#bits.length) return true;
+    this.#bits = int32View(this.buffers.bits);
+    return w < this.#bits.length;
   }
 
   /**
@@ -149,7 +167,7 @@ export class PidAllocator {
   free(nr: number): void {
     const w = nr >>> 5;
     const bit = 1 << (nr & 31);
-    if (w >= this.#bits.length || (Atomics.and(this.#bits, w, ~bit) & bit) === 0) {
+    if (!this.#reach(w) || (Atomics.and(this.#bits, w, ~bit) & bit) === 0) {
       throw new Error(`pid-allocator: free of number ${nr} that is not allocated`);
     }
     Atomics.sub(this.header, USED, 1);
@@ -157,7 +175,7 @@ export class PidAllocator {
 
   /** Every taken number, ascending. */
   *numbers(): IterableIterator<number> {
-    const bits = this.#bits;
+    const bits = (this.#bits = int32View(this.buffers.bits));
     for (let w = 0; w < bits.length; w++) {
       let word = Atomics.load(bits, w);
       while (word !== 0) {
@@ -171,7 +189,10 @@ export class PidAllocator {
   /** Claims bit `nr`; false if it was taken. */
   #take(nr: number): boolean {
     const w = nr >>> 5;
-    if (w >= this.#bits.length) ensureBytes(this.buffers.bits, Math.min(MAX_BITS_BYTES, Math.max(4 * (w + 1), 2 * 4 * this.#bits.length)));
+    if (!this.#reach(w)) {
+      ensureBytes(this.buffers.bits, Math.min(MAX_BITS_BYTES, Math.max(4 * (w + 1), 2 * 4 * this.#bits.length)));
+      this.#reach(w);
+    }
     const bit = 1 << (nr & 31);
     if ((Atomics.or(this.#bits, w, bit) & bit) !== 0) return false;
     Atomics.add(this.header, USED, 1);
@@ -180,11 +201,14 @@ export class PidAllocator {
 
   /** The first free number in [from, to), or -1. Skips whole taken words; beyond the bitmap everything is free. */
   #findFree(from: number, to: number): number {
-    const bits = this.#bits;
+    let bits = this.#bits;
     let nr = from;
     while (nr < to) {
       const w = nr >>> 5;
-      if (w >= bits.length) return nr;
+      if (w >= bits.length) {
+        if (!this.#reach(w)) return nr;
+        bits = this.#bits;
+      }
       const word = Atomics.load(bits, w);
       const free = (~word & ~((1 << (nr & 31)) - 1)) >>> 0;
       if (free === 0) {
