@@ -6,7 +6,9 @@
 // destination per tick. Quiescence is a shared in-flight counter, one per
 // kernel. Posting waits for the end of the event loop's turn (setImmediate),
 // not a microtask: the replies of every batch that arrived in the turn, and
-// the calls their continuations make, go out as one batch per worker. If a worker dies, every pending call fails once and the kernel
+// the calls their continuations make, go out as one batch per worker - or as
+// several, one per CHUNK calls, so the worker starts on the first while this
+// thread makes the rest (worker/chunk.ts). If a worker dies, every pending call fails once and the kernel
 // refuses new ones. What runs here on the main thread (posting, flushing,
 // receiving) never lets an error escape to the host: it fails the kernel the
 // same way instead.
@@ -31,6 +33,7 @@ import { KernelTables, PidTable, callerGone } from '@pidsim/actors';
 import { makeLocalId, makeNsId, placementSpec, workerOf, type Placement } from './worker/placement.js';
 import type { WorkerConfig, WorkerStats } from './worker/worker-host.js';
 import { WorkerPool, type PoolMember } from './worker-pool.js';
+import { CHUNK } from './worker/chunk.js';
 import { VirtualClock } from './virtual-clock.js';
 import type { Transport, TransportSink, TransportUsage } from './transport.js';
 import type { BootOptions } from './inline-transport.js';
@@ -149,6 +152,7 @@ export class ThreadsTransport implements Transport, PoolMember {
       return;
     }
     if (!(this.#numeric && msg.type === 'call' && encodeCall(to, msg, this.#calls[w]!))) this.#out[w]!.push({ t: 'msg', to, msg });
+    if (this.#calls[w]!.length >= CHUNK * CALL_SLOTS) this.#postTo(w);
     this.#scheduleFlush();
     this.#watch();
   }
@@ -172,10 +176,14 @@ export class ThreadsTransport implements Transport, PoolMember {
   };
 
   #post(): void {
-    for (let w = 0; w < this.workerCount; w++) {
+    for (let w = 0; w < this.workerCount; w++) this.#postTo(w);
+  }
+
+  #postTo(w: number): void {
+    {
       const items = this.#out[w]!;
       const calls = this.#calls[w]!;
-      if (items.length === 0 && calls.length === 0) continue;
+      if (items.length === 0 && calls.length === 0) return;
       this.#out[w] = [];
       const count = items.length + calls.length / CALL_SLOTS;
       this.tables.sent(count);

@@ -6,7 +6,8 @@
 // one thread within one turn of the event loop into one postMessage: the
 // batches that arrived in the turn are all run first, so many small batches
 // in make one batch out per destination, not one each (which, with two
-// workers, split every round trip in two until batches held one item). In-
+// workers, split every round trip in two until batches held one item).
+// Replies to the main thread also leave every CHUNK of them (chunk.ts). In-
 // flight accounting (KernelTables.sent/processed) lets the main thread detect
 // quiescence: a batch run here counts as processed only once what it caused
 // is posted.
@@ -29,6 +30,7 @@ import {
   encodeReply,
 } from '@pidsim/core';
 import { KernelTables, NamespaceActor, PidTable, bootRootInit, callerGone, type ActorHost } from '@pidsim/actors';
+import { CHUNK } from './chunk.js';
 import { checkPlaced, compilePolicy, makeLocalId, makeNsId, workerOf, type PlacementPolicy, type PlacementSpec } from './placement.js';
 
 /** Something a batch can be posted to (a MessagePort, the parent port, or a test double). */
@@ -212,8 +214,9 @@ export class WorkerHost {
   }
 
   replyToMain(id: CallId, result: Result<unknown>): void {
-    if (this.#numeric && encodeReply(id, result, this.#replies)) this.#replyCount++;
-    else this.#out[this.workers]!.push({ t: 'reply', id, result });
+    if (this.#numeric && encodeReply(id, result, this.#replies)) {
+      if (++this.#replyCount >= CHUNK) this.#flushTo(this.workers);
+    } else this.#out[this.workers]!.push({ t: 'reply', id, result });
   }
 
   /**
@@ -259,11 +262,15 @@ export class WorkerHost {
 
   /** Post every non-empty outbox as one batch, counting its messages in flight first. */
   #flush(): void {
-    for (let w = 0; w <= this.workers; w++) {
+    for (let w = 0; w <= this.workers; w++) this.#flushTo(w);
+  }
+
+  #flushTo(w: number): void {
+    {
       const items = this.#out[w]!;
       const toMain = w === this.workers;
       const replies = toMain ? this.#replyCount : 0;
-      if (items.length === 0 && replies === 0) continue;
+      if (items.length === 0 && replies === 0) return;
       this.#out[w] = [];
       const count = items.length + replies;
       this.tables.sent(count);
