@@ -26,15 +26,17 @@ export function beginTeardown(a: NamespaceActor, init: Proc): void {
   for (const stub of zombiesInOrder(init)) if (init.zombies?.has(stub)) reapChild(a, init, stub, null, true);
   const remote = new Map<NsId, ProcKey[]>();
   const local: Proc[] = [];
-  for (const [, entry] of a.table.entries()) {
-    if (!entry.task || !entry.committed || entry.key === init.key) continue;
-    if (entry.home === a.id) {
-      const p = a.procs.get(entry.key);
+  for (const nr of a.table.numbersInOrder()) {
+    const key = a.table.visibleTask(nr);
+    if (key === undefined || key === init.key) continue;
+    const home = a.table.homeOf(nr);
+    if (home === a.id) {
+      const p = a.procs.get(key);
       if (p) local.push(p);
     } else {
-      let list = remote.get(entry.home);
-      if (!list) remote.set(entry.home, (list = []));
-      list.push(entry.key);
+      let list = remote.get(home);
+      if (!list) remote.set(home, (list = []));
+      list.push(key);
     }
   }
   for (const [home, targets] of remote) {

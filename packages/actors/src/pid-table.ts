@@ -249,16 +249,36 @@ export class PidTable {
     return { pidTableBytes, pidTableResizableBytes };
   }
 
-  /** Every taken number with a row, in the order they were taken (for_each_process() order). */
-  *entries(): IterableIterator<[number, PidEntry]> {
-    const rows: [number, number][] = [];
-    for (const nr of this.#alloc.numbers()) {
-      if (this.#reach(nr) && (Atomics.load(this.#flags, nr) & PRESENT) !== 0) rows.push([this.#seq[nr]!, nr]);
+  /** `nr` is a non-leader thread's TID (valid after visibleTask found it). */
+  isThread(nr: number): boolean {
+    return (Atomics.load(this.#flags, nr) & THREAD) !== 0;
+  }
+
+  /**
+   * Every taken number with a row, in the order they were taken
+   * (for_each_process() order), as one sort of packed numbers: each row's
+   * creation sequence times 2^22 (> PID_MAX_LIMIT) plus the number.
+   */
+  numbersInOrder(): Float64Array {
+    const taken = this.#alloc.numbers();
+    const packed = new Float64Array(taken.length);
+    let n = 0;
+    for (const nr of taken) {
+      if (this.#reach(nr) && (Atomics.load(this.#flags, nr) & PRESENT) !== 0) packed[n++] = this.#seq[nr]! * NR_SPAN + nr;
     }
-    rows.sort((x, y) => x[0] - y[0]);
-    for (const [, nr] of rows) {
+    const rows = packed.subarray(0, n).sort();
+    for (let i = 0; i < n; i++) rows[i] = rows[i]! - Math.floor(rows[i]! / NR_SPAN) * NR_SPAN;
+    return rows;
+  }
+
+  /** Every taken number with a row and who holds it, in the order they were taken (numbersInOrder()). */
+  *entries(): IterableIterator<[number, PidEntry]> {
+    for (const nr of this.numbersInOrder()) {
       const e = this.get(nr);
       if (e) yield [nr, e];
     }
   }
 }
+
+/** Above every PID (PID_MAX_LIMIT is 2^22): a row's sequence and number packed in one double sort by sequence. */
+const NR_SPAN = 2 ** 22;

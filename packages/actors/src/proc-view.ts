@@ -69,16 +69,18 @@ function nsIoctl(a: NamespaceActor, id: CallId, op: Extract<ProcOp, { op: 'ns-io
 function procList(a: NamespaceActor, id: CallId): void {
   const local: ProcEntry[] = [];
   const remote = new Map<NsId, ProcKey[]>();
-  for (const [, entry] of a.table.entries()) {
+  for (const nr of a.table.numbersInOrder()) {
+    const key = a.table.visibleTask(nr);
     // proc_pid_readdir() walks thread-group leaders: a TID is no directory of /proc's own.
-    if (!entry.task || !entry.committed || entry.thread) continue;
-    if (entry.home === a.id) {
-      const p = a.procs.get(entry.key);
+    if (key === undefined || a.table.isThread(nr)) continue;
+    const home = a.table.homeOf(nr);
+    if (home === a.id) {
+      const p = a.procs.get(key);
       if (p) local.push(procEntry(a, p, a.ref));
     } else {
-      let keys = remote.get(entry.home);
-      if (!keys) remote.set(entry.home, (keys = []));
-      keys.push(entry.key);
+      let keys = remote.get(home);
+      if (!keys) remote.set(home, (keys = []));
+      keys.push(key);
     }
   }
   if (remote.size === 0) return a.replyOk(id, local.sort(byPid));

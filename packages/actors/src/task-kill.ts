@@ -47,10 +47,11 @@ export function sysKill(a: NamespaceActor, call: CallMsg, p: Proc, pid: number, 
     // "if (task_pid_vnr(p) > 1 && !same_thread_group(p, current))" (4.6), in
     // for_each_process() order: creation order, as this table's is.
     const targets: { home: NsId; key: ProcKey }[] = [];
-    for (const [nr, entry] of a.table.entries()) {
+    for (const nr of a.table.numbersInOrder()) {
+      const key = nr > 1 ? a.table.visibleTask(nr) : undefined;
       // for_each_process() walks processes: threads' TIDs are not targets of their own.
-      if (nr <= 1 || !entry.task || !entry.committed || entry.thread || entry.key === p.key) continue;
-      targets.push({ home: entry.home, key: entry.key });
+      if (key === undefined || key === p.key || a.table.isThread(nr)) continue;
+      targets.push({ home: a.table.homeOf(nr), key });
     }
     if (targets.length === 0) return a.replyFail(call.id, 'ESRCH', S, -1);
     if (!validSignal(sig)) return a.replyFail(call.id, 'EINVAL', S, -1, `signal ${sig}`);

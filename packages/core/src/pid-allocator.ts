@@ -173,17 +173,19 @@ export class PidAllocator {
     Atomics.sub(this.header, USED, 1);
   }
 
-  /** Every taken number, ascending. */
-  *numbers(): IterableIterator<number> {
+  /** Every taken number, ascending (as many as `used` says, unless other threads take or free numbers meanwhile). */
+  numbers(): number[] {
+    const out: number[] = [];
     const bits = (this.#bits = int32View(this.buffers.bits));
     for (let w = 0; w < bits.length; w++) {
       let word = Atomics.load(bits, w);
       while (word !== 0) {
         const low = word & -word;
-        yield w * 32 + (31 - Math.clz32(low));
+        out.push(w * 32 + (31 - Math.clz32(low)));
         word ^= low;
       }
     }
+    return out;
   }
 
   /** Claims bit `nr`; false if it was taken. */
