@@ -29,5 +29,6 @@ export { TRANSPORTS, PID_MAX_LIMIT, chainOnOneWorker, crossWorkerCount, kernelOp
 export type { TransportLabel } from './kernel-setup.js';
 export { baselineAvailability, buildBaseline, linuxTeardownSize, runBaseline } from './linux-baseline-build.js';
 export { buildPidfdBaseline } from './pidfd-baseline.js';
+export { buildThreadBaseline } from './thread-baseline.js';
 export type { BaselineAvailability } from './linux-baseline-build.js';
 export { formatFigure, formatRatio } from './number-format.js';

@@ -23,6 +23,7 @@ export const SUITES: readonly SuiteEntry[] = [
   { name: 'kill-storm', about: 'kill(-1) from many senders into a namespace of catching processes', needs: [] },
   { name: 'signal-delivery', about: 'kill(pid) to processes catching the signal, at depth 0 and 3', needs: [] },
   { name: 'pidfd-signal', about: 'pidfd_open+pidfd_send_signal(+close) vs kill(pid) to catching processes, at depth 0 and 3; real Linux too', needs: [] },
+  { name: 'thread-cycle', about: 'clone(CLONE_THREAD)+exit of the thread vs fork+exit+wait, at depth 0 and 3; inline, threads W=1; real Linux too', needs: [] },
   { name: 'namespace-lifecycle', about: 'PID namespaces created and destroyed', needs: ['linux-baseline'] },
   { name: 'kernel-create', about: 'a kernel created until its init answers: inline, threads W=1, W=2', needs: [] },
   { name: 'wire-batch', about: 'a worker round trip of 1 and 256 items: objects vs one typed array', needs: [] },

@@ -19,6 +19,8 @@ export interface CProgram {
   readonly source: string;
   /** Optimization flag, e.g. '-O1'. */
   readonly optimize: string;
+  /** Further compiler flags, after the source file (so libraries link), e.g. ['-pthread']. */
+  readonly flags?: readonly string[];
 }
 
 /** The compiler: $CC, else cc. */
@@ -34,7 +36,9 @@ const builds = new Map<string, Promise<string>>();
  */
 export function compileC(program: CProgram): Promise<string> {
   const cc = cCompiler();
-  const hash = createHash('sha256').update(program.source).update(cc).update(program.optimize).digest('hex').slice(0, 16);
+  const flags = program.flags ?? [];
+  // Flags join the hash only when given, so the programs compiled without any keep their cached binaries.
+  const hash = createHash('sha256').update(program.source).update(cc).update(program.optimize).update(flags.length > 0 ? `\0${flags.join('\0')}` : '').digest('hex').slice(0, 16);
   let built = builds.get(hash);
   if (built) return built;
   built = (async () => {
@@ -47,7 +51,7 @@ export function compileC(program: CProgram): Promise<string> {
     try {
       await writeFile(join(work, `${program.name}.c`), program.source);
       try {
-        await run(cc, [program.optimize, '-Wall', '-o', join(work, program.name), join(work, `${program.name}.c`)], { timeout: 60_000 });
+        await run(cc, [program.optimize, '-Wall', '-o', join(work, program.name), join(work, `${program.name}.c`), ...flags], { timeout: 60_000 });
       } catch (e) {
         const err = e as NodeJS.ErrnoException & { stderr?: string };
         if (err.code === 'ENOENT') throw new Error(`no C compiler: ${cc} was not found (install gcc, or set CC)`);

@@ -126,6 +126,23 @@ describe('pidsim bench --quick', () => {
     expect(report.suites.find((s) => s.suite === 'namespace-teardown')!.notes.join(' ')).toContain('the 2,000-process rows have no Linux counterpart');
   });
 
+  it('measures thread create+exit next to fork+exit+wait: inline rows against real Linux, threads rows against inline', () => {
+    const s = report.suites.find((x) => x.suite === 'thread-cycle')!;
+    const linuxIds = ['thread-cycle/linux/d0/thread', 'thread-cycle/linux/d0/fork', 'thread-cycle/linux/d3/thread', 'thread-cycle/linux/d3/fork'];
+    if (linux) expect(s.rows.filter((r) => r.params['system'] === 'linux').map((r) => r.id)).toEqual(linuxIds);
+    else expect(s.notes.join(' ')).toMatch(/Linux rows skipped: /);
+    const rows = s.rows.filter((r) => r.params['system'] !== 'linux');
+    expect(rows).toHaveLength(2 * 2 * 2 * 2);
+    for (const r of rows) {
+      const { transport, depth, inFlight, cycle } = r.params;
+      expect(r.id).toBe(`thread-cycle/${transport}/d${depth}/k${inFlight}/${cycle}`);
+      expect(r.unit).toBe('cycles/s');
+      if (transport === 'threads-w1') expect(r.baseline).toBe(`thread-cycle/inline/d${depth}/k${inFlight}/${cycle}`);
+      else expect(r.baseline).toBe(linux ? `thread-cycle/linux/d${depth}/${cycle}` : undefined);
+    }
+    expect(stdout).toContain('| clone(CLONE_THREAD)+exit of the thread at depth 3, inline, 256 in flight |');
+  });
+
   it('has the Linux rows when this machine allows them, and says why not otherwise', () => {
     const s = report.suites.find((x) => x.suite === 'linux-baseline')!;
     if (linux) expect(s.rows.map((r) => r.id)).toEqual(['linux/fork-cycle/d0', 'linux/fork-cycle/d1', 'linux/fork-cycle/d3', 'linux/fork-cycle/d31', 'linux/ns-cycle', 'linux/teardown/n10', 'linux/teardown/n100']);
@@ -176,7 +193,8 @@ describe('pidsim bench --quick', () => {
     for (const u of units) expect(svg).toMatch(new RegExp(`font-weight="bold">${u.replace('/', '\\/')}( \\(log scale\\))?, (more|less) is better</text>`));
     expect(svg.indexOf('<title>headline depth 0: pidsim inline, client-driven: ')).toBeGreaterThan(0);
     expect(svg.indexOf('<title>headline depth 0:')).toBeLessThan(svg.indexOf('<title>fork-cycle/'));
-    expect(Number(/height="(\d+)"/.exec(svg)![1])).toBeLessThan(1600);
+    // Two columns of 14 px rows under the headline: about 1,700 px for the ~150 rows of a --quick run; one column would be over 2,500.
+    expect(Number(/height="(\d+)"/.exec(svg)![1])).toBeLessThan(1800);
   });
 
   it('writes the HTML report with --html: Chart.js inlined, the headline and one canvas per unit', async () => {

@@ -78,6 +78,7 @@ describe('pidsim bench options', () => {
       'kill-storm',
       'signal-delivery',
       'pidfd-signal',
+      'thread-cycle',
       'namespace-lifecycle',
       'kernel-create',
       'wire-batch',

@@ -93,7 +93,7 @@ describe('a bad value is named once, with the value received, under one pidsim C
     ['run', ['x.yaml', '--seed', 'seven'], '--seed must be an integer from 0 to 4294967295, received "seven"'],
     ['run', ['x.yaml', '--backend', 'qemu'], '--backend must be inline, threads or linux, received "qemu"'],
     ['shell', ['--seed', '-3'], '--seed must be an integer from 0 to 4294967295, received "-3"'],
-    ['bench', ['--only', 'nosuch'], "unknown suite 'nosuch' (expected one of linux-baseline, fork-cycle, parallel-namespaces, namespace-teardown, kill-storm, signal-delivery, pidfd-signal, namespace-lifecycle, kernel-create, wire-batch, seed-farm, live-memory)"],
+    ['bench', ['--only', 'nosuch'], "unknown suite 'nosuch' (expected one of linux-baseline, fork-cycle, parallel-namespaces, namespace-teardown, kill-storm, signal-delivery, pidfd-signal, thread-cycle, namespace-lifecycle, kernel-create, wire-batch, seed-farm, live-memory)"],
     ['bench', ['--out', '--quick'], '--out needs a value, received "--quick"'],
     ['worker', ['--queue', 'redis://h:1', '--lock-duration', 'long'], '--lock-duration must be a number of seconds from 1 to 3600, received "long"'],
     ['worker', [], '--queue URL is required: the Redis of the farm, like redis://HOST:PORT'],

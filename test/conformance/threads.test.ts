@@ -1,5 +1,5 @@
-// Conformance: thread groups (SEMANTICS 2.7, 4.8, 5.4, 5.8, 5.12, 5.13,
-// 8.1-8.3, 8.18-8.23), on every backend. Expected values: the kernel's, as
+// Conformance: thread groups (SEMANTICS 2.7, 4.8, 4.17, 5.4, 5.6, 5.8, 5.12,
+// 5.13, 8.1-8.4, 8.18-8.23), on every backend. Expected values: the kernel's, as
 // docs/semantics.md quotes them from lab/threads-probe.c and the thread-*
 // scenarios (which replay them on Linux 6.18).
 
@@ -66,7 +66,7 @@ forEachBackend('threads', (backend) => {
     expect(text).toMatch(/^NSpid:\t4$/m);
     expect(text).toMatch(/^Threads:\t3$/m);
     expect((await fs.threads()).map((e) => [e.tgid, e.pid])).toEqual([[1, 1], [2, 2], [3, 3], [3, 4], [3, 5]]);
-    // pidfd_open of a TID that leads no group: ENOENT without PIDFD_THREAD.
+    // pidfd_open of a TID that leads no group: ENOENT without PIDFD_THREAD (SEMANTICS 8.4).
     expect(await errnoOf(k.init.pidfdOpen(threads[0]!.tid))).toBe('ENOENT');
     expect((await k.init.pidfdOpen(threads[0]!.tid, PIDFD_THREAD)).thread).toBe(true);
     expect(await k.checkInvariants()).toEqual([]);
@@ -126,6 +126,31 @@ forEachBackend('threads', (backend) => {
     expect(await caught(threads[0]!, SIGUSR1)).toEqual({ count: 1, code: SI_USER, pid: 1 });
     await threads[0]!.exit(5);
     expect(await parent.wait(p.pid)).toEqual(exited(p.pid, 5));
+    expect(await k.checkInvariants()).toEqual([]);
+  });
+
+  it('5.6 (a) 5.12 a leader that exits first leaves its children to the live thread: not reparented to the ns init, reaped by that thread', async () => {
+    // lab/leader-exit-children-probe.c (Linux 6.18): K getppid -> 2; I waitpid(K), waitpid(Z) -> ECHILD; T reaps Z (4), K (6); I gets P exited 5.
+    const k = backend.create();
+    const runtime = await k.init.fork({ program: 'idle', name: 'runtime' });
+    const init = await runtime.fork({ newPid: true, program: 'idle', name: 'init' });
+    const p = await init.fork({ program: 'idle', name: 'p' });
+    const kid = await p.fork({ program: 'idle', name: 'kid' });
+    const zombie = await p.fork({ program: { name: 'exit', code: 4 }, name: 'zombie' });
+    const t = await p.fork({ thread: true });
+    await k.settled();
+    await p.exit(3);
+    expect([p.pid, kid.pid, zombie.pid, t.tid]).toEqual([2, 3, 4, 5]);
+    expect(await kid.getppid()).toBe(2);
+    expect(await init.wait(p.pid, { nohang: true })).toEqual(NOTHING);
+    expect(await errnoOf(init.wait(kid.pid, { nohang: true }))).toBe('ECHILD');
+    expect(await errnoOf(init.wait(zombie.pid, { nohang: true }))).toBe('ECHILD');
+    expect(await t.wait(zombie.pid, { nohang: true })).toEqual(exited(zombie.pid, 4));
+    await kid.exit(6);
+    expect(await t.wait(kid.pid)).toEqual(exited(kid.pid, 6));
+    expect(await errnoOf(t.wait(-1, { nohang: true }))).toBe('ECHILD');
+    await t.exit(5);
+    expect(await init.wait(p.pid)).toEqual(exited(p.pid, 5));
     expect(await k.checkInvariants()).toEqual([]);
   });
 
@@ -232,6 +257,34 @@ forEachBackend('threads', (backend) => {
     expect(await errnoOf(a.tgkill(1, ct.tidIn(k.init.ns), 0))).toBe('ESRCH');
     expect(await runtime.tgkill(c.nspid[0]!, ct.nspid[0]!, SIGKILL)).toBe(0);
     expect(await runtime.wait(c.nspid[0]!)).toEqual(killed(c.nspid[0]!, SIGKILL));
+    expect(await k.checkInvariants()).toEqual([]);
+  });
+
+  // --- 4.17 pidfd_send_signal's scope with a second thread ---------------------------------------
+
+  it('4.17 a PIDFD_THREAD pidfd signals its thread (SI_TKILL, pending for it alone if it blocks); the group scope is first offered to that thread', async () => {
+    // lab/pidfd-thread-probe.c (Linux 6.18), P signalling itself: the same handler threads, codes and pending sets.
+    const k = backend.create();
+    const { p, threads } = await withThreads(k, 1);
+    const t = threads[0]!;
+    await p.sigaction(SIGUSR1, 'catch');
+    const ft = await p.pidfdOpen(t.tid, PIDFD_THREAD);
+    const fp = await p.pidfdOpen(p.pid);
+    expect(await p.pidfdSendSignal(ft, SIGUSR1)).toBe(0);
+    expect([await caught(t, SIGUSR1), (await caught(p, SIGUSR1)).count]).toEqual([{ count: 1, code: SI_TKILL, pid: p.pid }, 0]);
+    expect(await p.pidfdSendSignal(ft, SIGUSR1, { flags: 'thread-group' })).toBe(0);
+    expect([await caught(t, SIGUSR1), (await caught(p, SIGUSR1)).count]).toEqual([{ count: 2, code: SI_USER, pid: p.pid }, 0]);
+    expect(await p.pidfdSendSignal(fp, SIGUSR1, { flags: 'thread' })).toBe(0);
+    expect([(await caught(t, SIGUSR1)).count, await caught(p, SIGUSR1)]).toEqual([2, { count: 1, code: SI_TKILL, pid: p.pid }]);
+    await t.sigprocmask('block', [SIGUSR1]);
+    expect(await p.pidfdSendSignal(ft, SIGUSR1, { flags: 'thread-group' })).toBe(0);
+    expect([(await caught(t, SIGUSR1)).count, await caught(p, SIGUSR1)]).toEqual([2, { count: 2, code: SI_USER, pid: p.pid }]);
+    expect(await p.pidfdSendSignal(ft, SIGUSR1)).toBe(0);
+    expect([await t.sigpending(), await p.sigpending(), (await caught(p, SIGUSR1)).count]).toEqual([[SIGUSR1], [], 2]);
+    await t.sigprocmask('unblock', [SIGUSR1]);
+    expect(await caught(t, SIGUSR1)).toEqual({ count: 3, code: SI_TKILL, pid: p.pid });
+    await t.exit(0);
+    expect(await errnoOf(p.pidfdSendSignal(ft, SIGUSR1))).toBe('ESRCH');
     expect(await k.checkInvariants()).toEqual([]);
   });
 
