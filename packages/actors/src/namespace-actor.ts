@@ -117,7 +117,7 @@ export class NamespaceActor {
     this.parentId = this.level === 0 ? null : init.parent;
     if (init.tables.length !== this.level + 1) throw new Error(`namespace ${this.id} at level ${this.level} got ${init.tables.length} PID tables`);
     this.chainRefs = init.refs;
-    this.tables = init.tables.map((b) => new PidTable(b));
+    this.tables = init.tables.map((b) => PidTable.of(b));
     this.table = this.tables[this.level]!;
   }
 

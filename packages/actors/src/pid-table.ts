@@ -13,9 +13,8 @@ import {
   ALLOCATOR_WORDS,
   PID_MAX_LIMIT,
   PidAllocator,
-  ensureBytes,
+  growField,
   growableBuffer,
-  int32View,
   type AllocFailure,
   type NsId,
   type NsState,
@@ -45,6 +44,9 @@ const HEADER_WORDS = ALLOCATOR_WORDS + 3;
 
 const STATES: readonly NsState[] = ['no-init', 'active', 'exiting', 'dead'];
 
+/** Bytes of one row: key and home (doubles), sequence and flags (int32). */
+const ROW_BYTES = 24;
+
 const PRESENT = 1;
 const TASK = 2;
 const COMMITTED = 4;
@@ -54,12 +56,22 @@ export class PidTable {
   readonly buffers: PidTableBuffers;
   readonly #alloc: PidAllocator;
   readonly #h: Int32Array;
-  // Fixed-length views of the growable row buffers, re-made by #reach() when a
-  // number lies beyond them (core's int32View() says why not length-tracking).
-  #key!: Float64Array;
-  #home!: Float64Array;
-  #seq!: Int32Array;
-  #flags!: Int32Array;
+  // Fixed-length views of the rows, re-made by #reach() when a number lies
+  // beyond them (core's int32View() says why not length-tracking). Row nr is
+  // 24 bytes: key and home as doubles 3nr and 3nr+1, sequence and flags as
+  // int32 words 6nr+4 and 6nr+5 - one buffer (one memory mapping when
+  // shared), and a row on one cache line.
+  #f64!: Float64Array;
+  #i32!: Int32Array;
+  /** Rows the views cover. */
+  #rows = 0;
+
+  /** This thread's one view of the table `buffers` hold (plain buffers grow by replacement: every user must share it). */
+  static of(buffers: PidTableBuffers): PidTable {
+    let t = VIEWS.get(buffers);
+    if (!t) VIEWS.set(buffers, (t = new PidTable(buffers)));
+    return t;
+  }
 
   /** A new table (shared between threads or not), or a view of an existing one. */
   constructor(from: PidTableBuffers | { readonly pidMax: number; readonly shared: boolean }) {
@@ -67,29 +79,28 @@ export class PidTable {
       this.#alloc = new PidAllocator(from);
       this.buffers = from;
     } else {
-      this.#alloc = new PidAllocator({ pidMax: from.pidMax, shared: from.shared, headerWords: HEADER_WORDS });
-      const rows = (bytesPer: number): SharedArrayBuffer | ArrayBuffer => growableBuffer(bytesPer * 64, bytesPer * PID_MAX_LIMIT, from.shared);
-      this.buffers = { ...this.#alloc.buffers, key: rows(8), home: rows(8), seq: rows(4), flags: rows(4) };
+      const space = new PidAllocator({ pidMax: from.pidMax, shared: from.shared, headerWords: HEADER_WORDS }).buffers;
+      this.buffers = { ...space, rows: growableBuffer(ROW_BYTES * 64, ROW_BYTES * PID_MAX_LIMIT, from.shared) };
+      // The allocator works on the table's own buffers object, where a growth of plain bits is put.
+      this.#alloc = new PidAllocator(this.buffers);
     }
     this.#h = this.#alloc.header;
     this.#views();
   }
 
-  /** Views of the rows as long as the buffers are now (they grow flags last, so no view is longer than flags'). */
+  /** Views of the rows as long as the buffer is now. */
   #views(): void {
-    const b = this.buffers;
-    this.#flags = int32View(b.flags);
-    const rows = this.#flags.length;
-    this.#key = new Float64Array(b.key, 0, rows);
-    this.#home = new Float64Array(b.home, 0, rows);
-    this.#seq = new Int32Array(b.seq, 0, rows);
+    const b = this.buffers.rows;
+    this.#rows = Math.floor(b.byteLength / ROW_BYTES);
+    this.#f64 = new Float64Array(b, 0, 3 * this.#rows);
+    this.#i32 = new Int32Array(b, 0, 6 * this.#rows);
   }
 
   /** Whether row `nr` exists, the views re-made first if the buffers grew past them (here or on another thread). */
   #reach(nr: number): boolean {
-    if (nr < this.#flags.length) return true;
+    if (nr < this.#rows) return true;
     this.#views();
-    return nr < this.#flags.length;
+    return nr < this.#rows;
   }
 
   get pidMax(): number {
@@ -149,27 +160,27 @@ export class PidTable {
 
   get(nr: number): PidEntry | undefined {
     if (nr < 0 || !this.#reach(nr)) return undefined;
-    const f = Atomics.load(this.#flags, nr);
+    const f = Atomics.load(this.#i32, 6 * nr + 5);
     if ((f & PRESENT) === 0) return undefined;
-    return { key: this.#key[nr]! as ProcKey, home: this.#home[nr]! as NsId, task: (f & TASK) !== 0, committed: (f & COMMITTED) !== 0, thread: (f & THREAD) !== 0 };
+    return { key: this.#f64[3 * nr]! as ProcKey, home: this.#f64[3 * nr + 1]! as NsId, task: (f & TASK) !== 0, committed: (f & COMMITTED) !== 0, thread: (f & THREAD) !== 0 };
   }
 
   /** Who holds `nr` (reserved or not, task or group only), without building an entry: for the hot paths. */
   holderOf(nr: number): ProcKey | undefined {
-    if (nr < 0 || !this.#reach(nr) || (Atomics.load(this.#flags, nr) & PRESENT) === 0) return undefined;
-    return this.#key[nr]! as ProcKey;
+    if (nr < 0 || !this.#reach(nr) || (Atomics.load(this.#i32, 6 * nr + 5) & PRESENT) === 0) return undefined;
+    return this.#f64[3 * nr]! as ProcKey;
   }
 
   /** The process whose PID `nr` is, if a process holds it and its fork is complete (what kill(nr) finds). */
   visibleTask(nr: number): ProcKey | undefined {
     if (nr < 1 || !this.#reach(nr)) return undefined;
-    const f = Atomics.load(this.#flags, nr);
-    return (f & (PRESENT | TASK | COMMITTED)) === (PRESENT | TASK | COMMITTED) ? (this.#key[nr]! as ProcKey) : undefined;
+    const f = Atomics.load(this.#i32, 6 * nr + 5);
+    return (f & (PRESENT | TASK | COMMITTED)) === (PRESENT | TASK | COMMITTED) ? (this.#f64[3 * nr]! as ProcKey) : undefined;
   }
 
   /** The namespace whose actor holds the record of the process at `nr` (valid after holderOf/visibleTask found it). */
   homeOf(nr: number): NsId {
-    return this.#home[nr]! as NsId;
+    return this.#f64[3 * nr + 1]! as NsId;
   }
 
   /** A fork reserved `nr` for process `key`: held, not yet visible. */
@@ -184,41 +195,38 @@ export class PidTable {
 
   #row(nr: number, key: ProcKey, home: NsId, flags: number): void {
     if (!this.#reach(nr)) this.#growRows(nr + 1);
-    this.#key[nr] = key;
-    this.#home[nr] = home;
-    this.#seq[nr] = Atomics.add(this.#h, SEQ, 1);
+    const d = 3 * nr;
+    this.#f64[d] = key;
+    this.#f64[d + 1] = home;
+    this.#i32[2 * d + 4] = Atomics.add(this.#h, SEQ, 1);
     // The flags publish the row: a reader that sees PRESENT sees its key and home.
-    Atomics.store(this.#flags, nr, flags);
+    Atomics.store(this.#i32, 2 * d + 5, flags);
   }
 
   #growRows(slots: number): void {
-    const want = Math.min(PID_MAX_LIMIT, Math.max(slots, 2 * this.#flags.length));
-    const b = this.buffers;
-    ensureBytes(b.key, 8 * want);
-    ensureBytes(b.home, 8 * want);
-    ensureBytes(b.seq, 4 * want);
-    ensureBytes(b.flags, 4 * want);
+    const want = Math.min(PID_MAX_LIMIT, Math.max(slots, 2 * this.#rows));
+    growField(this.buffers, 'rows', ROW_BYTES * want);
     this.#views();
   }
 
   /** The fork completed: `nr` is visible. */
   commit(nr: number): void {
-    Atomics.or(this.#flags, nr, COMMITTED);
+    Atomics.or(this.#i32, 6 * nr + 5, COMMITTED);
   }
 
   /** `nr` is a non-leader thread's TID (set at the thread's commit). */
   markThread(nr: number): void {
-    Atomics.or(this.#flags, nr, THREAD);
+    Atomics.or(this.#i32, 6 * nr + 5, THREAD);
   }
 
   /** The task was reaped but a group or session still uses the number. */
   detach(nr: number): void {
-    Atomics.and(this.#flags, nr, ~TASK);
+    Atomics.and(this.#i32, 6 * nr + 5, ~TASK);
   }
 
   /** The number goes back to the allocator. */
   release(nr: number): void {
-    if (this.#reach(nr)) Atomics.store(this.#flags, nr, 0);
+    if (this.#reach(nr)) Atomics.store(this.#i32, 6 * nr + 5, 0);
     this.#alloc.free(nr);
   }
 
@@ -251,7 +259,7 @@ export class PidTable {
 
   /** `nr` is a non-leader thread's TID (valid after visibleTask found it). */
   isThread(nr: number): boolean {
-    return (Atomics.load(this.#flags, nr) & THREAD) !== 0;
+    return (Atomics.load(this.#i32, 6 * nr + 5) & THREAD) !== 0;
   }
 
   /**
@@ -264,7 +272,7 @@ export class PidTable {
     const packed = new Float64Array(taken.length);
     let n = 0;
     for (const nr of taken) {
-      if (this.#reach(nr) && (Atomics.load(this.#flags, nr) & PRESENT) !== 0) packed[n++] = this.#seq[nr]! * NR_SPAN + nr;
+      if (this.#reach(nr) && (Atomics.load(this.#i32, 6 * nr + 5) & PRESENT) !== 0) packed[n++] = this.#i32[6 * nr + 4]! * NR_SPAN + nr;
     }
     const rows = packed.subarray(0, n).sort();
     for (let i = 0; i < n; i++) rows[i] = rows[i]! - Math.floor(rows[i]! / NR_SPAN) * NR_SPAN;
@@ -279,6 +287,9 @@ export class PidTable {
     }
   }
 }
+
+/** Each thread's view of each table it reaches (PidTable.of()). */
+const VIEWS = new WeakMap<PidTableBuffers, PidTable>();
 
 /** Above every PID (PID_MAX_LIMIT is 2^22): a row's sequence and number packed in one double sort by sequence. */
 const NR_SPAN = 2 ** 22;

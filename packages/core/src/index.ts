@@ -64,7 +64,7 @@ export {
 } from './pidfd.js';
 export type { PidfdFdinfo, PidfdRef, PidfdState } from './pidfd.js';
 export type { PidRef } from './pid-ref.js';
-export { ALLOCATOR_WORDS, PidAllocator, ensureBytes, growableBuffer, int32View } from './pid-allocator.js';
+export { ALLOCATOR_WORDS, PidAllocator, growField, growableBuffer, int32View } from './pid-allocator.js';
 export type { AllocFailure, PidSpaceBuffers, PidTableBuffers } from './pid-allocator.js';
 export {
   SIGHUP,

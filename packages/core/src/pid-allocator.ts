@@ -14,20 +14,27 @@ import { PID_MAX_LIMIT, RESERVED_PIDS } from './limits.js';
 /** Why one level's allocation failed, as alloc_pid() decides it. */
 export type AllocFailure = 'EAGAIN' | 'EEXIST' | 'EINVAL';
 
-/** The memory of an allocator, to hand to another thread (shared) or keep (local). */
+/**
+ * The memory of an allocator, to hand to another thread (shared) or keep
+ * (local). Shared buffers are growable SharedArrayBuffers, grown in place;
+ * local ones are plain ArrayBuffers, which a growth replaces (copied) in this
+ * object - so every user on the thread must reach them through the same
+ * object (PidTable.of()). Plain buffers reserve no address space: growable
+ * ones reserve their maximum (about 100 MB for a table's rows) in a memory
+ * mapping each, and a program creating namespaces by the thousand ran out of
+ * mappings (vm.max_map_count) before the dead tables were collected.
+ */
 export interface PidSpaceBuffers {
   /** Int32 words: [cursor, pid_max, count, ...words the owner of the buffer adds]. */
   readonly header: SharedArrayBuffer | ArrayBuffer;
   /** One bit per number, growing with the highest number taken (views re-made when they fall short). */
-  readonly bits: SharedArrayBuffer | ArrayBuffer;
+  bits: SharedArrayBuffer | ArrayBuffer;
 }
 
 /** A namespace's whole PID table (the allocator's buffers and the rows of who holds each number), as it travels to another actor. */
 export interface PidTableBuffers extends PidSpaceBuffers {
-  readonly key: SharedArrayBuffer | ArrayBuffer;
-  readonly home: SharedArrayBuffer | ArrayBuffer;
-  readonly seq: SharedArrayBuffer | ArrayBuffer;
-  readonly flags: SharedArrayBuffer | ArrayBuffer;
+  /** One 24-byte row per number (who holds it: key, home, sequence, flags), growing with the highest number taken. */
+  rows: SharedArrayBuffer | ArrayBuffer;
 }
 
 /** Words of the header the allocator uses; a user of the same header starts after them. */
@@ -38,9 +45,9 @@ const USED = 2;
 /** The bitmap never needs more than this (PID_MAX_LIMIT bits). */
 const MAX_BITS_BYTES = 4 * ((PID_MAX_LIMIT >>> 5) + 1);
 
-/** A buffer of `bytes` that can grow to `max`: shared between threads, or not. */
+/** A buffer of `bytes` that grows up to `max`: a growable SharedArrayBuffer (shared between threads), or a plain ArrayBuffer, grown by growField(). */
 export function growableBuffer(bytes: number, max: number, shared: boolean): SharedArrayBuffer | ArrayBuffer {
-  return shared ? new SharedArrayBuffer(bytes, { maxByteLength: max }) : new ArrayBuffer(bytes, { maxByteLength: max });
+  return shared ? new SharedArrayBuffer(bytes, { maxByteLength: max }) : new ArrayBuffer(bytes);
 }
 
 /**
@@ -54,15 +61,25 @@ export function int32View(buf: SharedArrayBuffer | ArrayBuffer): Int32Array {
   return new Int32Array(buf, 0, buf.byteLength >>> 2);
 }
 
-/** Grows `buf` to at least `bytes` (another thread may have grown it further meanwhile). */
-export function ensureBytes(buf: SharedArrayBuffer | ArrayBuffer, bytes: number): void {
+/**
+ * Grows `holder[field]` to at least `bytes`: a growable SharedArrayBuffer in
+ * place (another thread may have grown it further meanwhile), a plain
+ * ArrayBuffer by a copy into one twice as large (at least), put in its place.
+ */
+export function growField<K extends string>(holder: { [k in K]: SharedArrayBuffer | ArrayBuffer }, field: K, bytes: number): void {
+  const buf = holder[field];
   if (buf.byteLength >= bytes) return;
-  try {
-    if (buf instanceof SharedArrayBuffer) buf.grow(bytes);
-    else buf.resize(bytes);
-  } catch (e) {
-    if (buf.byteLength < bytes) throw e;
+  if (buf instanceof SharedArrayBuffer) {
+    try {
+      buf.grow(bytes);
+    } catch (e) {
+      if (buf.byteLength < bytes) throw e;
+    }
+    return;
   }
+  const grown = new ArrayBuffer(Math.max(bytes, 2 * buf.byteLength));
+  new Uint8Array(grown).set(new Uint8Array(buf));
+  holder[field] = grown;
 }
 
 export class PidAllocator {
@@ -192,7 +209,7 @@ export class PidAllocator {
   #take(nr: number): boolean {
     const w = nr >>> 5;
     if (!this.#reach(w)) {
-      ensureBytes(this.buffers.bits, Math.min(MAX_BITS_BYTES, Math.max(4 * (w + 1), 2 * 4 * this.#bits.length)));
+      growField(this.buffers, 'bits', Math.min(MAX_BITS_BYTES, Math.max(4 * (w + 1), 2 * 4 * this.#bits.length)));
       this.#reach(w);
     }
     const bit = 1 << (nr & 31);

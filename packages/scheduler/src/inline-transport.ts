@@ -84,6 +84,10 @@ export class InlineTransport implements Transport {
   readonly #purged = new WeakSet<NamespaceActor>();
   /** from -> to -> link */
   readonly #links = new Map<number, Map<number, Link>>();
+  /** to -> the senders that have a link to it, so a dropped actor's links can all go. */
+  readonly #incoming = new Map<number, Set<number>>();
+  /** Each actor's host (it caches its outgoing links). */
+  readonly #hosts = new Map<number, InlineHost>();
   /** Links with messages waiting; the PRNG picks among them. */
   readonly #active: Link[] = [];
   /** The link used last (most traffic is client -> one namespace). */
@@ -141,8 +145,10 @@ export class InlineTransport implements Transport {
   }
 
   #spawn(init: NsInit): NamespaceActor {
-    const actor = new NamespaceActor(new InlineHost(this, init.ns.id), init);
+    const host = new InlineHost(this, init.ns.id);
+    const actor = new NamespaceActor(host, init);
     this.#actors.set(init.ns.id, actor);
+    this.#hosts.set(init.ns.id, host);
     return actor;
   }
 
@@ -161,8 +167,28 @@ export class InlineTransport implements Transport {
       const actor = this.#actors.get(ns);
       if (actor) this.#purged.add(actor);
       this.#actors.delete(ns);
+      this.#dropLinks(ns);
     }
     this.#retiring = [];
+  }
+
+  /**
+   * Drops every link from or to `ns`, whose actor is gone (their queues are
+   * empty at quiescence): a link keeps its receiver, and so the receiver's
+   * PID tables, alive, and a program that creates and destroys namespaces
+   * by the thousand ran out of memory mappings (each table reserves its
+   * growable buffers). A late call to `ns` makes a new link, which finds no actor.
+   */
+  #dropLinks(ns: NsId): void {
+    for (const from of this.#incoming.get(ns) ?? []) {
+      this.#links.get(from)?.delete(ns);
+      this.#hosts.get(from)?.forget(ns);
+    }
+    this.#incoming.delete(ns);
+    for (const to of this.#links.get(ns)?.keys() ?? []) this.#incoming.get(to)?.delete(ns);
+    this.#links.delete(ns);
+    this.#hosts.delete(ns);
+    this.#lastLink = null;
   }
 
   /** How many namespaces have an actor (retired ones are dropped at quiescence). */
@@ -181,7 +207,12 @@ export class InlineTransport implements Transport {
     let byTo = this.#links.get(from);
     if (!byTo) this.#links.set(from, (byTo = new Map()));
     let link = byTo.get(to);
-    if (!link) byTo.set(to, (link = { from, to, queue: [], head: 0, active: false, actor: undefined }));
+    if (!link) {
+      byTo.set(to, (link = { from, to, queue: [], head: 0, active: false, actor: undefined }));
+      let froms = this.#incoming.get(to);
+      if (!froms) this.#incoming.set(to, (froms = new Set()));
+      froms.add(from);
+    }
     return link;
   }
 
@@ -341,6 +372,11 @@ class InlineHost implements ActorHost {
     let link = this.#links.get(to);
     if (!link) this.#links.set(to, (link = this.#t.link(this.#from, to)));
     this.#t.push(link, msg);
+  }
+
+  /** The actor of `to` was dropped: forget the link to it. */
+  forget(to: NsId): void {
+    this.#links.delete(to);
   }
   reply(id: CallId, result: Result<unknown>): void {
     this.#t.sink.reply(id, result);
