@@ -191,6 +191,13 @@ export class InlineTransport implements Transport {
     this.#lastLink = null;
   }
 
+  /** How many links between senders and actors exist (those of dropped actors go with them). */
+  get linkCount(): number {
+    let n = 0;
+    for (const byTo of this.#links.values()) n += byTo.size;
+    return n;
+  }
+
   /** How many namespaces have an actor (retired ones are dropped at quiescence). */
   get actorCount(): number {
     return this.#actors.size;
