@@ -1,16 +1,18 @@
 // This file implements `pidsim stress --seeds N`: N independent seeds run
-// in parallel on a piscina pool, each as one task holding one inline kernel
-// (a seed is the unit of distribution: docs/architecture.md). It adds their
-// figures up, collects the failing seeds, and can shrink the first failure
-// on the same pool. The pool's watchdog (seed-pool.ts) reports a task silent
-// for `watchdogMs` as a hang. Once `signal` aborts (Ctrl-C), the seeds not
-// finished are dropped - neither passed nor failed - and what finished is
-// reported.
+// on a piscina pool, each as one task holding one kernel (a seed is the unit
+// of distribution: docs/architecture.md) - an inline kernel, or a threads
+// kernel on the pool thread's own worker threads (seed-task.ts). It adds
+// their figures up, collects the failing seeds, and can shrink the first
+// failure (on inline) on the same pool. The pool's watchdog (seed-pool.ts)
+// reports a task silent for `watchdogMs` as a hang. Once `signal` aborts
+// (Ctrl-C), the seeds not finished are dropped - neither passed nor failed -
+// and what finished is reported.
 
+import { setMaxListeners } from 'node:events';
 import type { LedgerCounts } from './event-ledger.js';
 import { mergeCounters, newCounters, sampleMemory, type RunCounters } from './run-stats.js';
 import { SeedPool, TASK_STOPPED, isTaskFailure } from './seed-pool.js';
-import type { SeedBeat } from './seed-task.js';
+import type { SeedBeat, ThreadsKernel } from './seed-task.js';
 import type { ShrinkResult } from './shrinker.js';
 import type { StressFailure } from './stress-failure.js';
 import type { RunProgress, StressResult } from './stress-run.js';
@@ -20,8 +22,10 @@ export interface FarmOptions {
   readonly firstSeed: number;
   readonly seeds: number;
   readonly shape: WorkloadShape;
-  /** Pool threads. */
+  /** Pool threads: seeds run at once. */
   readonly threads: number;
+  /** Run each seed on a threads kernel of this shape (default: on an inline kernel). */
+  readonly threadsKernel?: ThreadsKernel | undefined;
   /** A pool to run on, kept open afterwards (default: a new pool of `threads`, destroyed at the end). */
   readonly pool?: SeedPool | undefined;
   readonly watchdogMs: number;
@@ -61,6 +65,14 @@ export interface FarmResult {
   readonly interrupted: boolean;
   readonly unfinished: number;
 }
+
+/**
+ * threads: a seed's run reports a hang itself, with its pending calls, after
+ * `watchdogMs` without a call moving (and up to 2 s for a snapshot); the
+ * pool's watchdog, there for a task thread stuck in a loop, waits this much
+ * longer so as not to stop the run before it has said what hung.
+ */
+const THREADS_TASK_GRACE_MS = 5000;
 
 export function addEvents(into: LedgerCounts, from: LedgerCounts): void {
   for (const key of Object.keys(into) as (keyof LedgerCounts)[]) {
@@ -113,6 +125,8 @@ export async function runSeedFarm(o: FarmOptions): Promise<FarmResult> {
     o.onProgress({ done: results.length + lost.length, passed: results.length + lost.length - failed, failed, running: running.size, seeds: o.seeds, forks, calls, elapsedMs: performance.now() - started });
   };
 
+  // Every seed is queued at once, and each waits on `signal` (to drop it unstarted, or stop it): not a leak.
+  if (o.signal) setMaxListeners(Math.max(10, o.seeds + 10), o.signal);
   try {
     const ticker = setInterval(report, 200);
     try {
@@ -123,7 +137,8 @@ export async function runSeedFarm(o: FarmOptions): Promise<FarmResult> {
             if (b.type === 'start') running.add(seed);
             else if (b.type === 'progress') live.set(seed, b.progress);
           };
-          const answer = await pool.run<StressResult>({ mode: 'run', seed, shape: o.shape, pidMax: o.pidMax }, o.watchdogMs, beat, o.signal);
+          const task = { mode: 'run', seed, shape: o.shape, pidMax: o.pidMax, threads: o.threadsKernel, watchdogMs: o.watchdogMs } as const;
+          const answer = await pool.run<StressResult>(task, o.watchdogMs + (o.threadsKernel ? THREADS_TASK_GRACE_MS : 0), beat, o.signal);
           running.delete(seed);
           live.delete(seed);
           if (answer === TASK_STOPPED) return;

@@ -10,6 +10,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { ProgressDisplay, count, duration } from './progress-display.js';
 import { replayCommand, type ReplaySpec } from './replay-command.js';
 import { runSeedFarm } from './seed-farm.js';
+import type { ThreadsKernel } from './seed-task.js';
 import { shrinkFailure, type ShrinkResult } from './shrinker.js';
 import { describeSkips, skipVerdict, type SkipVerdict } from './skip-verdict.js';
 import { StopSignals, exitStatusFor } from './stop-signals.js';
@@ -274,9 +275,14 @@ async function stressFarm(o: StressCliOptions, io: StressIo, outputs: StressOutp
   const out = io.stdout;
   const shape = shapeOf(o);
   const seeds = o.seeds!;
-  const threads = workerCount(o);
+  // threads: one seed at a time, its kernel using the machine's cores (as one threads run does); inline: a seed per pool thread.
+  const kernel: ThreadsKernel | undefined = o.transport === 'threads' ? { workers: workerCount(o), placement: o.placement ?? 'co-locate' } : undefined;
+  const threads = kernel ? 1 : workerCount(o);
   const last = (o.seed + seeds - 1) >>> 0;
-  out.write(`pidsim stress: ${count(seeds)} seeds (${o.seed}..${last}${o.seedGiven ? '' : ', random start'}) on ${threads} pool threads, each on an inline kernel: ${describeShape(shape)}\n`);
+  const where = kernel
+    ? `on 1 pool thread, each on a threads kernel of ${kernel.workers} workers (${kernel.placement})`
+    : `on ${threads} pool threads, each on an inline kernel`;
+  out.write(`pidsim stress: ${count(seeds)} seeds (${o.seed}..${last}${o.seedGiven ? '' : ', random start'}) ${where}: ${describeShape(shape)}\n`);
   const display = new ProgressDisplay(out, o.progress);
   const shrinkDisplay = new ProgressDisplay(out, o.progress);
   let shrinkStarted = 0;
@@ -285,6 +291,7 @@ async function stressFarm(o: StressCliOptions, io: StressIo, outputs: StressOutp
     seeds,
     shape,
     threads,
+    threadsKernel: kernel,
     watchdogMs: o.watchdogSeconds * 1000,
     shrinkBudgetMs: o.shrink ? o.shrinkSeconds * 1000 : undefined,
     pidMax: o.pidMax,
@@ -298,7 +305,7 @@ async function stressFarm(o: StressCliOptions, io: StressIo, outputs: StressOutp
       display.clear();
       if (trials === 0) {
         shrinkStarted = performance.now();
-        out.write(`shrinking seed ${seed} on a pool thread (up to ${o.shrinkSeconds} s)...\n`);
+        out.write(`shrinking seed ${seed}${kernel ? ' on inline' : ''} on a pool thread (up to ${o.shrinkSeconds} s)...\n`);
       }
       else shrinkDisplay.update(Math.min(1, (performance.now() - shrinkStarted) / (o.shrinkSeconds * 1000)), `trial ${trials}: ${count(ops)} operations`);
     },
@@ -310,7 +317,13 @@ async function stressFarm(o: StressCliOptions, io: StressIo, outputs: StressOutp
     ...farm.lost,
   ].sort((a, b) => a.seed - b.seed);
   const replays = new Map<number, string>();
-  for (const f of failures) replays.set(f.seed, replayCommand({ seed: f.seed, shape, transport: 'inline', pidMax: o.pidMax, allowSkips: o.allowSkips }));
+  /** threads: the command that replays a seed's workload on inline (its interleaving does not replay). */
+  const inlineReplays = new Map<number, string>();
+  for (const f of failures) {
+    const spec: ReplaySpec = { seed: f.seed, shape, transport: 'inline', pidMax: o.pidMax, allowSkips: o.allowSkips };
+    replays.set(f.seed, replayCommand(kernel ? { ...spec, transport: 'threads', workers: kernel.workers, placement: kernel.placement } : spec));
+    if (kernel) inlineReplays.set(f.seed, replayCommand(spec));
+  }
   const passed = farm.results.filter((r) => r.passed).length;
   const finished = seeds - farm.unfinished;
   const stopped = farm.interrupted ? `, ${count(farm.unfinished)} not finished (stopped by ${stop.received})` : '';
@@ -327,7 +340,12 @@ async function stressFarm(o: StressCliOptions, io: StressIo, outputs: StressOutp
   for (const line of summaryLines(farm.totals, farm.events, farm.wallMs)) out.write(`${line}\n`);
   const [first, ...others] = failures;
   if (first) {
-    out.write(`FAILED seed ${first.seed}: ${headline(first.failure)}\n${formatFailure(first.failure)}\n  replay: ${replays.get(first.seed)}\n`);
+    out.write(`FAILED seed ${first.seed}${kernel ? ' on threads' : ''}: ${headline(first.failure)}\n${formatFailure(first.failure)}\n`);
+    if (kernel) {
+      out.write(`  a threads interleaving does not replay; the same workload runs again with:\n    ${replays.get(first.seed)}\n  and replays exactly on inline (if the failure happens there too) with:\n    ${inlineReplays.get(first.seed)}\n`);
+    } else {
+      out.write(`  replay: ${replays.get(first.seed)}\n`);
+    }
     for (const f of others) out.write(`FAILED seed ${f.seed}: ${headline(f.failure)}: ${f.failure.violations[0]?.message ?? ''}\n  replay: ${replays.get(f.seed)}\n`);
   }
   let shrunk: (ShrinkReport & { seed: number }) | null = null;
@@ -337,20 +355,21 @@ async function stressFarm(o: StressCliOptions, io: StressIo, outputs: StressOutp
     printShrunk(io, s, generateWorkload(farm.shrunk.seed, shape), replay, farm.shrunk.seed);
     shrunk = { ...shrinkReport(s, replay), seed: farm.shrunk.seed };
   }
-  const command = `pidsim stress --seeds ${seeds} --seed ${o.seed} --depth ${shape.depth} --fanout ${shape.fanout} --processes ${shape.processes} --concurrency ${shape.concurrency}${o.pidMax !== undefined ? ` --pid-max ${o.pidMax}` : ''}${o.allowSkips ? ' --allow-skips' : ''}`;
+  const transportArgs = kernel ? ` --transport threads --workers ${kernel.workers}${kernel.placement === 'spread' ? ' --placement spread' : ''}` : '';
+  const command = `pidsim stress --seeds ${seeds} --seed ${o.seed}${transportArgs} --depth ${shape.depth} --fanout ${shape.fanout} --processes ${shape.processes} --concurrency ${shape.concurrency}${o.pidMax !== undefined ? ` --pid-max ${o.pidMax}` : ''}${o.allowSkips ? ' --allow-skips' : ''}`;
   if (verdict === 'interrupted') out.write(`  replay: ${command}\n`);
   if (outputs.html) {
     let shrunkEntry: ShrunkEntry | null = null;
     if (farm.shrunk && shrunk?.reproduced) shrunkEntry = await traceShrunk(outputs.html, farm.shrunk.seed, shape, generateWorkload(farm.shrunk.seed, shape), shrunk, o.pidMax);
     writeStressHtml(outputs.html, {
-      title: `${count(seeds)} seeds (${o.seed}..${last}) on ${threads} pool threads, each inline: ${describeShape(shape)}`,
+      title: `${count(seeds)} seeds (${o.seed}..${last}) ${where}: ${describeShape(shape)}`,
       command,
       passed: verdict === 'passed',
       summary: summaryLines(farm.totals, farm.events, farm.wallMs),
       timeline: null,
       perSeed: farm.results.map((r) => ({ seed: r.seed, passed: r.passed, wallSeconds: r.wallMs / 1000, forks: r.counters.forksSucceeded })),
       latency: farm.totals.syscalls,
-      failures: failures.map((f) => ({ seed: f.seed, headline: headline(f.failure), details: formatFailure(f.failure), replay: replays.get(f.seed)! })),
+      failures: failures.map((f) => ({ seed: f.seed, headline: headline(f.failure), details: formatFailure(f.failure), replay: inlineReplays.get(f.seed) ?? replays.get(f.seed)! })),
       shrunk: shrunkEntry,
     });
     out.write(`  html: ${outputs.html}\n`);
@@ -363,6 +382,7 @@ async function stressFarm(o: StressCliOptions, io: StressIo, outputs: StressOutp
       firstSeed: o.seed,
       seeds,
       threads,
+      kernel: kernel ? { transport: 'threads', ...kernel } : { transport: 'inline' },
       shape,
       results: farm.results,
       lost: farm.lost,
@@ -371,6 +391,7 @@ async function stressFarm(o: StressCliOptions, io: StressIo, outputs: StressOutp
       wallMs: farm.wallMs,
       mainPeakRssBytes: farm.mainPeakRssBytes,
       replays,
+      inlineReplays,
       shrunk,
       verdict,
       stoppedBy: stop.received,

@@ -16,14 +16,14 @@ export interface StressCliOptions {
   readonly seed: number;
   /** Whether --seed was given (otherwise it was drawn at random). */
   readonly seedGiven: boolean;
-  /** --seeds N: a farm of N seeds (seed, seed+1, ...) on a piscina pool. */
+  /** --seeds N: a farm of N seeds (seed, seed+1, ...) on a piscina pool (with threads: one pool thread, a threads kernel per seed). */
   readonly seeds: number | undefined;
   readonly transport: 'inline' | 'threads';
   readonly depth: number;
   readonly fanout: number;
   readonly processes: number;
   readonly concurrency: number;
-  /** threads: worker threads of the kernel; --seeds: piscina threads. */
+  /** threads: worker threads of the kernel (one seed, or each seed of --seeds); --seeds on inline: piscina threads. */
   readonly workers: number | undefined;
   readonly placement: 'co-locate' | 'spread' | undefined;
   readonly chaos: number | undefined;
@@ -78,9 +78,9 @@ the processes involved and one command that replays it, then shrinks it.`,
     'pid-max': { type: 'integer', value: 'N', min: PID_MAX_MIN, max: PID_MAX_LIMIT, defaultText: 'what the run needs, at least 32768', group: 'workload', description: "the root namespace's pid_max" },
     'allow-skips': { type: 'flag', group: 'workload', description: 'pass a run even if most of its operations were skipped (forks that failed)' },
     transport: { type: 'choice', choices: ['inline', 'threads'], default: STRESS_DEFAULTS.transport, group: 'where it runs', description: 'inline (seeded interleaving, replayable) or threads' },
-    workers: { type: 'integer', value: 'N', min: 1, max: 256, defaultText: 'CPU count', group: 'where it runs', description: 'threads: kernel worker threads; --seeds: pool threads' },
+    workers: { type: 'integer', value: 'N', min: 1, max: 256, defaultText: 'CPU count', group: 'where it runs', description: 'threads: kernel worker threads (also with --seeds); --seeds on inline: pool threads' },
     placement: { type: 'choice', choices: ['co-locate', 'spread'], defaultText: 'co-locate', group: 'where it runs', description: 'threads: co-locate or spread namespaces over workers' },
-    seeds: { type: 'integer', value: 'N', min: 1, max: 100_000, group: 'where it runs', description: 'run N seeds (seed, seed+1, ...) in parallel, each on an inline kernel' },
+    seeds: { type: 'integer', value: 'N', min: 1, max: 100_000, group: 'where it runs', description: 'run N seeds (seed, seed+1, ...), each on its own kernel: inline in parallel on pool threads, threads one at a time' },
     queue: { type: 'string', value: 'URL', group: 'over many hosts (Redis and BullMQ; workers: pidsim worker --queue URL)', description: 'farm the --seeds to the workers of the Redis at URL (redis://HOST:PORT) and follow the run' },
     name: { type: 'string', value: 'RUN', defaultText: 'a new name, printed', group: 'over many hosts (Redis and BullMQ; workers: pidsim worker --queue URL)', description: "the run's name: resumes that run when it exists" },
     batch: { type: 'integer', value: 'N', min: 1, max: 10_000, defaultText: 'one job per seed up to 500 seeds, then about 500 jobs', group: 'over many hosts (Redis and BullMQ; workers: pidsim worker --queue URL)', description: 'seeds per job' },
@@ -119,9 +119,6 @@ export function stressOptionsOf(parsed: StressValues, randomSeed: () => number =
     if (!Array.isArray(list)) throw new CommandUsageError(`--ops must list operation indices like 0-2,17, received ${JSON.stringify(o.ops)}: ${list.error}`);
     ops = list;
   }
-  if (seeds !== undefined && transport === 'threads') {
-    throw new CommandUsageError('--seeds runs each seed on an inline kernel in a piscina pool; it cannot be combined with --transport threads');
-  }
   if (seeds !== undefined && ops !== undefined) throw new CommandUsageError('--ops replays one seed; it cannot be combined with --seeds');
   if (chaos !== undefined && transport === 'threads') {
     throw new CommandUsageError('--chaos limits the inline transport\'s seeded delivery choices; threads makes none');
@@ -129,7 +126,7 @@ export function stressOptionsOf(parsed: StressValues, randomSeed: () => number =
   if (seeds !== undefined && chaos !== undefined) throw new CommandUsageError('--chaos replays one seed; it cannot be combined with --seeds');
   if (placement !== undefined && transport !== 'threads') throw new CommandUsageError('--placement applies to --transport threads');
   if (workers !== undefined && transport !== 'threads' && seeds === undefined) {
-    throw new CommandUsageError(`--workers applies to --transport threads (kernel workers) or --seeds (pool threads), received "${workers}" for one inline run`);
+    throw new CommandUsageError(`--workers applies to --transport threads (kernel workers, also with --seeds) or to --seeds on inline (pool threads), received "${workers}" for one inline run`);
   }
   const { queue, name, batch } = farmOptions(parsed, ops);
   if (o['no-shrink'] && parsed.given.has('shrink-time')) throw new CommandUsageError('--shrink-time cannot be combined with --no-shrink');
@@ -194,7 +191,7 @@ function farmOptions({ options: o, given }: StressValues, ops: unknown) {
   return { queue, name, batch };
 }
 
-/** Pool threads for --seeds, or kernel workers for threads: --workers, else the CPU count. */
+/** Kernel workers for threads (one seed or --seeds), or pool threads for --seeds on inline: --workers, else the CPU count. */
 export function workerCount(o: StressCliOptions): number {
   return o.workers ?? availableParallelism();
 }

@@ -155,7 +155,10 @@ export interface FarmReportInput {
   readonly command: string;
   readonly firstSeed: number;
   readonly seeds: number;
+  /** Pool threads. */
   readonly threads: number;
+  /** The kernel each seed ran on (default: inline): threads gives its kernel workers and placement. */
+  readonly kernel?: { readonly transport: 'inline' } | { readonly transport: 'threads'; readonly workers: number; readonly placement: string } | undefined;
   readonly shape: StressResult['shape'];
   readonly results: readonly StressResult[];
   /** Seeds whose task itself failed (a worker died, or the watchdog stopped it). */
@@ -165,6 +168,8 @@ export interface FarmReportInput {
   readonly wallMs: number;
   readonly mainPeakRssBytes: number;
   readonly replays: ReadonlyMap<number, string>;
+  /** threads: the inline command that replays a failed seed's workload. */
+  readonly inlineReplays?: ReadonlyMap<number, string> | undefined;
   readonly shrunk: (ShrinkReport & { readonly seed: number }) | null;
   /** Default: "failed" if a seed failed, else "passed". */
   readonly verdict?: RunVerdict | undefined;
@@ -184,19 +189,21 @@ export function farmReport(i: FarmReportInput) {
   ].sort((a, b) => a.seed - b.seed);
   const opsPlanned = i.results.reduce((n, r) => n + r.opsSelected, 0);
   const f = figures(i.totals, i.events, i.wallMs, opsPlanned, 0);
+  const kernel = i.kernel ?? { transport: 'inline' };
+  const threads = kernel.transport === 'threads' ? kernel : null;
   return {
     tool: 'pidsim stress',
     reportVersion: REPORT_VERSION,
     generatedAt: new Date().toISOString(),
     command: i.command,
     seeds: { first: i.firstSeed, count: i.seeds, threads: i.threads },
-    transport: 'inline',
-    options: { ...i.shape, pidMax: i.pidMax ?? null, allowSkips: i.allowSkips ?? false },
+    transport: kernel.transport,
+    options: { ...i.shape, workers: threads?.workers ?? null, placement: threads?.placement ?? null, pidMax: i.pidMax ?? null, allowSkips: i.allowSkips ?? false },
     result: i.verdict ?? (failed.length === 0 ? 'passed' : 'failed'),
     interrupted: i.stoppedBy ?? null,
     passed: i.results.filter((r) => r.passed).length,
     unfinished: i.unfinished ?? 0,
-    failed: failed.map((x) => ({ ...x, replay: i.replays.get(x.seed) ?? null })),
+    failed: failed.map((x) => ({ ...x, replay: i.replays.get(x.seed) ?? null, ...(threads ? { inlineReplay: i.inlineReplays?.get(x.seed) ?? null } : {}) })),
     shrunk: i.shrunk,
     wallSeconds: seconds(i.wallMs),
     seedsPerSecond: Math.round((i.results.length * 1e6) / Math.max(1, i.wallMs)) / 1000,
@@ -204,6 +211,7 @@ export function farmReport(i: FarmReportInput) {
     memory: { ...f.memory, mainPeakRssBytes: i.mainPeakRssBytes },
     perSeed: i.results.map((r) => ({
       seed: r.seed,
+      transport: r.transport,
       result: r.passed ? 'passed' : 'failed',
       wallSeconds: seconds(r.wallMs),
       pidMax: r.pidMax,

@@ -29,6 +29,11 @@ describe('pidsim stress options', () => {
     expect(parseStressArgs(['--pid-max', '4194304', '--allow-skips'])).toMatchObject({ pidMax: 4_194_304, allowSkips: true });
   });
 
+  it('--seeds on threads: each seed on a threads kernel, --workers its kernel workers and --placement theirs', () => {
+    expect(parseStressArgs(['--seeds', '4', '--transport', 'threads', '--workers', '2', '--placement', 'spread'])).toMatchObject({ seeds: 4, transport: 'threads', workers: 2, placement: 'spread' });
+    expect(parseStressArgs(['--seeds', '4', '--transport', 'threads'])).toMatchObject({ seeds: 4, transport: 'threads', workers: undefined, placement: undefined });
+  });
+
   it.each([
     [['--depth', '40'], '--depth must be an integer from 0 to 32, received "40"'],
     [['--depth', '-1'], '--depth must be an integer from 0 to 32, received "-1"'],
@@ -38,11 +43,12 @@ describe('pidsim stress options', () => {
     [['--seed', '4294967296'], '--seed must be an integer from 0 to 4294967295, received "4294967296"'],
     [['--transport', 'udp'], '--transport must be inline or threads, received "udp"'],
     [['--placement', 'spread'], '--placement applies to --transport threads'],
-    [['--seeds', '4', '--transport', 'threads'], '--seeds runs each seed on an inline kernel'],
+    [['--seeds', '4', '--transport', 'threads', '--chaos', '3'], "--chaos limits the inline transport's seeded delivery choices; threads makes none"],
+    [['--seeds', '4', '--transport', 'threads', '--queue', 'redis://127.0.0.1:6379'], '--queue farms seeds to workers that run each on an inline kernel; it cannot be combined with --transport threads'],
     [['--seeds', '4', '--ops', '1-3'], '--ops replays one seed; it cannot be combined with --seeds'],
     [['--transport', 'threads', '--chaos', '3'], '--chaos limits the inline transport'],
     [['--seeds', '2', '--chaos', '3'], '--chaos replays one seed; it cannot be combined with --seeds'],
-    [['--workers', '2'], '--workers applies to --transport threads (kernel workers) or --seeds (pool threads), received "2" for one inline run'],
+    [['--workers', '2'], '--workers applies to --transport threads (kernel workers, also with --seeds) or to --seeds on inline (pool threads), received "2" for one inline run'],
     [['--ops', '5-2'], '--ops must list operation indices like 0-2,17, received "5-2": the range "5-2" runs backwards'],
     [['--watchdog', '0'], '--watchdog must be a number of seconds from 0.1 to 3600, received "0"'],
     [['--depth'], '--depth needs a value'],
