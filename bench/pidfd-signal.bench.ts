@@ -12,8 +12,8 @@ import {
   buildPidfdBaseline,
   forWindow,
   isMainModule,
+  linuxModeRows,
   nestNamespaces,
-  runBaseline,
   runSuiteStandalone,
   sampleRates,
   transportTitle,
@@ -46,7 +46,17 @@ export async function run(options: SuiteOptions): Promise<Omit<SuiteResult, 'sec
     'each pidfd signal opens a pidfd by PID (as the global init sees it), signals through it, and closes it: 2 syscalls and a close, against 1 for kill.',
     'the targets catch SIGUSR1; depth 3: they live three namespaces below the sender.',
   ];
-  const linux = await linuxRows(options, spec, windowMs, notes);
+  const linux = await linuxModeRows(options, notes, {
+    build: buildPidfdBaseline,
+    depths: DEPTHS,
+    modes: CALLS,
+    windowMs,
+    spec,
+    id: (depth, call) => `pidfd-signal/linux/d${depth}/${call}`,
+    label: (depth, call) => `Linux ${call === 'pidfd' ? 'pidfd_open+pidfd_send_signal+close' : 'kill'} (SIGUSR1) to a catching process at depth ${depth}`,
+    unit: 'signals/s',
+    param: 'call',
+  });
   measurements.push(...linux);
   for (const t of TRANSPORTS) {
     for (const depth of DEPTHS) {
@@ -98,43 +108,6 @@ function viaPidfd(sender: Process, targets: readonly number[], next: () => numbe
       fd.close();
     }
   };
-}
-
-/** Real Linux, the same two calls from C; skipped with the reason where it cannot run. */
-async function linuxRows(options: SuiteOptions, spec: { samples: number; warmup: number }, windowMs: number, notes: string[]): Promise<Measurement[]> {
-  if (process.platform !== 'linux' || process.getuid?.() !== 0) {
-    notes.push('Linux rows skipped: they need Linux and root (to create PID namespaces).');
-    return [];
-  }
-  let bin: string;
-  try {
-    bin = await buildPidfdBaseline();
-  } catch (e) {
-    notes.push(`Linux rows skipped: the C program could not be built: ${(e as Error).message}`);
-    return [];
-  }
-  const rows: Measurement[] = [];
-  for (const depth of DEPTHS) {
-    for (const call of CALLS) {
-      const id = `pidfd-signal/linux/d${depth}/${call}`;
-      options.log(`  ${id}`);
-      try {
-        const r = await sampleRates(id, spec, () => runBaseline(bin, [call, String(depth), String(windowMs)]));
-        rows.push({
-          id,
-          label: `Linux ${call === 'pidfd' ? 'pidfd_open+pidfd_send_signal+close' : 'kill'} (SIGUSR1) to a catching process at depth ${depth}`,
-          unit: 'signals/s',
-          better: 'higher',
-          samples: r.samples,
-          median: r.median,
-          params: { system: 'linux', depth, call },
-        });
-      } catch (e) {
-        notes.push(`${id} skipped: ${(e as Error).message}`);
-      }
-    }
-  }
-  return rows;
 }
 
 // Run alone: node dist/bench/<name>.bench.js [--quick]. Not awaited: the runner imports this very module.

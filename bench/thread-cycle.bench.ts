@@ -14,11 +14,10 @@ import {
   buildThreadBaseline,
   forWindow,
   isMainModule,
+  linuxModeRows,
   nestNamespaces,
-  runBaseline,
   runSuiteStandalone,
   sampleInterleaved,
-  sampleRates,
   transportTitle,
   warmUp,
   warmUpMs,
@@ -55,7 +54,17 @@ export async function run(options: SuiteOptions): Promise<Omit<SuiteResult, 'sec
     'depth 0: an idle child of the global init cycles (Linux: the C program itself); depth 3: the init of the innermost of three nested namespaces (Linux: the same, unshare(CLONE_NEWPID) + fork per level).',
     `rows of one depth and in-flight count are measured interleaved (inline and threads W=1, thread and fork cycles${options.quick ? '' : `, one ${windowMs} ms batch each per round, ${spec.warmup} round discarded, then ${spec.samples}`}; each kernel settled, untimed, after each of its batches). Linux runs one cycle at a time: the inline rows at 1 and at 256 in flight are both compared with it.`,
   ];
-  const linux = await linuxRows(options, spec, windowMs, notes);
+  const linux = await linuxModeRows(options, notes, {
+    build: buildThreadBaseline,
+    depths: DEPTHS,
+    modes: CYCLES,
+    windowMs,
+    spec,
+    id: (depth, cycle) => cycleId('linux', depth, null, cycle),
+    label: (depth, cycle) => `Linux ${cycle === 'thread' ? 'pthread_create+pthread_join' : 'fork+_exit+waitpid'} at depth ${depth}`,
+    unit: 'cycles/s',
+    param: 'cycle',
+  });
   measurements.push(...linux);
   for (const depth of DEPTHS) {
     await withKernels(TRANSPORTS, {}, async (ks) => {
@@ -124,43 +133,6 @@ async function settledAfter(k: Kernel, batch: Promise<Batch>): Promise<Batch> {
   const b = await batch;
   await k.settled();
   return b;
-}
-
-/** Real Linux, both cycles from C at each depth; skipped with the reason where it cannot run. */
-async function linuxRows(options: SuiteOptions, spec: { samples: number; warmup: number }, windowMs: number, notes: string[]): Promise<Measurement[]> {
-  if (process.platform !== 'linux' || process.getuid?.() !== 0) {
-    notes.push('Linux rows skipped: they need Linux and root (to create PID namespaces).');
-    return [];
-  }
-  let bin: string;
-  try {
-    bin = await buildThreadBaseline();
-  } catch (e) {
-    notes.push(`Linux rows skipped: the C program could not be built: ${(e as Error).message}`);
-    return [];
-  }
-  const rows: Measurement[] = [];
-  for (const depth of DEPTHS) {
-    for (const cycle of CYCLES) {
-      const id = cycleId('linux', depth, null, cycle);
-      options.log(`  ${id}`);
-      try {
-        const r = await sampleRates(id, spec, () => runBaseline(bin, [cycle, String(depth), String(windowMs)]));
-        rows.push({
-          id,
-          label: `Linux ${cycle === 'thread' ? 'pthread_create+pthread_join' : 'fork+_exit+waitpid'} at depth ${depth}`,
-          unit: 'cycles/s',
-          better: 'higher',
-          samples: r.samples,
-          median: r.median,
-          params: { system: 'linux', depth, cycle },
-        });
-      } catch (e) {
-        notes.push(`${id} skipped: ${(e as Error).message}`);
-      }
-    }
-  }
-  return rows;
 }
 
 // Run alone: node dist/bench/<name>.bench.js [--quick]. Not awaited: the runner imports this very module.

@@ -28,6 +28,8 @@ export { forceGc } from './force-gc.js';
 export { TRANSPORTS, PID_MAX_LIMIT, chainOnOneWorker, crossWorkerCount, kernelOptions, nestNamespaces, transportTitle, warmUp, warmUpMs, withKernel, withKernels } from './kernel-setup.js';
 export type { TransportLabel } from './kernel-setup.js';
 export { baselineAvailability, buildBaseline, linuxTeardownSize, runBaseline } from './linux-baseline-build.js';
+export { linuxModeRows } from './linux-mode-rows.js';
+export type { LinuxModeRows } from './linux-mode-rows.js';
 export { buildPidfdBaseline } from './pidfd-baseline.js';
 export { buildThreadBaseline } from './thread-baseline.js';
 export type { BaselineAvailability } from './linux-baseline-build.js';

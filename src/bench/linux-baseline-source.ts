@@ -2,6 +2,8 @@
 // the src/ and the dist/ builds carry it; linux-baseline-build.ts compiles
 // it at run time with the system compiler. Only libc and Linux headers.
 
+import { BASELINE_C_PRELUDE } from './baseline-c-prelude.js';
+
 export const BASELINE_SOURCE = String.raw`/*
  * pidsim-bench-linux: what the real kernel does on this machine, for the
  * ratios of pidsim bench. Each command prints one line, "ok UNITS MS" (the
@@ -20,29 +22,13 @@ export const BASELINE_SOURCE = String.raw`/*
  *                         (zap_pid_ns_processes())
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static void fail(const char *what) {
-  printf("error %s: %s\n", what, strerror(errno));
-  fflush(stdout);
-  _exit(2);
-}
+${BASELINE_C_PRELUDE}
 
 /* fork() with clone flags; a zero stack means the child runs on a copy of ours, as fork does. */
 static pid_t raw_clone(unsigned long flags) {

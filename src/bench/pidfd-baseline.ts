@@ -3,6 +3,7 @@
 // processes catching SIGUSR1 through pidfd_open + pidfd_send_signal + close,
 // or with kill(), from outside the namespaces they live in.
 
+import { BASELINE_C_PRELUDE } from './baseline-c-prelude.js';
 import { compileC } from '../linux/compile-c.js';
 
 export const PIDFD_BASELINE_SOURCE = String.raw`/*
@@ -14,17 +15,11 @@ export const PIDFD_BASELINE_SOURCE = String.raw`/*
  * PIDs as this program sees them (the first NSpid of /proc/self/status).
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -34,17 +29,7 @@ export const PIDFD_BASELINE_SOURCE = String.raw`/*
 #endif
 #define TARGETS 16
 
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static void fail(const char *what) {
-  printf("error %s: %s\n", what, strerror(errno));
-  fflush(stdout);
-  _exit(2);
-}
+${BASELINE_C_PRELUDE}
 
 static void on_usr1(int sig) { (void)sig; }
 

@@ -4,6 +4,7 @@
 // in a loop, in the root namespace or as the init of a namespace nested
 // DEPTH levels down.
 
+import { BASELINE_C_PRELUDE } from './baseline-c-prelude.js';
 import { compileC } from '../linux/compile-c.js';
 
 export const THREAD_BASELINE_SOURCE = String.raw`/*
@@ -20,29 +21,13 @@ export const THREAD_BASELINE_SOURCE = String.raw`/*
  * at DEPTH+1 levels.
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static void fail(const char *what) {
-  printf("error %s: %s\n", what, strerror(errno));
-  fflush(stdout);
-  _exit(2);
-}
+${BASELINE_C_PRELUDE}
 
 static int reap(pid_t pid) {
   int st = 0;
