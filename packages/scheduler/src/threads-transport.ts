@@ -180,20 +180,18 @@ export class ThreadsTransport implements Transport, PoolMember {
   }
 
   #postTo(w: number): void {
-    {
-      const items = this.#out[w]!;
-      const calls = this.#calls[w]!;
-      if (items.length === 0 && calls.length === 0) return;
-      this.#out[w] = [];
-      const count = items.length + calls.length / CALL_SLOTS;
-      this.tables.sent(count);
-      if (calls.length > 0) {
-        this.#calls[w] = [];
-        const buf = new Float64Array(calls);
-        this.#pool.post(w, { kernel: this.#kernel, items, calls: buf, count }, [buf.buffer]);
-      } else {
-        this.#pool.post(w, { kernel: this.#kernel, items, count });
-      }
+    const items = this.#out[w]!;
+    const calls = this.#calls[w]!;
+    if (items.length === 0 && calls.length === 0) return;
+    this.#out[w] = [];
+    const count = items.length + calls.length / CALL_SLOTS;
+    this.tables.sent(count);
+    if (calls.length > 0) {
+      this.#calls[w] = [];
+      const buf = new Float64Array(calls);
+      this.#pool.post(w, { kernel: this.#kernel, items, calls: buf, count }, [buf.buffer]);
+    } else {
+      this.#pool.post(w, { kernel: this.#kernel, items, count });
     }
   }
 

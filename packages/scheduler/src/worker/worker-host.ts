@@ -266,27 +266,25 @@ export class WorkerHost {
   }
 
   #flushTo(w: number): void {
-    {
-      const items = this.#out[w]!;
-      const toMain = w === this.workers;
-      const replies = toMain ? this.#replyCount : 0;
-      if (items.length === 0 && replies === 0) return;
-      this.#out[w] = [];
-      const count = items.length + replies;
-      this.tables.sent(count);
-      this.#batchesOut++;
-      this.#itemsOut += count;
-      if (!toMain) this.#itemsToWorkers += count;
-      const target = toMain ? this.#main : this.#peers[w];
-      if (!target) throw new Error(`worker ${this.index} has no channel to worker ${w}`);
-      if (replies > 0) {
-        const buf = new Float64Array(this.#replies);
-        this.#replies = [];
-        this.#replyCount = 0;
-        target.postMessage({ kernel: this.kernel, items, replies: buf, count }, [buf.buffer]);
-      } else {
-        target.postMessage({ kernel: this.kernel, items, count });
-      }
+    const items = this.#out[w]!;
+    const toMain = w === this.workers;
+    const replies = toMain ? this.#replyCount : 0;
+    if (items.length === 0 && replies === 0) return;
+    this.#out[w] = [];
+    const count = items.length + replies;
+    this.tables.sent(count);
+    this.#batchesOut++;
+    this.#itemsOut += count;
+    if (!toMain) this.#itemsToWorkers += count;
+    const target = toMain ? this.#main : this.#peers[w];
+    if (!target) throw new Error(`worker ${this.index} has no channel to worker ${w}`);
+    if (replies > 0) {
+      const buf = new Float64Array(this.#replies);
+      this.#replies = [];
+      this.#replyCount = 0;
+      target.postMessage({ kernel: this.kernel, items, replies: buf, count }, [buf.buffer]);
+    } else {
+      target.postMessage({ kernel: this.kernel, items, count });
     }
   }
 
