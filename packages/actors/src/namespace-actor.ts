@@ -23,6 +23,7 @@ import {
   type ProcKey,
   type Result,
   type SignalAck,
+  IntMap,
 } from '@pidsim/core';
 import type { ActorHost } from './actor-host.js';
 import type { Group, Proc } from './process-record.js';
@@ -80,7 +81,7 @@ export class NamespaceActor {
   /** This level's PID allocator and table: every number taken here, by whom. */
   readonly table: PidTable;
   /** Processes whose active namespace this is (live, stopped, exiting init, zombie). */
-  readonly procs = new Map<ProcKey, Proc>();
+  readonly procs = new IntMap<ProcKey, Proc>();
   /** Groups and sessions whose PID was allocated here. */
   readonly groups = new Map<ProcKey, Group>();
   /** Child of a local parent living in another namespace -> that parent (its stub is here). */

@@ -23,7 +23,7 @@ export function beginTeardown(a: NamespaceActor, init: Proc): void {
   if (a.events) a.emit({ type: 'ns-exiting', ns: a.id, level: a.level });
   (init.actions ??= new Map()).set(SIGCHLD, { handler: 'ignore' });
   // kernel_wait4(-1): the zombies, in the children list's order.
-  for (const stub of zombiesInOrder(init)) if (init.zombies?.has(stub)) reapChild(a, init, stub, null, true);
+  for (const stub of zombiesInOrder(init)) if (init.zombies?.has(stub.key)) reapChild(a, init, stub, null, true);
   const remote = new Map<NsId, ProcKey[]>();
   const local: Proc[] = [];
   for (const nr of a.table.numbersInOrder()) {

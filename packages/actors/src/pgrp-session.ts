@@ -38,6 +38,7 @@ import {
   type SignalAck,
   type SignalSender,
   type ActorMsg,
+  IntMap,
 } from '@pidsim/core';
 import type { NamespaceActor } from './namespace-actor.js';
 import type { Group, Proc } from './process-record.js';
@@ -55,7 +56,7 @@ function groupHere(a: NamespaceActor, ref: PidRef, session: ProcKey): Group {
   let g = a.groups.get(ref.key);
   if (!g) {
     const owner = ownerNs(ref) === a.id;
-    g = { ref, members: new Map(), stopped: new Set(), sessionRefs: 0, pgrpHolds: 0, sessionHolds: 0, session, shards: owner ? new Map() : null, reported: SHARD_GONE, checks: null };
+    g = { ref, members: new IntMap(), stopped: new Set(), sessionRefs: 0, pgrpHolds: 0, sessionHolds: 0, session, shards: owner ? new Map() : null, reported: SHARD_GONE, checks: null };
     a.groups.set(ref.key, g);
   }
   return g;

@@ -19,6 +19,7 @@ import type {
   SigSet,
   UserNsId,
   WaitOptions,
+  IntMap,
 } from '@pidsim/core';
 
 /** A blocked wait(), re-examined whenever one of the parent's children changes. */
@@ -90,9 +91,9 @@ export interface Proc {
   asParent: ParentLink | null;
   parentHome: NsId | null;
   /** Children in insertion order (as the kernel's children list), created lazily. */
-  children: Map<ProcKey, ChildStub> | null;
+  children: IntMap<ProcKey, ChildStub> | null;
   /** The children that are zombies, so wait(-1) and reapers need not scan the living. */
-  zombies: Set<ChildStub> | null;
+  zombies: IntMap<ProcKey, ChildStub> | null;
   /** The last `order` given to a child. */
   childSeq: number;
   pgrp: PidRef;
@@ -149,7 +150,7 @@ export interface Proc {
 export interface Group {
   readonly ref: PidRef;
   /** This actor's processes whose process group this is, oldest first, each with its kernel-wide join number. */
-  readonly members: Map<ProcKey, number>;
+  readonly members: IntMap<ProcKey, number>;
   /** Those of them that are stopped (has_stopped_jobs). */
   readonly stopped: Set<ProcKey>;
   /** How many of this actor's processes have this as their session. */

@@ -39,7 +39,7 @@ export function programChildChanged(a: NamespaceActor, p: Proc): void {
   else if (p.program.name === 'spawner') {
     const s = p.spawned!;
     for (const stub of zombiesInOrder(p)) {
-      if (!p.zombies?.has(stub)) continue;
+      if (!p.zombies?.has(stub.key)) continue;
       reapChild(a, p, stub, null, false);
       s.reaped++;
     }
@@ -84,5 +84,5 @@ export function programTimer(a: NamespaceActor, p: Proc): void {
 
 /** waitpid(-1, WNOHANG) until nothing is left to reap: the zombies, in the children list's order. */
 function reapZombies(a: NamespaceActor, p: Proc): void {
-  for (const stub of zombiesInOrder(p)) if (p.zombies?.has(stub)) reapChild(a, p, stub, null, false);
+  for (const stub of zombiesInOrder(p)) if (p.zombies?.has(stub.key)) reapChild(a, p, stub, null, false);
 }

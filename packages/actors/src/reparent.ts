@@ -19,6 +19,7 @@ import {
   type ChildUpdate,
   type ParentLink,
   type ProcKey,
+  IntMap,
 } from '@pidsim/core';
 import type { NamespaceActor } from './namespace-actor.js';
 import type { ChildStub, Proc } from './process-record.js';
@@ -61,7 +62,7 @@ export function reparentChildren(a: NamespaceActor, father: Proc): void {
     // forget_original_parent(): "list_splice_tail_init(&father->children, &reaper->children)".
     // The map is looked up each time: reaping an adopted zombie at once can drop an emptied one.
     stub.order = ++reaper.childSeq;
-    (reaper.children ??= new Map()).set(stub.key, stub);
+    (reaper.children ??= new IntMap()).set(stub.key, stub);
     if (stub.home === a.id) {
       const child = a.procs.get(stub.key);
       if (child) child.parent = link;
@@ -111,7 +112,7 @@ export function childChangedAt(a: NamespaceActor, parent: Proc, stub: ChildStub,
     stub.zombie = change;
     stub.stopReport = 0;
     stub.contReport = false;
-    (parent.zombies ??= new Set()).add(stub);
+    (parent.zombies ??= new IntMap()).set(stub.key, stub);
     if (send) deliverSignal(a, parent, SIGCHLD, sigchld());
     if (ignored || act?.noCldWait === true) {
       reapChild(a, parent, stub, null, true);

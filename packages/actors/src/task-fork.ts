@@ -30,6 +30,7 @@ import {
   type CallId,
   type Failure,
   type UserNsId,
+  IntMap,
 } from '@pidsim/core';
 import type { NamespaceActor } from './namespace-actor.js';
 import type { ChildStub, Proc } from './process-record.js';
@@ -253,7 +254,7 @@ function attachToParent(a: NamespaceActor, parent: Proc, job: ForkJob): void {
     stopReport: 0,
     contReport: false,
   };
-  (parent.children ??= new Map()).set(job.key, stub);
+  (parent.children ??= new IntMap()).set(job.key, stub);
   if (job.target.id !== a.id) a.remoteChildren.set(job.key, parent.key);
   job.parent = parentLinkOf(a, parent);
   job.parentNs = a.id;

@@ -14,6 +14,7 @@ import {
   type WaitOptions,
   type WaitResult,
   type ProcKey,
+  IntMap,
 } from '@pidsim/core';
 import type { NamespaceActor } from './namespace-actor.js';
 import type { ChildStub, Proc, Waiter } from './process-record.js';
@@ -44,15 +45,15 @@ function matches(a: NamespaceActor, p: Proc, stub: ChildStub, pid: number): bool
 export function zombiesInOrder(p: Proc): ChildStub[] {
   const z = p.zombies;
   if (!z || z.size === 0) return NO_STUBS;
-  if (z.size === 1) return [...z];
-  return [...z].sort((x, y) => x.order - y.order);
+  if (z.size === 1) return [...z.values()];
+  return [...z.values()].sort((x, y) => x.order - y.order);
 }
 const NO_STUBS: ChildStub[] = [];
 
 /** The first of a set of children in the parent's list order. */
-export function firstInOrder(stubs: Set<ChildStub>): ChildStub | undefined {
+export function firstInOrder(stubs: IntMap<ProcKey, ChildStub>): ChildStub | undefined {
   let first: ChildStub | undefined;
-  for (const s of stubs) if (first === undefined || s.order < first.order) first = s;
+  for (const s of stubs.values()) if (first === undefined || s.order < first.order) first = s;
   return first;
 }
 
@@ -160,7 +161,7 @@ export function reapChild(
 ): void {
   parent.children!.delete(stub.key);
   // The map stays, empty: a reaper forking and reaping children one at a time would otherwise make one per child.
-  parent.zombies?.delete(stub);
+  parent.zombies?.delete(stub.key);
   a.remoteChildren.delete(stub.key);
   if (a.events) a.emit({ type: 'reap', key: stub.key, nspid: stub.ref.nums, ns: stub.home, by: parent.key, auto });
   if (stub.home === a.id) releaseTask(a, a.procs.get(stub.key)!, reply);

@@ -66,6 +66,7 @@ export type { PidfdFdinfo, PidfdRef, PidfdState } from './pidfd.js';
 export type { PidRef } from './pid-ref.js';
 export { ALLOCATOR_WORDS, PidAllocator, growField, growableBuffer, int32View } from './pid-allocator.js';
 export type { AllocFailure, PidSpaceBuffers, PidTableBuffers } from './pid-allocator.js';
+export { IntMap } from './int-map.js';
 export {
   SIGHUP,
   SIGINT,
