@@ -50,8 +50,12 @@ export interface ChildStub {
 /** Signals pending for one thread, or shared by its whole group (struct sigpending). */
 export interface SigQueue {
   pending: SigSet;
-  /** siginfo of each pending standard signal. */
-  pendingInfo: Map<number, SigInfo> | null;
+  /**
+   * siginfo of each pending standard signal, indexed by signal number (an
+   * array, not a Map: a Map that signals come and go in keeps garbage
+   * alive across collections, docs/performance.md "Churning maps").
+   */
+  pendingInfo: (SigInfo | undefined)[] | null;
   /** Queued real-time signals, in arrival order. */
   rtQueue: SigInfo[] | null;
 }
@@ -115,8 +119,12 @@ export interface Proc {
   actions: Map<number, SigAction> | null;
   blocked: SigSet;
   pending: SigSet;
-  /** siginfo of each pending standard signal. */
-  pendingInfo: Map<number, SigInfo> | null;
+  /**
+   * siginfo of each pending standard signal, indexed by signal number (an
+   * array, not a Map: a Map that signals come and go in keeps garbage
+   * alive across collections, docs/performance.md "Churning maps").
+   */
+  pendingInfo: (SigInfo | undefined)[] | null;
   /** Queued real-time signals, in arrival order. */
   rtQueue: SigInfo[] | null;
   /** How many times each caught signal's handler ran. */

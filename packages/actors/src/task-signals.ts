@@ -162,7 +162,7 @@ function queueSignal(a: NamespaceActor, t: Proc, q: SigQueue, sig: number, sende
       return;
     }
     sigAdd(q.pending, sig);
-    (q.pendingInfo ??= new Map()).set(sig, info);
+    (q.pendingInfo ??= [])[sig] = info;
   }
 }
 
@@ -180,7 +180,7 @@ function ignoredAtSend(a: NamespaceActor, p: Proc, sig: number, force: boolean):
 function unqueue(q: SigQueue, sig: number): void {
   if (!sigHas(q.pending, sig)) return;
   sigDel(q.pending, sig);
-  q.pendingInfo?.delete(sig);
+  if (q.pendingInfo) q.pendingInfo[sig] = undefined;
   if (q.rtQueue) q.rtQueue = q.rtQueue.filter((i) => i.signo !== sig);
 }
 
@@ -223,8 +223,10 @@ function dequeue(p: Proc, sig: number): SigInfo | undefined {
     return info;
   }
   sigDel(q.pending, sig);
-  const info = q.pendingInfo?.get(sig);
-  q.pendingInfo?.delete(sig);
+  const infos = q.pendingInfo;
+  if (infos === null) return undefined;
+  const info = infos[sig];
+  infos[sig] = undefined;
   return info;
 }
 

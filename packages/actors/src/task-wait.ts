@@ -45,15 +45,17 @@ function matches(a: NamespaceActor, p: Proc, stub: ChildStub, pid: number): bool
 export function zombiesInOrder(p: Proc): ChildStub[] {
   const z = p.zombies;
   if (!z || z.size === 0) return NO_STUBS;
-  if (z.size === 1) return [...z.values()];
-  return [...z.values()].sort((x, y) => x.order - y.order);
+  const list = z.valueList();
+  return list.length === 1 ? list : list.sort((x, y) => x.order - y.order);
 }
 const NO_STUBS: ChildStub[] = [];
 
 /** The first of a set of children in the parent's list order. */
 export function firstInOrder(stubs: IntMap<ProcKey, ChildStub>): ChildStub | undefined {
   let first: ChildStub | undefined;
-  for (const s of stubs.values()) if (first === undefined || s.order < first.order) first = s;
+  stubs.forEach((s) => {
+    if (first === undefined || s.order < first.order) first = s;
+  });
   return first;
 }
 

@@ -17,6 +17,7 @@
 const MIN_CAPACITY = 8;
 /** A deleted entry's key (keys are integers >= 0). */
 const HOLE = -1;
+const REARRANGED = 'IntMap: an insertion rearranged the table during an iteration over it';
 
 export class IntMap<K extends number, V> implements Iterable<[K, V]> {
   /** Entry keys in insertion order, HOLE where deleted. */
@@ -179,7 +180,19 @@ export class IntMap<K extends number, V> implements Iterable<[K, V]> {
   }
 
   forEach(fn: (value: V, key: K, map: this) => void): void {
-    for (const [k, v] of this.#walk()) fn(v, k, this);
+    const layout = this.#layout;
+    for (let e = 0; e < this.#end; e++) {
+      if (this.#layout !== layout) throw new Error(REARRANGED);
+      const k = this.#keys[e]!;
+      if (k !== HOLE) fn(this.#vals[e] as V, k as K, this);
+    }
+  }
+
+  /** The values in insertion order, as a new array (a snapshot: no generator on the way, and the map may change after). */
+  valueList(): V[] {
+    const out: V[] = [];
+    for (let e = 0; e < this.#end; e++) if (this.#keys[e] !== HOLE) out.push(this.#vals[e] as V);
+    return out;
   }
 
   keys(): IterableIterator<K> {
@@ -210,7 +223,7 @@ export class IntMap<K extends number, V> implements Iterable<[K, V]> {
   *#walk(kind: 0 | 1 | 2 = 2): IterableIterator<K | V | [K, V]> {
     const layout = this.#layout;
     for (let e = 0; e < this.#end; e++) {
-      if (this.#layout !== layout) throw new Error('IntMap: an insertion rearranged the table during an iteration over it');
+      if (this.#layout !== layout) throw new Error(REARRANGED);
       const k = this.#keys[e]!;
       if (k === HOLE) continue;
       const v = this.#vals[e] as V;

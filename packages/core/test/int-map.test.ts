@@ -39,6 +39,13 @@ describe('IntMap', () => {
         expect([...m]).toEqual([...model]);
         expect([...m.keys()]).toEqual([...model.keys()]);
         expect([...m.values()]).toEqual([...model.values()]);
+        expect(m.valueList()).toEqual([...model.values()]);
+        const visited: [number, number][] = [];
+        m.forEach((v, k, self) => {
+          expect(self).toBe(m);
+          visited.push([k, v]);
+        });
+        expect(visited).toEqual([...model]);
         for (const k of probes) {
           expect(m.has(k)).toBe(model.has(k));
           expect(m.get(k)).toBe(model.get(k));
@@ -84,6 +91,13 @@ describe('IntMap', () => {
     expect(() => {
       let next = 1;
       for (const k of m.keys()) if (k === next - 1 && next < 100) m.set(next, next++);
+    }).toThrow(/rearranged the table during an iteration/);
+    const f = new IntMap<number, number>([[0, 0]]);
+    expect(() => {
+      let next = 1;
+      f.forEach((_, k) => {
+        if (k === next - 1 && next < 100) f.set(next, next++);
+      });
     }).toThrow(/rearranged the table during an iteration/);
   });
 
