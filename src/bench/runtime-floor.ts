@@ -1,7 +1,12 @@
 // The runtime floor (docs/performance.md): the cheapest fork+exit+reap cycle
 // this JavaScript runtime can do, the yardstick of the fork-cycle targets.
-// Three awaited calls on a Map-backed process table with a cyclic PID
-// cursor; no messages, no namespaces, no signals. It runs in the same
+// Three awaited calls on a process table indexed by PID (an array) with a
+// cyclic PID cursor; no messages, no namespaces, no signals. Not a Map: a Map
+// that churns is rehashed, and once a full collection has moved it to the
+// old generation each rehash leaves garbage that every young collection
+// promotes, so a Map-backed floor fell from ~3 M to 0.7-1.0 M cycles/s as
+// soon as a pidsim kernel ran in the same process (docs/performance.md,
+// "Churning maps"); a yardstick must not shrink next to what it measures. It runs in the same
 // harness as pidsim's rows (forWindow, 256 loops), so what separates a row
 // from the floor is the emulator, not the loop around it.
 
@@ -21,33 +26,36 @@ interface FloorProcess {
 
 /** A process table and nothing else: what a fork, an exit and a reap cost at the least. */
 export class FloorTable {
-  /** pid -> process, live or zombie. */
-  readonly #procs = new Map<number, FloorProcess>();
+  /** By pid: the process, live or zombie, or undefined for a free number. */
+  readonly #procs: (FloorProcess | undefined)[] = new Array<FloorProcess | undefined>(PID_MAX).fill(undefined);
+  #size = 0;
   /** The next number to try (idr_alloc_cyclic's cursor). */
   #cursor = 2;
 
   constructor() {
-    this.#procs.set(1, { parent: 0, state: 'running', code: 0 });
+    this.#procs[1] = { parent: 0, state: 'running', code: 0 };
+    this.#size = 1;
   }
 
   /** How many processes, live or zombie, the table holds. */
   get size(): number {
-    return this.#procs.size;
+    return this.#size;
   }
 
   /** A child of `parent` takes the next free number. */
   async fork(parent: number): Promise<number> {
-    if (this.#procs.size >= PID_MAX - RESERVED) throw new Error('FloorTable: EAGAIN: no free PID');
+    if (this.#size >= PID_MAX - RESERVED) throw new Error('FloorTable: EAGAIN: no free PID');
     let pid = this.#cursor;
-    while (this.#procs.has(pid)) pid = pid + 1 < PID_MAX ? pid + 1 : RESERVED;
+    while (this.#procs[pid] !== undefined) pid = pid + 1 < PID_MAX ? pid + 1 : RESERVED;
     this.#cursor = pid + 1 < PID_MAX ? pid + 1 : RESERVED;
-    this.#procs.set(pid, { parent, state: 'running', code: 0 });
+    this.#procs[pid] = { parent, state: 'running', code: 0 };
+    this.#size++;
     return pid;
   }
 
   /** `pid` exits with `code` and stays a zombie until reaped. */
   async exit(pid: number, code: number): Promise<void> {
-    const p = this.#procs.get(pid);
+    const p = this.#procs[pid];
     if (p === undefined || p.state !== 'running') throw new Error(`FloorTable: ESRCH: exit of ${pid}, which is not running`);
     p.state = 'zombie';
     p.code = code;
@@ -55,9 +63,10 @@ export class FloorTable {
 
   /** `parent` reaps its zombie child `pid`: the number is free again. Returns the exit code. */
   async wait(parent: number, pid: number): Promise<number> {
-    const p = this.#procs.get(pid);
+    const p = this.#procs[pid];
     if (p === undefined || p.parent !== parent || p.state !== 'zombie') throw new Error(`FloorTable: ECHILD: wait by ${parent} for ${pid}`);
-    this.#procs.delete(pid);
+    this.#procs[pid] = undefined;
+    this.#size--;
     return p.code;
   }
 }
@@ -74,7 +83,7 @@ export function floorCycle(table: FloorTable): () => Promise<number> {
 /** The floor row's id, and how many cycles it keeps in flight (as the rows it judges). */
 export const FLOOR_ID = 'fork-cycle/runtime-floor/k256';
 export const FLOOR_IN_FLIGHT = 256;
-export const FLOOR_LABEL = 'runtime floor: fork+exit+reap as 3 awaited calls on a Map-backed table, cyclic PIDs, 256 in flight';
+export const FLOOR_LABEL = 'runtime floor: fork+exit+reap as 3 awaited calls on a table indexed by PID, cyclic PIDs, 256 in flight';
 
 /** The floor row, from its samples (every batch it ran, interleaved or alone). */
 export function floorMeasurement(samples: readonly number[], note: string): Measurement {

@@ -167,7 +167,7 @@ describe('pidsim bench --quick', () => {
       '| namespace created+destroyed, program-driven, inline, 256 in flight |',
       '| memory per live process at depth 0 (inline), 10,000 live: heap, ArrayBuffers and PID tables (',
       '| kernel created until its init answers getpid(), threads W=2',
-      '| runtime floor: fork+exit+reap as 3 awaited calls on a Map-backed table, cyclic PIDs, 256 in flight',
+      '| runtime floor: fork+exit+reap as 3 awaited calls on a table indexed by PID, cyclic PIDs, 256 in flight',
       '| worker round trip of 256 items as one Int32Array',
       '| 2 sibling namespaces cycling, client-driven, threads W=2, 128 in flight each |',
       '## docs/performance.md targets',

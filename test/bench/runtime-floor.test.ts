@@ -69,7 +69,7 @@ describe('the runtime floor', () => {
       expect(rows[0]).toMatchObject({ unit: 'cycles/s', params: { system: 'runtime-floor', inFlight: 256 } });
       expect(isFloorRow(rows[0]!)).toBe(true);
       expect(headlineSeries(report).map((s) => s.name)).toEqual(['runtime floor']);
-      expect(stdout).toContain('| runtime floor: fork+exit+reap as 3 awaited calls on a Map-backed table, cyclic PIDs, 256 in flight');
+      expect(stdout).toContain('| runtime floor: fork+exit+reap as 3 awaited calls on a table indexed by PID, cyclic PIDs, 256 in flight');
       expect(report.targets.find((t) => t.id === 'floor-depth-0')!.status).toBe('not measured');
     } finally {
       await rm(dir, { recursive: true, force: true });
