@@ -18,13 +18,35 @@ const MIN_CAPACITY = 8;
 /** A deleted entry's key (keys are integers >= 0). */
 const HOLE = -1;
 const REARRANGED = 'IntMap: an insertion rearranged the table during an iteration over it';
+/** Entries from which a table grows by a quarter rather than doubling. */
+const LARGE = 4096;
+
+/**
+ * Entries a table holding `live` gets: twice as many (a power of two) while
+ * small, so a churning table compacts rarely; a quarter more once large, so
+ * the process maps of a million live processes do not hold twice their size
+ * (a compaction then moves at most 4 entries per insert it makes room for).
+ */
+function tableSize(live: number): number {
+  if (live >= LARGE) return Math.ceil((live * 1.25) / 8) * 8;
+  let capacity = MIN_CAPACITY;
+  while (capacity < live * 2) capacity *= 2;
+  return capacity;
+}
+
+/** Index slots for `capacity` entries: a power of two, at most two thirds full. */
+function indexSize(capacity: number): number {
+  let slots = MIN_CAPACITY * 2;
+  while (slots < capacity * 1.5) slots *= 2;
+  return slots;
+}
 
 export class IntMap<K extends number, V> implements Iterable<[K, V]> {
   /** Entry keys in insertion order, HOLE where deleted. */
   #keys: Float64Array;
   /** Entry values, beside their keys. */
   #vals: (V | undefined)[];
-  /** Open-addressing index over the entries: entry number + 1, 0 when the slot is empty; twice the capacity. */
+  /** Open-addressing index over the entries: entry number + 1, 0 when the slot is empty; a power of two (indexSize). */
   #index: Int32Array;
   /** 32 - log2(index length): Fibonacci hashing takes the high bits. */
   #shift: number;
@@ -37,8 +59,8 @@ export class IntMap<K extends number, V> implements Iterable<[K, V]> {
   constructor(entries?: Iterable<readonly [K, V]>) {
     this.#keys = new Float64Array(MIN_CAPACITY);
     this.#vals = new Array<V | undefined>(MIN_CAPACITY).fill(undefined);
-    this.#index = new Int32Array(MIN_CAPACITY * 2);
-    this.#shift = 32 - Math.log2(MIN_CAPACITY * 2);
+    this.#index = new Int32Array(indexSize(MIN_CAPACITY));
+    this.#shift = 32 - Math.log2(this.#index.length);
     if (entries) for (const [k, v] of entries) this.set(k, v);
   }
 
@@ -137,17 +159,19 @@ export class IntMap<K extends number, V> implements Iterable<[K, V]> {
 
   /**
    * The entries are all used: the live ones move, in order, to the front of
-   * arrays sized for twice their number (the same arrays when that is the
-   * size they have), and the index is rebuilt.
+   * the same arrays when they leave room enough, else of arrays sized for
+   * them (tableSize), and the index is rebuilt.
    */
   #makeRoom(): void {
-    let capacity = MIN_CAPACITY;
-    while (capacity < (this.#size + 1) * 2) capacity *= 2;
+    const need = this.#size + 1;
+    const current = this.#keys.length;
+    const roomy = need < LARGE ? tableSize(need) === current : need * 1.25 <= current && current <= need * 2.5;
+    const capacity = roomy ? current : tableSize(need);
     this.#layout++;
     const keys = this.#keys;
     const vals = this.#vals;
     const end = this.#end;
-    const same = capacity === keys.length;
+    const same = capacity === current;
     const toKeys = same ? keys : new Float64Array(capacity);
     const toVals = same ? vals : new Array<V | undefined>(capacity).fill(undefined);
     let at = 0;
@@ -166,8 +190,9 @@ export class IntMap<K extends number, V> implements Iterable<[K, V]> {
     this.#vals = toVals;
     this.#end = at;
     if (!same) {
-      this.#index = new Int32Array(capacity * 2);
-      this.#shift = 32 - Math.log2(capacity * 2);
+      const slots = indexSize(capacity);
+      this.#index = new Int32Array(slots);
+      this.#shift = 32 - Math.log2(slots);
     } else this.#index.fill(0);
     const index = this.#index;
     const mask = index.length - 1;

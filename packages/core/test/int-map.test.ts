@@ -69,6 +69,26 @@ describe('IntMap', () => {
     expect([...m.entries()]).toEqual([...model.entries()]);
   });
 
+  it('keeps a large table (grown by quarters, compacted in place) equal to a Map through growth, churn and shrinking', () => {
+    const m = new IntMap<number, number>();
+    const model = new Map<number, number>();
+    const both = (fn: (t: IntMap<number, number> | Map<number, number>) => unknown): void => {
+      expect(fn(m)).toEqual(fn(model));
+    };
+    for (let k = 0; k < 20_000; k++) both((t) => t.set(k * 3, k).size);
+    // Churn at 20,000 live: the oldest goes, a new one comes, sometimes out of order.
+    for (let k = 20_000; k < 80_000; k++) {
+      both((t) => t.delete((k % 5 === 0 ? k - 19_990 : k - 20_000) * 3));
+      both((t) => t.set(k * 3, k).size);
+    }
+    // Most go, then the table grows again from what is left.
+    for (const k of [...model.keys()]) if (k % 4 !== 0) both((t) => t.delete(k));
+    for (let k = 80_000; k < 90_000; k++) both((t) => t.set(k * 3, k).size);
+    expect(m.size).toBe(model.size);
+    expect([...m.entries()]).toEqual([...model.entries()]);
+    for (let k = 0; k < 270_000; k += 7) expect(m.get(k)).toBe(model.get(k));
+  });
+
   it('sees deletions and insertions made during an iteration, as a Map does', () => {
     const m = new IntMap<number, number>([[1, 1], [2, 2], [3, 3]]);
     const seen: number[] = [];
