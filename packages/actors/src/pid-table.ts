@@ -20,11 +20,8 @@ import {
   type NsState,
   type PidTableBuffers,
   type ProcKey,
-  wordAdd,
-  wordAnd,
-  wordLoad,
-  wordOr,
-  wordStore,
+  wordsFor,
+  type Words,
 } from '@pidsim/core';
 
 /** Who holds a number, as one table row reads. */
@@ -61,8 +58,8 @@ export class PidTable {
   readonly buffers: PidTableBuffers;
   readonly #alloc: PidAllocator;
   readonly #h: Int32Array;
-  /** Whether other threads use this table too (Atomics), or only this one (core's words.ts). */
-  readonly #shared: boolean;
+  /** Atomics if other threads use this table too, plain reads and writes if only this one (core's words.ts). */
+  readonly #w: Words;
   // Fixed-length views of the rows, re-made by #reach() when a number lies
   // beyond them (core's int32View() says why not length-tracking). Row nr is
   // 24 bytes: key and home as doubles 3nr and 3nr+1, sequence and flags as
@@ -92,7 +89,7 @@ export class PidTable {
       this.#alloc = new PidAllocator(this.buffers);
     }
     this.#h = this.#alloc.header;
-    this.#shared = this.buffers.header instanceof SharedArrayBuffer;
+    this.#w = wordsFor(this.buffers.header);
     this.#views();
   }
 
@@ -135,25 +132,25 @@ export class PidTable {
 
   /** The namespace's state, written only by its own actor, read by the actors below it. */
   get state(): NsState {
-    return STATES[wordLoad(this.#shared, this.#h, STATE)]!;
+    return STATES[this.#w.load(this.#h, STATE)]!;
   }
 
   set state(s: NsState) {
-    wordStore(this.#shared, this.#h, STATE, STATES.indexOf(s));
+    this.#w.store(this.#h, STATE, STATES.indexOf(s));
   }
 
   /** PIDNS_ADDING: processes may be added (no init yet, or a living one). */
   get adding(): boolean {
-    return wordLoad(this.#shared, this.#h, STATE) <= 1;
+    return this.#w.load(this.#h, STATE) <= 1;
   }
 
   /** The namespace has (had) an init: a set_tid other than 1 is allowed (1.11). */
   get hasInit(): boolean {
-    return wordLoad(this.#shared, this.#h, HAS_INIT) !== 0;
+    return this.#w.load(this.#h, HAS_INIT) !== 0;
   }
 
   set hasInit(v: boolean) {
-    wordStore(this.#shared, this.#h, HAS_INIT, v ? 1 : 0);
+    this.#w.store(this.#h, HAS_INIT, v ? 1 : 0);
   }
 
   /** Cyclic allocation, wrapping to RESERVED_PIDS (SEMANTICS 1.3-1.5). */
@@ -168,21 +165,21 @@ export class PidTable {
 
   get(nr: number): PidEntry | undefined {
     if (nr < 0 || !this.#reach(nr)) return undefined;
-    const f = wordLoad(this.#shared, this.#i32, 6 * nr + 5);
+    const f = this.#w.load(this.#i32, 6 * nr + 5);
     if ((f & PRESENT) === 0) return undefined;
     return { key: this.#f64[3 * nr]! as ProcKey, home: this.#f64[3 * nr + 1]! as NsId, task: (f & TASK) !== 0, committed: (f & COMMITTED) !== 0, thread: (f & THREAD) !== 0 };
   }
 
   /** Who holds `nr` (reserved or not, task or group only), without building an entry: for the hot paths. */
   holderOf(nr: number): ProcKey | undefined {
-    if (nr < 0 || !this.#reach(nr) || (wordLoad(this.#shared, this.#i32, 6 * nr + 5) & PRESENT) === 0) return undefined;
+    if (nr < 0 || !this.#reach(nr) || (this.#w.load(this.#i32, 6 * nr + 5) & PRESENT) === 0) return undefined;
     return this.#f64[3 * nr]! as ProcKey;
   }
 
   /** The process whose PID `nr` is, if a process holds it and its fork is complete (what kill(nr) finds). */
   visibleTask(nr: number): ProcKey | undefined {
     if (nr < 1 || !this.#reach(nr)) return undefined;
-    const f = wordLoad(this.#shared, this.#i32, 6 * nr + 5);
+    const f = this.#w.load(this.#i32, 6 * nr + 5);
     return (f & (PRESENT | TASK | COMMITTED)) === (PRESENT | TASK | COMMITTED) ? (this.#f64[3 * nr]! as ProcKey) : undefined;
   }
 
@@ -206,9 +203,9 @@ export class PidTable {
     const d = 3 * nr;
     this.#f64[d] = key;
     this.#f64[d + 1] = home;
-    this.#i32[2 * d + 4] = wordAdd(this.#shared, this.#h, SEQ, 1);
+    this.#i32[2 * d + 4] = this.#w.add(this.#h, SEQ, 1);
     // The flags publish the row: a reader that sees PRESENT sees its key and home.
-    wordStore(this.#shared, this.#i32, 2 * d + 5, flags);
+    this.#w.store(this.#i32, 2 * d + 5, flags);
   }
 
   #growRows(slots: number): void {
@@ -219,22 +216,22 @@ export class PidTable {
 
   /** The fork completed: `nr` is visible. */
   commit(nr: number): void {
-    wordOr(this.#shared, this.#i32, 6 * nr + 5, COMMITTED);
+    this.#w.or(this.#i32, 6 * nr + 5, COMMITTED);
   }
 
   /** `nr` is a non-leader thread's TID (set at the thread's commit). */
   markThread(nr: number): void {
-    wordOr(this.#shared, this.#i32, 6 * nr + 5, THREAD);
+    this.#w.or(this.#i32, 6 * nr + 5, THREAD);
   }
 
   /** The task was reaped but a group or session still uses the number. */
   detach(nr: number): void {
-    wordAnd(this.#shared, this.#i32, 6 * nr + 5, ~TASK);
+    this.#w.and(this.#i32, 6 * nr + 5, ~TASK);
   }
 
   /** The number goes back to the allocator. */
   release(nr: number): void {
-    if (this.#reach(nr)) wordStore(this.#shared, this.#i32, 6 * nr + 5, 0);
+    if (this.#reach(nr)) this.#w.store(this.#i32, 6 * nr + 5, 0);
     this.#alloc.free(nr);
   }
 
@@ -267,7 +264,7 @@ export class PidTable {
 
   /** `nr` is a non-leader thread's TID (valid after visibleTask found it). */
   isThread(nr: number): boolean {
-    return (wordLoad(this.#shared, this.#i32, 6 * nr + 5) & THREAD) !== 0;
+    return (this.#w.load(this.#i32, 6 * nr + 5) & THREAD) !== 0;
   }
 
   /**
@@ -280,7 +277,7 @@ export class PidTable {
     const packed = new Float64Array(taken.length);
     let n = 0;
     for (const nr of taken) {
-      if (this.#reach(nr) && (wordLoad(this.#shared, this.#i32, 6 * nr + 5) & PRESENT) !== 0) packed[n++] = this.#i32[6 * nr + 4]! * NR_SPAN + nr;
+      if (this.#reach(nr) && (this.#w.load(this.#i32, 6 * nr + 5) & PRESENT) !== 0) packed[n++] = this.#i32[6 * nr + 4]! * NR_SPAN + nr;
     }
     const rows = packed.subarray(0, n).sort();
     for (let i = 0; i < n; i++) rows[i] = rows[i]! - Math.floor(rows[i]! / NR_SPAN) * NR_SPAN;

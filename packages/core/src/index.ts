@@ -65,15 +65,7 @@ export {
 export type { PidfdFdinfo, PidfdRef, PidfdState } from './pidfd.js';
 export type { PidRef } from './pid-ref.js';
 export { ALLOCATOR_WORDS, PidAllocator, growField, growableBuffer, int32View } from './pid-allocator.js';
-export {
-  add as wordAdd,
-  and as wordAnd,
-  compareExchange as wordCompareExchange,
-  load as wordLoad,
-  or as wordOr,
-  store as wordStore,
-  sub as wordSub,
-} from './words.js';
+export { LOCAL_WORDS, SHARED_WORDS, wordsFor, type Words } from './words.js';
 export type { AllocFailure, PidSpaceBuffers, PidTableBuffers } from './pid-allocator.js';
 export { IntMap } from './int-map.js';
 export {

@@ -10,7 +10,7 @@
 // allocations give exactly the sequences an allocator under one lock could.
 
 import { PID_MAX_LIMIT, RESERVED_PIDS } from './limits.js';
-import { add, and, compareExchange, load, or, store, sub } from './words.js';
+import { wordsFor, type Words } from './words.js';
 
 /** Why one level's allocation failed, as alloc_pid() decides it. */
 export type AllocFailure = 'EAGAIN' | 'EEXIST' | 'EINVAL';
@@ -89,8 +89,8 @@ export class PidAllocator {
   readonly header: Int32Array;
   /** Bit n set = number n is taken (by a live or zombie process, a group, or a reservation); a fixed-length view, re-made by #reach(). */
   #bits: Int32Array;
-  /** Whether other threads use these words too (Atomics), or only this one (words.ts). */
-  readonly #shared: boolean;
+  /** Atomics if other threads use these words too, plain reads and writes if only this one (words.ts). */
+  readonly #w: Words;
 
   /**
    * A new allocator (`pidMax`, and `headerWords` >= ALLOCATOR_WORDS words of
@@ -107,38 +107,38 @@ export class PidAllocator {
         bits: growableBuffer(16, MAX_BITS_BYTES, shared),
       };
     }
-    this.#shared = this.buffers.header instanceof SharedArrayBuffer;
+    this.#w = wordsFor(this.buffers.header);
     this.header = new Int32Array(this.buffers.header);
     this.#bits = int32View(this.buffers.bits);
-    if (!('header' in from)) store(this.#shared, this.header, PID_MAX, from.pidMax);
+    if (!('header' in from)) this.#w.store(this.header, PID_MAX, from.pidMax);
   }
 
   get pidMax(): number {
-    return load(this.#shared, this.header, PID_MAX);
+    return this.#w.load(this.header, PID_MAX);
   }
 
   set pidMax(value: number) {
-    store(this.#shared, this.header, PID_MAX, value);
+    this.#w.store(this.header, PID_MAX, value);
   }
 
   /** How many numbers are taken (the namespace's pid_allocated count, without PIDNS_ADDING). */
   get used(): number {
-    return load(this.#shared, this.header, USED);
+    return this.#w.load(this.header, USED);
   }
 
   /** /proc/sys/kernel/ns_last_pid as read: the last number handed out by the cyclic allocator. */
   get lastPid(): number {
-    return load(this.#shared, this.header, CURSOR) - 1;
+    return this.#w.load(this.header, CURSOR) - 1;
   }
 
   /** Writing ns_last_pid sets the cursor so the next allocation tries value + 1 (SEMANTICS 1.7). */
   set lastPid(value: number) {
-    store(this.#shared, this.header, CURSOR, value + 1);
+    this.#w.store(this.header, CURSOR, value + 1);
   }
 
   has(nr: number): boolean {
     const w = nr >>> 5;
-    return this.#reach(w) && (load(this.#shared, this.#bits, w) & (1 << (nr & 31))) !== 0;
+    return this.#reach(w) && (this.#w.load(this.#bits, w) & (1 << (nr & 31))) !== 0;
   }
 
   /** Whether bitmap word `w` exists, the view re-made first if the buffer grew past it. */
@@ -156,19 +156,19 @@ export class PidAllocator {
   allocCyclic(): number | 'EAGAIN' {
     const h = this.header;
     for (;;) {
-      const cursor = load(this.#shared, h, CURSOR);
-      const max = load(this.#shared, h, PID_MAX);
+      const cursor = this.#w.load(h, CURSOR);
+      const max = this.#w.load(h, PID_MAX);
       const min = cursor > RESERVED_PIDS ? RESERVED_PIDS : 1;
       const start = Math.max(cursor, min);
       let nr = this.#findFree(start, max);
       if (nr < 0 && start > min) nr = this.#findFree(min, max);
       if (nr < 0) {
         // Full, unless another thread moved the cursor (and freed numbers) while we looked.
-        if (load(this.#shared, h, CURSOR) === cursor) return 'EAGAIN';
+        if (this.#w.load(h, CURSOR) === cursor) return 'EAGAIN';
         continue;
       }
       // Another allocation moved the cursor meanwhile: look again from where it left it.
-      if (compareExchange(this.#shared, h, CURSOR, cursor, nr + 1) !== cursor) continue;
+      if (this.#w.compareExchange(h, CURSOR, cursor, nr + 1) !== cursor) continue;
       // Taken by an exact allocation (set_tid) since we looked: it counts as taken first.
       if (this.#take(nr)) return nr;
     }
@@ -188,10 +188,10 @@ export class PidAllocator {
   free(nr: number): void {
     const w = nr >>> 5;
     const bit = 1 << (nr & 31);
-    if (!this.#reach(w) || (and(this.#shared, this.#bits, w, ~bit) & bit) === 0) {
+    if (!this.#reach(w) || (this.#w.and(this.#bits, w, ~bit) & bit) === 0) {
       throw new Error(`pid-allocator: free of number ${nr} that is not allocated`);
     }
-    sub(this.#shared, this.header, USED, 1);
+    this.#w.sub(this.header, USED, 1);
   }
 
   /** Every taken number, ascending (as many as `used` says, unless other threads take or free numbers meanwhile). */
@@ -199,7 +199,7 @@ export class PidAllocator {
     const out: number[] = [];
     const bits = (this.#bits = int32View(this.buffers.bits));
     for (let w = 0; w < bits.length; w++) {
-      let word = load(this.#shared, bits, w);
+      let word = this.#w.load(bits, w);
       while (word !== 0) {
         const low = word & -word;
         out.push(w * 32 + (31 - Math.clz32(low)));
@@ -217,8 +217,8 @@ export class PidAllocator {
       this.#reach(w);
     }
     const bit = 1 << (nr & 31);
-    if ((or(this.#shared, this.#bits, w, bit) & bit) !== 0) return false;
-    add(this.#shared, this.header, USED, 1);
+    if ((this.#w.or(this.#bits, w, bit) & bit) !== 0) return false;
+    this.#w.add(this.header, USED, 1);
     return true;
   }
 
@@ -232,7 +232,7 @@ export class PidAllocator {
         if (!this.#reach(w)) return nr;
         bits = this.#bits;
       }
-      const word = load(this.#shared, bits, w);
+      const word = this.#w.load(bits, w);
       const free = (~word & ~((1 << (nr & 31)) - 1)) >>> 0;
       if (free === 0) {
         nr = (w + 1) * 32;

@@ -3,7 +3,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { wordAdd, wordAnd, wordCompareExchange, wordLoad, wordOr, wordStore, wordSub } from '../src/index.js';
+import { LOCAL_WORDS, SHARED_WORDS, wordsFor, type Words } from '../src/index.js';
 
 type Op = { op: 'load' | 'store' | 'add' | 'sub' | 'or' | 'and' | 'cas'; i: number; v: number; w: number };
 
@@ -15,22 +15,22 @@ const op: fc.Arbitrary<Op> = fc.record({
   w: int32,
 });
 
-function run(shared: boolean, a: Int32Array, o: Op): number {
+function run(w: Words, a: Int32Array, o: Op): number {
   switch (o.op) {
     case 'load':
-      return wordLoad(shared, a, o.i);
+      return w.load(a, o.i);
     case 'store':
-      return wordStore(shared, a, o.i, o.v);
+      return w.store(a, o.i, o.v);
     case 'add':
-      return wordAdd(shared, a, o.i, o.v);
+      return w.add(a, o.i, o.v);
     case 'sub':
-      return wordSub(shared, a, o.i, o.v);
+      return w.sub(a, o.i, o.v);
     case 'or':
-      return wordOr(shared, a, o.i, o.v);
+      return w.or(a, o.i, o.v);
     case 'and':
-      return wordAnd(shared, a, o.i, o.v);
+      return w.and(a, o.i, o.v);
     case 'cas':
-      return wordCompareExchange(shared, a, o.i, o.v, o.w);
+      return w.compareExchange(a, o.i, o.v, o.w);
   }
 }
 
@@ -41,7 +41,7 @@ describe('word operations', () => {
         const shared = new Int32Array(new SharedArrayBuffer(16));
         const plain = new Int32Array(new ArrayBuffer(16));
         for (const o of ops) {
-          expect(run(false, plain, o)).toBe(run(true, shared, o));
+          expect(run(LOCAL_WORDS, plain, o)).toBe(run(SHARED_WORDS, shared, o));
           expect([...plain]).toEqual([...shared]);
         }
       }),
@@ -49,12 +49,19 @@ describe('word operations', () => {
     );
   });
 
+  it('are Atomics for a SharedArrayBuffer and plain for an ArrayBuffer', () => {
+    expect(wordsFor(new SharedArrayBuffer(4))).toBe(SHARED_WORDS);
+    expect(wordsFor(new ArrayBuffer(4))).toBe(LOCAL_WORDS);
+    expect(SHARED_WORDS.shared).toBe(true);
+    expect(LOCAL_WORDS.shared).toBe(false);
+  });
+
   it('compare-exchange on a plain buffer swaps only on a match, comparing as int32', () => {
     const a = new Int32Array(new ArrayBuffer(4));
     a[0] = -1;
-    expect(wordCompareExchange(false, a, 0, 2 ** 32 - 1, 5)).toBe(-1);
+    expect(LOCAL_WORDS.compareExchange(a, 0, 2 ** 32 - 1, 5)).toBe(-1);
     expect(a[0]).toBe(5);
-    expect(wordCompareExchange(false, a, 0, 4, 9)).toBe(5);
+    expect(LOCAL_WORDS.compareExchange(a, 0, 4, 9)).toBe(5);
     expect(a[0]).toBe(5);
   });
 });
