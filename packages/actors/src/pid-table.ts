@@ -20,6 +20,7 @@ import {
   type NsState,
   type PidTableBuffers,
   type ProcKey,
+  LOCAL_WORDS,
   wordsFor,
   type Words,
 } from '@pidsim/core';
@@ -59,7 +60,7 @@ export class PidTable {
   readonly #alloc: PidAllocator;
   readonly #h: Int32Array;
   /** Atomics if other threads use this table too, plain reads and writes if only this one (core's words.ts). */
-  readonly #w: Words;
+  #w: Words;
   // Fixed-length views of the rows, re-made by #reach() when a number lies
   // beyond them (core's int32View() says why not length-tracking). Row nr is
   // 24 bytes: key and home as doubles 3nr and 3nr+1, sequence and flags as
@@ -70,17 +71,42 @@ export class PidTable {
   /** Rows the views cover. */
   #rows = 0;
 
-  /** This thread's one view of the table `buffers` hold (plain buffers grow by replacement: every user must share it). */
+  /** This thread's one view of the table `buffers` hold (plain buffers grow by replacement, and share() flips one view: every user must share it). */
   static of(buffers: PidTableBuffers): PidTable {
     let t = VIEWS.get(buffers);
     if (!t) VIEWS.set(buffers, (t = new PidTable(buffers)));
     return t;
   }
 
+  /**
+   * Shared buffers that only this thread has: this thread's view reads and
+   * writes them plainly until share(). Called before any view of them is made.
+   */
+  static sole(buffers: PidTableBuffers): void {
+    if (VIEWS.has(buffers)) throw new Error('PidTable.sole: this thread already has a view of the table');
+    SOLE.add(buffers);
+  }
+
+  /** Another thread is about to get `buffers`: this thread's view uses Atomics from now on. */
+  static share(buffers: PidTableBuffers): void {
+    if (!SOLE.delete(buffers)) return;
+    const t = VIEWS.get(buffers);
+    if (t) {
+      t.#alloc.share();
+      t.#w = wordsFor(buffers.header);
+    }
+  }
+
+  /** Whether this view uses Atomics (the table is, or may be, used by other threads too). */
+  get atomic(): boolean {
+    return this.#w.shared;
+  }
+
   /** A new table (shared between threads or not), or a view of an existing one. */
   constructor(from: PidTableBuffers | { readonly pidMax: number; readonly shared: boolean }) {
+    const sole = 'header' in from && SOLE.has(from);
     if ('header' in from) {
-      this.#alloc = new PidAllocator(from);
+      this.#alloc = new PidAllocator(from, sole);
       this.buffers = from;
     } else {
       const space = new PidAllocator({ pidMax: from.pidMax, shared: from.shared, headerWords: HEADER_WORDS }).buffers;
@@ -89,7 +115,7 @@ export class PidTable {
       this.#alloc = new PidAllocator(this.buffers);
     }
     this.#h = this.#alloc.header;
-    this.#w = wordsFor(this.buffers.header);
+    this.#w = sole ? LOCAL_WORDS : wordsFor(this.buffers.header);
     this.#views();
   }
 
@@ -295,6 +321,8 @@ export class PidTable {
 
 /** Each thread's view of each table it reaches (PidTable.of()). */
 const VIEWS = new WeakMap<PidTableBuffers, PidTable>();
+/** Shared tables no other thread has yet (PidTable.sole()). */
+const SOLE = new WeakSet<PidTableBuffers>();
 
 /** Above every PID (PID_MAX_LIMIT is 2^22): a row's sequence and number packed in one double sort by sequence. */
 const NR_SPAN = 2 ** 22;

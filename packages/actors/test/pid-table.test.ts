@@ -152,6 +152,29 @@ describe('PidTable: one table, many views', () => {
     expect(b.get(49999)).toBeUndefined();
   });
 
+  it('shared buffers only this thread has are used plainly until shared; then threads racing on them skip what was taken before', async () => {
+    const buffers = new PidTable({ pidMax: PID_MAX_DEFAULT, shared: true }).buffers;
+    PidTable.sole(buffers);
+    const t = PidTable.of(buffers);
+    expect(t.atomic).toBe(false);
+    const before = [t.allocCyclic(), t.allocCyclic(), t.allocCyclic()];
+    for (const nr of before) t.holdCommitted(nr, asProcKey(nr + 100), ROOT);
+    PidTable.share(buffers);
+    expect(t.atomic).toBe(true);
+    expect(PidTable.of(buffers)).toBe(t);
+    const lists = await forkReapCycles(t, 2, 5000);
+    const all = lists.flatMap((l) => [...l]);
+    expect(all.filter((nr) => nr < 1 || before.includes(nr))).toEqual([]);
+    expect(new Set(all).size).toBe(all.length);
+    expect(t.used).toBe(3);
+    expect(before.map((nr) => t.holderOf(nr))).toEqual(before.map((nr) => nr + 100));
+    expect(() => PidTable.sole(buffers)).toThrow(/already has a view/);
+    // A table that was never sole stays atomic through share().
+    const other = PidTable.of(new PidTable({ pidMax: 400, shared: true }).buffers);
+    PidTable.share(other.buffers);
+    expect(other.atomic).toBe(true);
+  });
+
   // SEMANTICS 1.3 under concurrency: alloc_pid() takes pidmap_lock, so whatever
   // the interleaving, allocations are some sequence a single cyclic allocator
   // gives; without a wrap, such a sequence never repeats a number. (Each run

@@ -10,7 +10,7 @@
 // allocations give exactly the sequences an allocator under one lock could.
 
 import { PID_MAX_LIMIT, RESERVED_PIDS } from './limits.js';
-import { wordsFor, type Words } from './words.js';
+import { LOCAL_WORDS, wordsFor, type Words } from './words.js';
 
 /** Why one level's allocation failed, as alloc_pid() decides it. */
 export type AllocFailure = 'EAGAIN' | 'EEXIST' | 'EINVAL';
@@ -90,13 +90,16 @@ export class PidAllocator {
   /** Bit n set = number n is taken (by a live or zombie process, a group, or a reservation); a fixed-length view, re-made by #reach(). */
   #bits: Int32Array;
   /** Atomics if other threads use these words too, plain reads and writes if only this one (words.ts). */
-  readonly #w: Words;
+  #w: Words;
 
   /**
    * A new allocator (`pidMax`, and `headerWords` >= ALLOCATOR_WORDS words of
    * header, shared between threads or not), or a view of an existing one.
+   * `sole`: shared buffers that no other thread has yet, read and written
+   * plainly until share() is called, which must happen before another
+   * thread gets them.
    */
-  constructor(from: PidSpaceBuffers | { readonly pidMax: number; readonly shared?: boolean; readonly headerWords?: number }) {
+  constructor(from: PidSpaceBuffers | { readonly pidMax: number; readonly shared?: boolean; readonly headerWords?: number }, sole = false) {
     if ('header' in from) {
       this.buffers = from;
     } else {
@@ -107,10 +110,15 @@ export class PidAllocator {
         bits: growableBuffer(16, MAX_BITS_BYTES, shared),
       };
     }
-    this.#w = wordsFor(this.buffers.header);
+    this.#w = sole ? LOCAL_WORDS : wordsFor(this.buffers.header);
     this.header = new Int32Array(this.buffers.header);
     this.#bits = int32View(this.buffers.bits);
     if (!('header' in from)) this.#w.store(this.header, PID_MAX, from.pidMax);
+  }
+
+  /** Another thread is about to get these buffers: Atomics from now on (if they are shared). */
+  share(): void {
+    this.#w = wordsFor(this.buffers.header);
   }
 
   get pidMax(): number {

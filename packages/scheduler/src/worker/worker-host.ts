@@ -122,6 +122,8 @@ export class WorkerHost {
     this.#out = Array.from({ length: config.workers + 1 }, () => []);
     if (config.boot) {
       const b = config.boot;
+      // The main thread made the root table for this worker and keeps no view of it.
+      PidTable.sole(b.table);
       const root = this.#create({ ns: b.ns, parent: b.ns.id, refs: [b.ns], tables: [b.table] });
       this.#seq = 2; // the init key was (1, worker 0)
       this.#nsSeq = 2; // the root namespace id was (1, worker 0, worker 0)
@@ -240,8 +242,13 @@ export class WorkerHost {
 
   spawn(init: NsInit): void {
     const w = workerOf(init.ns.id);
-    if (w === this.index) this.#create(init);
-    else this.#out[w]!.push({ t: 'spawn', init });
+    if (w === this.index) {
+      this.#create(init);
+      return;
+    }
+    // Another worker gets the chain's tables: from now on this one uses Atomics on them too.
+    for (const b of init.tables) PidTable.share(b);
+    this.#out[w]!.push({ t: 'spawn', init });
   }
 
   retire(ns: NsId): void {
@@ -362,6 +369,8 @@ class HostedActor implements ActorHost {
     return this.#host.tables;
   }
   newPidTable(pidMax: number): PidTableBuffers {
-    return new PidTable({ pidMax, shared: true }).buffers;
+    const b = new PidTable({ pidMax, shared: true }).buffers;
+    PidTable.sole(b);
+    return b;
   }
 }
