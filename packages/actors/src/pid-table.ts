@@ -4,10 +4,10 @@
 // of every namespace has one, in memory a fork or a reap anywhere in the
 // namespace's subtree can reach: a fork at depth d takes its d+1 numbers, and
 // a reap frees them, in one step of one actor, as alloc_pid() does under one
-// lock. With worker threads the buffers are SharedArrayBuffers (handed to
-// every actor of the subtree when it is created); inline they are plain.
-// Rows are typed arrays indexed by PID, published by an atomic store of
-// their flags.
+// lock. Its buffers are plain while one thread has them (inline, or a chain
+// on one worker) and growable SharedArrayBuffers once a worker hands them to
+// another (PidTable.share()). Rows are kept in pages of 64 numbers, for the
+// pages in use; a row is published by an atomic store of its flags.
 
 import {
   ALLOCATOR_WORDS,
@@ -15,12 +15,13 @@ import {
   PidAllocator,
   growField,
   growableBuffer,
+  int32View,
+  sharedCopy,
   type AllocFailure,
   type NsId,
   type NsState,
   type PidTableBuffers,
   type ProcKey,
-  LOCAL_WORDS,
   wordsFor,
   type Words,
 } from '@pidsim/core';
@@ -39,39 +40,75 @@ export interface PidEntry {
 }
 
 
-/** Header words after the allocator's: creation sequence, namespace state, whether it ever had an init. */
+/** Header words after the allocator's: creation sequence, namespace state, whether it ever had an init; then the page slot bitmap. */
 const SEQ = ALLOCATOR_WORDS;
 const STATE = ALLOCATOR_WORDS + 1;
 const HAS_INIT = ALLOCATOR_WORDS + 2;
-const HEADER_WORDS = ALLOCATOR_WORDS + 3;
 
 const STATES: readonly NsState[] = ['no-init', 'active', 'exiting', 'dead'];
 
 /** Bytes of one row: key and home (doubles), sequence and flags (int32). */
 const ROW_BYTES = 24;
 
+// Rows live in pages of PAGE_ROWS consecutive numbers, and a page exists
+// only while a number of it holds a row: the cursor sweeps up to pid_max
+// (4,194,304 in a nested namespace), and rows indexed by the number itself
+// made every fork write fresh memory at every level. The `pages` buffer
+// says where each page is, in groups of 33 words: a word of slot bits (bit
+// b of group g: slot 32g+b of the rows buffer holds a page), then the
+// directory words of pages 32g..32g+31 (the page's slot + 1 and how many of
+// its rows are held; 0: no page). A slot goes back when its page's count
+// falls to 0. The buffer grows with the highest page used, and it always
+// has a free slot for a new page: the pages in use are fewer than the
+// pages it covers.
+const PAGE_SHIFT = 6;
+const PAGE_ROWS = 1 << PAGE_SHIFT;
+const PAGE_MASK = PAGE_ROWS - 1;
+const PAGE_BYTES = ROW_BYTES * PAGE_ROWS;
+/** Pages of PID_MAX_LIMIT numbers: the most slots a table can use. */
+const MAX_PAGES = PID_MAX_LIMIT >>> PAGE_SHIFT;
+const GROUP_WORDS = 33;
+/** A directory word: (slot + 1) << COUNT_BITS | rows held in the page. */
+const COUNT_BITS = PAGE_SHIFT + 1;
+const COUNT_MASK = (1 << COUNT_BITS) - 1;
+const HEADER_WORDS = ALLOCATOR_WORDS + 3;
+const PAGES_MAX_BYTES = 4 * GROUP_WORDS * (MAX_PAGES / 32);
+const ROWS_MAX_BYTES = PAGE_BYTES * MAX_PAGES;
+
+/** The word of page `page` in the pages buffer. */
+function dirWord(page: number): number {
+  return GROUP_WORDS * (page >>> 5) + 1 + (page & 31);
+}
+
 const PRESENT = 1;
 const TASK = 2;
 const COMMITTED = 4;
 const THREAD = 8;
+/** The flags word holds its page's number above the flags: a row read through a slot since reused says so. */
+const TAG_SHIFT = 4;
 
 export class PidTable {
   readonly buffers: PidTableBuffers;
   readonly #alloc: PidAllocator;
-  readonly #h: Int32Array;
+  #h: Int32Array;
   /** Atomics if other threads use this table too, plain reads and writes if only this one (core's words.ts). */
   #w: Words;
-  // Fixed-length views of the rows, re-made by #reach() when a number lies
-  // beyond them (core's int32View() says why not length-tracking). Row nr is
-  // 24 bytes: key and home as doubles 3nr and 3nr+1, sequence and flags as
-  // int32 words 6nr+4 and 6nr+5 - one buffer (one memory mapping when
-  // shared), and a row on one cache line.
+  // Fixed-length views of the rows, re-made by #reach() when a row lies
+  // beyond them (core's int32View() says why not length-tracking). Row r
+  // (slot * 64 + the number's place in its page) is 24 bytes: key and home
+  // as doubles 3r and 3r+1, sequence and flags as int32 words 6r+4 and
+  // 6r+5 - one buffer (one memory mapping when shared).
   #f64!: Float64Array;
   #i32!: Int32Array;
   /** Rows the views cover. */
   #rows = 0;
+  /** The pages buffer: slot bits and page directory (a fixed-length view, re-made by #reachPage()). */
+  #dir!: Int32Array;
+  /** The number #rowOf() last found, and its row (homeOf() follows a lookup of the same number). */
+  #lastNr = -1;
+  #lastRow = -1;
 
-  /** This thread's one view of the table `buffers` hold (plain buffers grow by replacement, and share() flips one view: every user must share it). */
+  /** This thread's one view of the table `buffers` hold (plain buffers grow by replacement, and share() turns one view to Atomics: every user must share it). */
   static of(buffers: PidTableBuffers): PidTable {
     let t = VIEWS.get(buffers);
     if (!t) VIEWS.set(buffers, (t = new PidTable(buffers)));
@@ -79,22 +116,19 @@ export class PidTable {
   }
 
   /**
-   * Shared buffers that only this thread has: this thread's view reads and
-   * writes them plainly until share(). Called before any view of them is made.
+   * Another thread is about to get the table `buffers` hold: if they are
+   * plain (this thread's own so far), they are replaced in place by shared
+   * copies, and this thread's view uses Atomics from now on.
    */
-  static sole(buffers: PidTableBuffers): void {
-    if (VIEWS.has(buffers)) throw new Error('PidTable.sole: this thread already has a view of the table');
-    SOLE.add(buffers);
-  }
-
-  /** Another thread is about to get `buffers`: this thread's view uses Atomics from now on. */
   static share(buffers: PidTableBuffers): void {
-    if (!SOLE.delete(buffers)) return;
-    const t = VIEWS.get(buffers);
-    if (t) {
-      t.#alloc.share();
-      t.#w = wordsFor(buffers.header);
-    }
+    if (buffers.header instanceof SharedArrayBuffer) return;
+    const t = PidTable.of(buffers);
+    t.#alloc.share();
+    buffers.pages = sharedCopy(buffers.pages, PAGES_MAX_BYTES);
+    buffers.rows = sharedCopy(buffers.rows, ROWS_MAX_BYTES);
+    t.#h = t.#alloc.header;
+    t.#w = wordsFor(buffers.header);
+    t.#views();
   }
 
   /** Whether this view uses Atomics (the table is, or may be, used by other threads too). */
@@ -104,34 +138,124 @@ export class PidTable {
 
   /** A new table (shared between threads or not), or a view of an existing one. */
   constructor(from: PidTableBuffers | { readonly pidMax: number; readonly shared: boolean }) {
-    const sole = 'header' in from && SOLE.has(from);
     if ('header' in from) {
-      this.#alloc = new PidAllocator(from, sole);
+      this.#alloc = new PidAllocator(from);
       this.buffers = from;
     } else {
       const space = new PidAllocator({ pidMax: from.pidMax, shared: from.shared, headerWords: HEADER_WORDS }).buffers;
-      this.buffers = { ...space, rows: growableBuffer(ROW_BYTES * 64, ROW_BYTES * PID_MAX_LIMIT, from.shared) };
+      this.buffers = {
+        ...space,
+        pages: growableBuffer(4 * GROUP_WORDS, PAGES_MAX_BYTES, from.shared),
+        rows: growableBuffer(PAGE_BYTES, ROWS_MAX_BYTES, from.shared),
+      };
       // The allocator works on the table's own buffers object, where a growth of plain bits is put.
       this.#alloc = new PidAllocator(this.buffers);
     }
     this.#h = this.#alloc.header;
-    this.#w = sole ? LOCAL_WORDS : wordsFor(this.buffers.header);
+    this.#w = wordsFor(this.buffers.header);
     this.#views();
   }
 
-  /** Views of the rows as long as the buffer is now. */
+  /** Views of the rows and the page directory as long as the buffers are now. */
   #views(): void {
     const b = this.buffers.rows;
     this.#rows = Math.floor(b.byteLength / ROW_BYTES);
     this.#f64 = new Float64Array(b, 0, 3 * this.#rows);
     this.#i32 = new Int32Array(b, 0, 6 * this.#rows);
+    this.#dir = int32View(this.buffers.pages);
   }
 
-  /** Whether row `nr` exists, the views re-made first if the buffers grew past them (here or on another thread). */
-  #reach(nr: number): boolean {
-    if (nr < this.#rows) return true;
+  /** Whether row `row` exists, the views re-made first if the buffers grew past them (here or on another thread). */
+  #reach(row: number): boolean {
+    if (row < this.#rows) return true;
     this.#views();
-    return nr < this.#rows;
+    return row < this.#rows;
+  }
+
+  /** Whether word `i` of the pages buffer exists, the views re-made first if need be. */
+  #reachPage(i: number): boolean {
+    if (i < this.#dir.length) return true;
+    this.#views();
+    return i < this.#dir.length;
+  }
+
+  /** The row of `nr` if a row holds it, else -1. */
+  #rowOf(nr: number): number {
+    const page = nr >>> PAGE_SHIFT;
+    const i = dirWord(page);
+    if (nr < 0 || !this.#reachPage(i)) return -1;
+    const v = this.#w.load(this.#dir, i);
+    if (v === 0) return -1;
+    const row = ((v >>> COUNT_BITS) - 1) * PAGE_ROWS + (nr & PAGE_MASK);
+    if (!this.#reach(row)) return -1;
+    const f = this.#w.load(this.#i32, 6 * row + 5);
+    if ((f & PRESENT) === 0 || f >>> TAG_SHIFT !== page) return -1;
+    this.#lastNr = nr;
+    this.#lastRow = row;
+    return row;
+  }
+
+  /**
+   * The row for `nr`, which this thread took and which has none yet: its
+   * page counts one more row, and gets a slot if it had none.
+   */
+  #attach(nr: number): number {
+    const i = dirWord(nr >>> PAGE_SHIFT);
+    if (!this.#reachPage(i)) {
+      const groups = Math.max((i + GROUP_WORDS) / GROUP_WORDS, (2 * this.#dir.length) / GROUP_WORDS) | 0;
+      growField(this.buffers, 'pages', 4 * GROUP_WORDS * Math.min(MAX_PAGES / 32, groups));
+      this.#views();
+    }
+    for (;;) {
+      const v = this.#w.load(this.#dir, i);
+      if (v !== 0) {
+        if (this.#w.compareExchange(this.#dir, i, v, v + 1) !== v) continue;
+        // Another thread may have put the page where this thread's views do not reach yet.
+        const row = ((v >>> COUNT_BITS) - 1) * PAGE_ROWS + (nr & PAGE_MASK);
+        if (!this.#reach(row)) throw new Error(`PidTable: row ${row} of page ${nr >>> PAGE_SHIFT} lies beyond the rows buffer`);
+        return row;
+      }
+      const slot = this.#claimSlot();
+      if (this.#w.compareExchange(this.#dir, i, 0, ((slot + 1) << COUNT_BITS) | 1) === 0) return slot * PAGE_ROWS + (nr & PAGE_MASK);
+      this.#freeSlot(slot);
+    }
+  }
+
+  /** A row of page `page` is gone: the page counts one fewer, and gives its slot back at 0. */
+  #detachRow(page: number): void {
+    const i = dirWord(page);
+    for (;;) {
+      const v = this.#w.load(this.#dir, i);
+      const next = (v & COUNT_MASK) === 1 ? 0 : v - 1;
+      if (this.#w.compareExchange(this.#dir, i, v, next) !== v) continue;
+      if (next === 0) this.#freeSlot((v >>> COUNT_BITS) - 1);
+      return;
+    }
+  }
+
+  #freeSlot(slot: number): void {
+    this.#w.and(this.#dir, GROUP_WORDS * (slot >>> 5), ~(1 << (slot & 31)));
+  }
+
+  /** The lowest free slot of the rows buffer, taken; the buffer grows to hold it. */
+  #claimSlot(): number {
+    for (let g = 0; this.#reachPage(GROUP_WORDS * g); g++) {
+      const word = this.#w.load(this.#dir, GROUP_WORDS * g);
+      if (word === -1) continue;
+      const bit = ~word & (word + 1);
+      if ((this.#w.or(this.#dir, GROUP_WORDS * g, bit) & bit) !== 0) {
+        g--; // another thread took it: look at this word again
+        continue;
+      }
+      const slot = 32 * g + (31 - Math.clz32(bit));
+      const rows = (slot + 1) * PAGE_ROWS;
+      if (!this.#reach(rows - 1)) {
+        growField(this.buffers, 'rows', ROW_BYTES * Math.min(MAX_PAGES * PAGE_ROWS, Math.max(rows, 2 * this.#rows)));
+        this.#views();
+      }
+      return slot;
+    }
+    throw new Error('PidTable: no free page slot (more pages in use than the directory covers)');
   }
 
   get pidMax(): number {
@@ -190,28 +314,31 @@ export class PidTable {
   }
 
   get(nr: number): PidEntry | undefined {
-    if (nr < 0 || !this.#reach(nr)) return undefined;
-    const f = this.#w.load(this.#i32, 6 * nr + 5);
-    if ((f & PRESENT) === 0) return undefined;
-    return { key: this.#f64[3 * nr]! as ProcKey, home: this.#f64[3 * nr + 1]! as NsId, task: (f & TASK) !== 0, committed: (f & COMMITTED) !== 0, thread: (f & THREAD) !== 0 };
+    const row = this.#rowOf(nr);
+    if (row < 0) return undefined;
+    const f = this.#w.load(this.#i32, 6 * row + 5);
+    return { key: this.#f64[3 * row]! as ProcKey, home: this.#f64[3 * row + 1]! as NsId, task: (f & TASK) !== 0, committed: (f & COMMITTED) !== 0, thread: (f & THREAD) !== 0 };
   }
 
   /** Who holds `nr` (reserved or not, task or group only), without building an entry: for the hot paths. */
   holderOf(nr: number): ProcKey | undefined {
-    if (nr < 0 || !this.#reach(nr) || (this.#w.load(this.#i32, 6 * nr + 5) & PRESENT) === 0) return undefined;
-    return this.#f64[3 * nr]! as ProcKey;
+    const row = this.#rowOf(nr);
+    return row < 0 ? undefined : (this.#f64[3 * row]! as ProcKey);
   }
 
   /** The process whose PID `nr` is, if a process holds it and its fork is complete (what kill(nr) finds). */
   visibleTask(nr: number): ProcKey | undefined {
-    if (nr < 1 || !this.#reach(nr)) return undefined;
-    const f = this.#w.load(this.#i32, 6 * nr + 5);
-    return (f & (PRESENT | TASK | COMMITTED)) === (PRESENT | TASK | COMMITTED) ? (this.#f64[3 * nr]! as ProcKey) : undefined;
+    const row = nr < 1 ? -1 : this.#rowOf(nr);
+    if (row < 0) return undefined;
+    const f = this.#w.load(this.#i32, 6 * row + 5);
+    return (f & (TASK | COMMITTED)) === (TASK | COMMITTED) ? (this.#f64[3 * row]! as ProcKey) : undefined;
   }
 
   /** The namespace whose actor holds the record of the process at `nr` (valid after holderOf/visibleTask found it). */
   homeOf(nr: number): NsId {
-    return this.#f64[3 * nr + 1]! as NsId;
+    const row = nr === this.#lastNr ? this.#lastRow : this.#rowOf(nr);
+    if (row < 0) throw new Error(`PidTable.homeOf: no row holds ${nr}`);
+    return this.#f64[3 * row + 1]! as NsId;
   }
 
   /** A fork reserved `nr` for process `key`: held, not yet visible. */
@@ -225,39 +352,39 @@ export class PidTable {
   }
 
   #row(nr: number, key: ProcKey, home: NsId, flags: number): void {
-    if (!this.#reach(nr)) this.#growRows(nr + 1);
-    const d = 3 * nr;
+    let row = this.#rowOf(nr);
+    if (row < 0) row = this.#attach(nr);
+    const d = 3 * row;
     this.#f64[d] = key;
     this.#f64[d + 1] = home;
     this.#i32[2 * d + 4] = this.#w.add(this.#h, SEQ, 1);
-    // The flags publish the row: a reader that sees PRESENT sees its key and home.
-    this.#w.store(this.#i32, 2 * d + 5, flags);
-  }
-
-  #growRows(slots: number): void {
-    const want = Math.min(PID_MAX_LIMIT, Math.max(slots, 2 * this.#rows));
-    growField(this.buffers, 'rows', ROW_BYTES * want);
-    this.#views();
+    // The flags publish the row: a reader that sees PRESENT (and its page) sees its key and home.
+    this.#w.store(this.#i32, 2 * d + 5, flags | ((nr >>> PAGE_SHIFT) << TAG_SHIFT));
   }
 
   /** The fork completed: `nr` is visible. */
   commit(nr: number): void {
-    this.#w.or(this.#i32, 6 * nr + 5, COMMITTED);
+    this.#w.or(this.#i32, 6 * this.#rowOf(nr) + 5, COMMITTED);
   }
 
   /** `nr` is a non-leader thread's TID (set at the thread's commit). */
   markThread(nr: number): void {
-    this.#w.or(this.#i32, 6 * nr + 5, THREAD);
+    this.#w.or(this.#i32, 6 * this.#rowOf(nr) + 5, THREAD);
   }
 
   /** The task was reaped but a group or session still uses the number. */
   detach(nr: number): void {
-    this.#w.and(this.#i32, 6 * nr + 5, ~TASK);
+    this.#w.and(this.#i32, 6 * this.#rowOf(nr) + 5, ~TASK);
   }
 
   /** The number goes back to the allocator. */
   release(nr: number): void {
-    if (this.#reach(nr)) this.#w.store(this.#i32, 6 * nr + 5, 0);
+    const row = this.#rowOf(nr);
+    if (row >= 0) {
+      this.#w.store(this.#i32, 6 * row + 5, 0);
+      this.#detachRow(nr >>> PAGE_SHIFT);
+      this.#lastNr = -1;
+    }
     this.#alloc.free(nr);
   }
 
@@ -290,7 +417,7 @@ export class PidTable {
 
   /** `nr` is a non-leader thread's TID (valid after visibleTask found it). */
   isThread(nr: number): boolean {
-    return (this.#w.load(this.#i32, 6 * nr + 5) & THREAD) !== 0;
+    return (this.#w.load(this.#i32, 6 * this.#rowOf(nr) + 5) & THREAD) !== 0;
   }
 
   /**
@@ -303,7 +430,8 @@ export class PidTable {
     const packed = new Float64Array(taken.length);
     let n = 0;
     for (const nr of taken) {
-      if (this.#reach(nr) && (this.#w.load(this.#i32, 6 * nr + 5) & PRESENT) !== 0) packed[n++] = this.#i32[6 * nr + 4]! * NR_SPAN + nr;
+      const row = this.#rowOf(nr);
+      if (row >= 0) packed[n++] = this.#i32[6 * row + 4]! * NR_SPAN + nr;
     }
     const rows = packed.subarray(0, n).sort();
     for (let i = 0; i < n; i++) rows[i] = rows[i]! - Math.floor(rows[i]! / NR_SPAN) * NR_SPAN;
@@ -321,8 +449,6 @@ export class PidTable {
 
 /** Each thread's view of each table it reaches (PidTable.of()). */
 const VIEWS = new WeakMap<PidTableBuffers, PidTable>();
-/** Shared tables no other thread has yet (PidTable.sole()). */
-const SOLE = new WeakSet<PidTableBuffers>();
 
 /** Above every PID (PID_MAX_LIMIT is 2^22): a row's sequence and number packed in one double sort by sequence. */
 const NR_SPAN = 2 ** 22;

@@ -7,7 +7,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { PID_MAX_DEFAULT, asNsId, asProcKey } from '@pidsim/core';
+import { PID_MAX_DEFAULT, PID_MAX_LIMIT, asNsId, asProcKey } from '@pidsim/core';
 import { PidTable } from '../src/index.js';
 import { cyclicAllocationSuite } from '../../core/test/cyclic-allocation-suite.js';
 
@@ -18,7 +18,8 @@ const BUILT = new URL('../dist/index.js', import.meta.url).href;
 
 /**
  * `threads` worker threads, started together, each doing `cycles` times what
- * a fork and a reap do to the root table: take a number cyclically, free it.
+ * a fork and a reap do to the root table: take a number cyclically, hold
+ * and commit its row (and read it back), release it.
  * Returns the numbers each thread got, in order.
  */
 async function forkReapCycles(t: PidTable, threads: number, cycles: number): Promise<Int32Array[]> {
@@ -32,8 +33,11 @@ async function forkReapCycles(t: PidTable, threads: number, cycles: number): Pro
       while (Atomics.load(gate, 0) < workerData.threads); // all start at once
       const got = new Int32Array(workerData.cycles);
       for (let i = 0; i < got.length; i++) {
-        got[i] = t.allocCyclic();
-        t.release(got[i]);
+        const nr = (got[i] = t.allocCyclic());
+        t.hold(nr, nr + 1e6, 1); // its page of rows is made or counted, on this thread or another
+        t.commit(nr);
+        if (t.visibleTask(nr) !== nr + 1e6) throw new Error('row of ' + nr + ' reads ' + t.visibleTask(nr));
+        t.release(nr);
       }
       parentPort.postMessage(got);
     });`;
@@ -112,6 +116,41 @@ describe('PidTable: rows', () => {
     ]);
   });
 
+  it.each([true, false])('rows follow the numbers in use, not the cursor (shared memory: %s)', (shared) => {
+    // A nested namespace's pid_max is 4,194,304: the cursor sweeps far past what is live.
+    const t = new PidTable({ pidMax: PID_MAX_LIMIT, shared });
+    t.holdCommitted(t.allocCyclic() as number, asProcKey(1), ROOT); // an init that stays
+    const inFlight: number[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      const nr = t.allocCyclic() as number;
+      t.hold(nr, asProcKey(nr + 1000), ROOT);
+      t.commit(nr);
+      inFlight.push(nr);
+      if (inFlight.length > 256) t.release(inFlight.shift()!);
+    }
+    expect(t.lastPid).toBe(100_001);
+    expect(t.used).toBe(1 + 256);
+    expect(t.holderOf(1)).toBe(1);
+    for (const nr of inFlight) expect(t.visibleTask(nr)).toBe(nr + 1000);
+    expect(t.holderOf(inFlight[0]! - 1)).toBeUndefined();
+    // 257 live numbers in six or seven pages of 64 rows, and init's: a few pages of rows, not 100,000 rows.
+    expect(t.buffers.rows.byteLength).toBeLessThanOrEqual(16 * 64 * 24);
+  });
+
+  it('a page whose slot another page took reads as empty, and its numbers get rows again', () => {
+    const t = new PidTable({ pidMax: PID_MAX_LIMIT, shared: false });
+    t.holdCommitted(t.allocExact(300) as number, asProcKey(300), ROOT); // page 4 (64 numbers a page)
+    t.release(300);
+    t.holdCommitted(t.allocExact(600) as number, asProcKey(600), ROOT); // page 9, in the slot page 4 gave back
+    expect(t.holderOf(300)).toBeUndefined();
+    expect(t.get(300)).toBeUndefined();
+    expect(t.visibleTask(600)).toBe(600);
+    t.holdCommitted(t.allocExact(301) as number, asProcKey(301), ROOT);
+    expect([t.holderOf(301), t.holderOf(600), t.holderOf(300)]).toEqual([301, 600, undefined]);
+    expect(t.homeOf(600)).toBe(ROOT);
+    expect([...t.entries()].map(([nr]) => nr)).toEqual([600, 301]);
+  });
+
   it('raising pid_max past the first size gives the new numbers rows', () => {
     const t = new PidTable({ pidMax: 400, shared: true });
     t.pidMax = 70000;
@@ -152,27 +191,30 @@ describe('PidTable: one table, many views', () => {
     expect(b.get(49999)).toBeUndefined();
   });
 
-  it('shared buffers only this thread has are used plainly until shared; then threads racing on them skip what was taken before', async () => {
-    const buffers = new PidTable({ pidMax: PID_MAX_DEFAULT, shared: true }).buffers;
-    PidTable.sole(buffers);
+  it('a plain table shared with other threads becomes shared copies in place; threads racing on it then skip what was taken before', async () => {
+    const buffers = new PidTable({ pidMax: PID_MAX_DEFAULT, shared: false }).buffers;
     const t = PidTable.of(buffers);
     expect(t.atomic).toBe(false);
-    const before = [t.allocCyclic(), t.allocCyclic(), t.allocCyclic()];
+    const before = [1, 2, 3].map(() => t.allocCyclic() as number);
     for (const nr of before) t.holdCommitted(nr, asProcKey(nr + 100), ROOT);
+    t.lastPid = 40; // the cursor, in the header, is copied too
     PidTable.share(buffers);
+    expect(buffers.header).toBeInstanceOf(SharedArrayBuffer);
+    expect([buffers.bits, buffers.pages, buffers.rows].every((b) => b instanceof SharedArrayBuffer && b.growable)).toBe(true);
     expect(t.atomic).toBe(true);
     expect(PidTable.of(buffers)).toBe(t);
+    expect(t.lastPid).toBe(40);
     const lists = await forkReapCycles(t, 2, 5000);
     const all = lists.flatMap((l) => [...l]);
-    expect(all.filter((nr) => nr < 1 || before.includes(nr))).toEqual([]);
+    expect(all.filter((nr) => nr <= 40 || before.includes(nr))).toEqual([]);
     expect(new Set(all).size).toBe(all.length);
     expect(t.used).toBe(3);
     expect(before.map((nr) => t.holderOf(nr))).toEqual(before.map((nr) => nr + 100));
-    expect(() => PidTable.sole(buffers)).toThrow(/already has a view/);
-    // A table that was never sole stays atomic through share().
-    const other = PidTable.of(new PidTable({ pidMax: 400, shared: true }).buffers);
-    PidTable.share(other.buffers);
-    expect(other.atomic).toBe(true);
+    // A shared table stays as it is.
+    const shared = new PidTable({ pidMax: 400, shared: true }).buffers;
+    const header = shared.header;
+    PidTable.share(shared);
+    expect(shared.header).toBe(header);
   });
 
   // SEMANTICS 1.3 under concurrency: alloc_pid() takes pidmap_lock, so whatever
@@ -189,6 +231,11 @@ describe('PidTable: one table, many views', () => {
       const twice = all.filter((nr) => seen.has(nr) || (seen.add(nr), false));
       expect(twice.length, `numbers handed out twice, first ones: ${twice.slice(0, 5).join(' ')}`).toBe(0);
       expect(t.used).toBe(0);
+      expect([...t.entries()]).toEqual([]);
+      // Every page went back: a new number's row takes the first slot again.
+      const nr = t.allocCyclic() as number;
+      t.holdCommitted(nr, asProcKey(5), ROOT);
+      expect(t.buffers.rows.byteLength).toBeLessThanOrEqual(64 * 64 * 24);
     }
   });
 });

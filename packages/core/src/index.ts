@@ -64,7 +64,7 @@ export {
 } from './pidfd.js';
 export type { PidfdFdinfo, PidfdRef, PidfdState } from './pidfd.js';
 export type { PidRef } from './pid-ref.js';
-export { ALLOCATOR_WORDS, PidAllocator, growField, growableBuffer, int32View } from './pid-allocator.js';
+export { ALLOCATOR_WORDS, PidAllocator, growField, growableBuffer, int32View, sharedCopy } from './pid-allocator.js';
 export { LOCAL_WORDS, SHARED_WORDS, wordsFor, type Words } from './words.js';
 export type { AllocFailure, PidSpaceBuffers, PidTableBuffers } from './pid-allocator.js';
 export { IntMap } from './int-map.js';

@@ -10,7 +10,7 @@
 // allocations give exactly the sequences an allocator under one lock could.
 
 import { PID_MAX_LIMIT, RESERVED_PIDS } from './limits.js';
-import { LOCAL_WORDS, wordsFor, type Words } from './words.js';
+import { wordsFor, type Words } from './words.js';
 
 /** Why one level's allocation failed, as alloc_pid() decides it. */
 export type AllocFailure = 'EAGAIN' | 'EEXIST' | 'EINVAL';
@@ -27,14 +27,16 @@ export type AllocFailure = 'EAGAIN' | 'EEXIST' | 'EINVAL';
  */
 export interface PidSpaceBuffers {
   /** Int32 words: [cursor, pid_max, count, ...words the owner of the buffer adds]. */
-  readonly header: SharedArrayBuffer | ArrayBuffer;
+  header: SharedArrayBuffer | ArrayBuffer;
   /** One bit per number, growing with the highest number taken (views re-made when they fall short). */
   bits: SharedArrayBuffer | ArrayBuffer;
 }
 
 /** A namespace's whole PID table (the allocator's buffers and the rows of who holds each number), as it travels to another actor. */
 export interface PidTableBuffers extends PidSpaceBuffers {
-  /** One 24-byte row per number (who holds it: key, home, sequence, flags), growing with the highest number taken. */
+  /** Where each page of rows is: slot bits and a directory word per page of numbers (its slot in `rows`, its rows held), growing with the highest page used. */
+  pages: SharedArrayBuffer | ArrayBuffer;
+  /** Pages of 24-byte rows (who holds a number: key, home, sequence, flags), a slot per page in use. */
   rows: SharedArrayBuffer | ArrayBuffer;
 }
 
@@ -45,6 +47,18 @@ const PID_MAX = 1;
 const USED = 2;
 /** The bitmap never needs more than this (PID_MAX_LIMIT bits). */
 const MAX_BITS_BYTES = 4 * ((PID_MAX_LIMIT >>> 5) + 1);
+
+/**
+ * A shared copy of `buf` (a plain buffer no other thread has): a growable
+ * SharedArrayBuffer of its length that grows up to `max`, or, with `max` 0,
+ * a fixed one. A SharedArrayBuffer is returned as it is.
+ */
+export function sharedCopy(buf: SharedArrayBuffer | ArrayBuffer, max: number): SharedArrayBuffer {
+  if (buf instanceof SharedArrayBuffer) return buf;
+  const copy = max > 0 ? new SharedArrayBuffer(buf.byteLength, { maxByteLength: max }) : new SharedArrayBuffer(buf.byteLength);
+  new Uint8Array(copy).set(new Uint8Array(buf));
+  return copy;
+}
 
 /** A buffer of `bytes` that grows up to `max`: a growable SharedArrayBuffer (shared between threads), or a plain ArrayBuffer, grown by growField(). */
 export function growableBuffer(bytes: number, max: number, shared: boolean): SharedArrayBuffer | ArrayBuffer {
@@ -85,8 +99,8 @@ export function growField<K extends string>(holder: { [k in K]: SharedArrayBuffe
 
 export class PidAllocator {
   readonly buffers: PidSpaceBuffers;
-  /** The header as Int32 words; its first ALLOCATOR_WORDS are this allocator's. */
-  readonly header: Int32Array;
+  /** The header as Int32 words; its first ALLOCATOR_WORDS are this allocator's (re-made by share()). */
+  header: Int32Array;
   /** Bit n set = number n is taken (by a live or zombie process, a group, or a reservation); a fixed-length view, re-made by #reach(). */
   #bits: Int32Array;
   /** Atomics if other threads use these words too, plain reads and writes if only this one (words.ts). */
@@ -95,11 +109,8 @@ export class PidAllocator {
   /**
    * A new allocator (`pidMax`, and `headerWords` >= ALLOCATOR_WORDS words of
    * header, shared between threads or not), or a view of an existing one.
-   * `sole`: shared buffers that no other thread has yet, read and written
-   * plainly until share() is called, which must happen before another
-   * thread gets them.
    */
-  constructor(from: PidSpaceBuffers | { readonly pidMax: number; readonly shared?: boolean; readonly headerWords?: number }, sole = false) {
+  constructor(from: PidSpaceBuffers | { readonly pidMax: number; readonly shared?: boolean; readonly headerWords?: number }) {
     if ('header' in from) {
       this.buffers = from;
     } else {
@@ -110,14 +121,23 @@ export class PidAllocator {
         bits: growableBuffer(16, MAX_BITS_BYTES, shared),
       };
     }
-    this.#w = sole ? LOCAL_WORDS : wordsFor(this.buffers.header);
+    this.#w = wordsFor(this.buffers.header);
     this.header = new Int32Array(this.buffers.header);
     this.#bits = int32View(this.buffers.bits);
     if (!('header' in from)) this.#w.store(this.header, PID_MAX, from.pidMax);
   }
 
-  /** Another thread is about to get these buffers: Atomics from now on (if they are shared). */
+  /**
+   * Another thread is about to get these buffers: plain ones are replaced,
+   * in the buffers object, by shared copies, and read and written with
+   * Atomics from now on. Only the thread that has the plain buffers can.
+   */
   share(): void {
+    if (this.buffers.header instanceof SharedArrayBuffer) return;
+    this.buffers.header = sharedCopy(this.buffers.header, 0);
+    this.buffers.bits = sharedCopy(this.buffers.bits, MAX_BITS_BYTES);
+    this.header = new Int32Array(this.buffers.header);
+    this.#bits = int32View(this.buffers.bits);
     this.#w = wordsFor(this.buffers.header);
   }
 

@@ -6,12 +6,12 @@
 // its 32 PID tables. Each operation has Atomics' result: the old value
 // (load and store: the value).
 //
-// A table holds one of two `Words` objects, chosen once from its buffer
-// (wordsFor), so no call tests a flag: a thread that only ever sees one
-// kind - a worker's tables are all shared, an inline kernel's all local -
-// calls one set of methods, each within V8's limit for small-function
-// inlining (27 bytes of bytecode, --max-inlined-bytecode-size-small). Against a flag passed to shared
-// functions, a worker at depth 31 ran 3-7% faster (same-process A/B,
+// A table holds one of the two `Words` objects, chosen from its buffer
+// (wordsFor) and changed once if its plain buffers are replaced by shared
+// ones, so no call tests a flag; each method is within V8's limit for
+// small-function inlining (27 bytes of bytecode,
+// --max-inlined-bytecode-size-small). Against a flag passed to functions
+// that test it, a worker at depth 31 ran 3-7% faster (same-process A/B,
 // 2026-12-06), inline the same.
 
 export interface Words {

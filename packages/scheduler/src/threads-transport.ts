@@ -95,7 +95,8 @@ export class ThreadsTransport implements Transport, PoolMember {
     const ns: NsRef = { id: rootId, level: 0, chain: [rootId], inode: ROOT_PID_NS_INODE, userNs: [INIT_USER_NS] };
     this.rootNs = rootId;
     this.rootInit = { key: makeLocalId(1, 0) as ProcKey, ns };
-    const rootTable = new PidTable({ pidMax: options.pidMax, shared: true });
+    // Worker 0 gets a copy of it, plain, and shares it when a namespace lives on another worker.
+    const rootTable = new PidTable({ pidMax: options.pidMax, shared: false });
     this.#kernel = this.#pool.attach(
       this,
       (kernel, index): WorkerConfig => ({

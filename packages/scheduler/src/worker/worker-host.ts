@@ -122,8 +122,6 @@ export class WorkerHost {
     this.#out = Array.from({ length: config.workers + 1 }, () => []);
     if (config.boot) {
       const b = config.boot;
-      // The main thread made the root table for this worker and keeps no view of it.
-      PidTable.sole(b.table);
       const root = this.#create({ ns: b.ns, parent: b.ns.id, refs: [b.ns], tables: [b.table] });
       this.#seq = 2; // the init key was (1, worker 0)
       this.#nsSeq = 2; // the root namespace id was (1, worker 0, worker 0)
@@ -246,7 +244,7 @@ export class WorkerHost {
       this.#create(init);
       return;
     }
-    // Another worker gets the chain's tables: from now on this one uses Atomics on them too.
+    // Another worker gets the chain's tables: plain ones become shared first, and this worker uses Atomics on them too.
     for (const b of init.tables) PidTable.share(b);
     this.#out[w]!.push({ t: 'spawn', init });
   }
@@ -369,8 +367,7 @@ class HostedActor implements ActorHost {
     return this.#host.tables;
   }
   newPidTable(pidMax: number): PidTableBuffers {
-    const b = new PidTable({ pidMax, shared: true }).buffers;
-    PidTable.sole(b);
-    return b;
+    // Plain: PidTable.share() makes it shared if an actor on another worker needs it.
+    return new PidTable({ pidMax, shared: false }).buffers;
   }
 }
