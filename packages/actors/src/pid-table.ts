@@ -403,8 +403,9 @@ export class PidTable {
 
   /**
    * The bytes this table's buffers hold now (benchmarks): `total`, and of it
-   * the `resizable` part, in buffers that grow with the highest number taken,
-   * which process.memoryUsage().arrayBuffers does not count.
+   * the `resizable` part, in growable shared buffers (a shared table's
+   * bitmap, directory and rows grow with the highest number taken), which
+   * process.memoryUsage().arrayBuffers does not count.
    */
   memoryBytes(): { readonly total: number; readonly resizable: number } {
     let total = 0;
