@@ -40,7 +40,7 @@ export interface PidEntry {
 }
 
 
-/** Header words after the allocator's: creation sequence, namespace state, whether it ever had an init; then the page slot bitmap. */
+/** Header words after the allocator's: creation sequence, namespace state, whether it ever had an init. */
 const SEQ = ALLOCATOR_WORDS;
 const STATE = ALLOCATOR_WORDS + 1;
 const HAS_INIT = ALLOCATOR_WORDS + 2;
@@ -50,10 +50,10 @@ const STATES: readonly NsState[] = ['no-init', 'active', 'exiting', 'dead'];
 /** Bytes of one row: key and home (doubles), sequence and flags (int32). */
 const ROW_BYTES = 24;
 
-// Rows live in pages of PAGE_ROWS consecutive numbers, and a page exists
-// only while a number of it holds a row: the cursor sweeps up to pid_max
-// (4,194,304 in a nested namespace), and rows indexed by the number itself
-// made every fork write fresh memory at every level. The `pages` buffer
+// Rows live in pages of PAGE_ROWS consecutive numbers, and in a local table
+// a page exists only while a number of it holds a row: the cursor sweeps up
+// to pid_max (4,194,304 in a nested namespace), and rows indexed by the
+// number itself made every fork write fresh memory at every level. The `pages` buffer
 // says where each page is, in groups of 33 words: a word of slot bits (bit
 // b of group g: slot 32g+b of the rows buffer holds a page), then the
 // directory words of pages 32g..32g+31 (the page's slot + 1 and how many of
