@@ -8,7 +8,6 @@ import type {
   KernelEvent,
   NsId,
   NsInit,
-  PidTableBuffers,
   ProcKey,
   Result,
 } from '@pidsim/core';
@@ -44,6 +43,4 @@ export interface ActorHost {
    * first, 2.13), PID-namespace counts and limits per user namespace (2.12).
    */
   readonly tables: KernelTables;
-  /** A new namespace's PID table (pid-table.ts): shared memory when actors run on several threads. */
-  newPidTable(pidMax: number): PidTableBuffers;
 }

@@ -26,6 +26,7 @@ import { hasCap } from './process-queries.js';
 import { deliverSignal } from './task-signals.js';
 import { exitProcess } from './task-exit.js';
 import { newUserNs } from './task-creds.js';
+import { PidTable } from './pid-table.js';
 
 /**
  * create_pid_namespace(): a child of this namespace, with its own actor
@@ -44,7 +45,8 @@ export function createNamespace(a: NamespaceActor, userNs: readonly UserNsId[], 
     userNs,
   };
   // "ns->pid_max = PID_MAX_LIMIT": a new namespace does not inherit its parent's (1.8).
-  const table = a.host.newPidTable(PID_MAX_LIMIT);
+  // Plain memory: the host's spawn makes it shared (PidTable.share()) if the actor lands on another worker.
+  const table = new PidTable({ pidMax: PID_MAX_LIMIT, shared: false }).buffers;
   a.host.spawn({ ns: ref, parent: a.id, refs: [...a.chainRefs, ref], tables: [...a.tables.map((t) => t.buffers), table] });
   if (announce && a.events) a.emit({ type: 'ns-created', ns: id, parent: a.id, level: ref.level, inode: ref.inode });
   return ref;

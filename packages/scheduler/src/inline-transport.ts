@@ -17,7 +17,6 @@ import {
   type KernelEvent,
   type NsId,
   type NsInit,
-  type PidTableBuffers,
   type NsRef,
   type ProcKey,
   type KernelVariant,
@@ -417,9 +416,6 @@ class InlineHost implements ActorHost {
   }
   get tables(): KernelTables {
     return this.#t.tables;
-  }
-  newPidTable(pidMax: number): PidTableBuffers {
-    return new PidTable({ pidMax, shared: false }).buffers;
   }
   nextToken(): number {
     return this.#t.nextToken();

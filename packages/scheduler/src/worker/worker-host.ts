@@ -366,8 +366,4 @@ class HostedActor implements ActorHost {
   get tables(): KernelTables {
     return this.#host.tables;
   }
-  newPidTable(pidMax: number): PidTableBuffers {
-    // Plain: PidTable.share() makes it shared if an actor on another worker needs it.
-    return new PidTable({ pidMax, shared: false }).buffers;
-  }
 }
