@@ -58,11 +58,16 @@ export function finishInit(a: NamespaceActor, init: Proc): void {
 
 /**
  * A number of `level` (an ancestor of this actor's namespace) was freed from
- * here. A namespace that is not active finishes its teardown, dies or is
- * freed by its own actor, which is told; an active one needs nothing.
+ * here, leaving `left` taken there. Only the frees that leave init alone or
+ * nothing matter to that namespace's actor (afterFree, maybeRetire), and only
+ * if it is not active: it is told of those and of no other. The free that
+ * takes the count to 1 (or 0) is the last one, whichever thread makes it, so
+ * exactly one message goes up per step. A namespace torn down under nested
+ * ones got a message per freed number per level before: 550 k messages for
+ * 100 k processes in 10 levels.
  */
-export function notifyFreed(a: NamespaceActor, level: number): void {
-  if (a.tables[level]!.state !== 'active') a.send(a.chain[level]!, { type: 'ns-freed' });
+export function notifyFreed(a: NamespaceActor, level: number, left: number): void {
+  if (left <= 1 && a.tables[level]!.state !== 'active') a.send(a.chain[level]!, { type: 'ns-freed' });
 }
 
 /** A number of this namespace was freed by an actor below it. */

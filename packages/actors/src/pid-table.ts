@@ -391,14 +391,14 @@ export class PidTable {
   }
 
   /** The number goes back to the allocator. */
-  release(nr: number): void {
+  release(nr: number): number {
     const row = this.#rowOf(nr);
     if (row >= 0) {
       this.#w.store(this.#i32, 6 * row + 5, 0);
       if (!this.#w.shared) this.#detachRow(nr >>> PAGE_SHIFT);
       this.#lastNr = -1;
     }
-    this.#alloc.free(nr);
+    return this.#alloc.free(nr);
   }
 
   /**

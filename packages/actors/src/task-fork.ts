@@ -410,8 +410,8 @@ function undoReserve(a: NamespaceActor, job: ForkJob, failure: Failure, lowest: 
     const table = a.tables[level]!;
     const nr = job.nums[level]!;
     if (table.holderOf(nr) === job.key) {
-      table.release(nr);
-      if (level !== a.level) notifyFreed(a, level);
+      const left = table.release(nr);
+      if (level !== a.level) notifyFreed(a, level, left);
     }
   }
   // "On failure to allocate the first pid, reset the state": idr_set_cursor(&ns->idr, 0).

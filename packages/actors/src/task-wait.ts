@@ -211,8 +211,8 @@ export function release(a: NamespaceActor, job: Release): void {
       table.detach(nr);
       continue;
     }
-    table.release(nr);
-    if (level !== a.level) notifyFreed(a, level);
+    const left = table.release(nr);
+    if (level !== a.level) notifyFreed(a, level, left);
   }
   if (job.reply) a.replyOk(job.reply.id, job.reply.value);
   if (job.mode === 'free') afterFree(a);

@@ -213,13 +213,14 @@ export class PidAllocator {
   }
 
   /** Frees a number (release_task -> free_pid). The cursor does not move. */
-  free(nr: number): void {
+  /** Gives `nr` back; returns how many numbers are left taken, counting this thread's free as the latest. */
+  free(nr: number): number {
     const w = nr >>> 5;
     const bit = 1 << (nr & 31);
     if (!this.#reach(w) || (this.#w.and(this.#bits, w, ~bit) & bit) === 0) {
       throw new Error(`pid-allocator: free of number ${nr} that is not allocated`);
     }
-    this.#w.sub(this.header, USED, 1);
+    return this.#w.sub(this.header, USED, 1) - 1;
   }
 
   /** Every taken number, ascending (as many as `used` says, unless other threads take or free numbers meanwhile). */
