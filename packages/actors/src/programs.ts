@@ -2,7 +2,7 @@
 // something happens to it: it starts, a child changes state, its timer runs
 // out. Time is virtual: `sleep` asks the host for a timer, never a clock.
 
-import { NO_REPLY } from '@pidsim/core';
+import { Call, NO_REPLY } from '@pidsim/core';
 import type { NamespaceActor } from './namespace-actor.js';
 import type { Proc } from './process-record.js';
 import { exitProcess } from './task-exit.js';
@@ -68,7 +68,7 @@ function spawnMore(a: NamespaceActor, p: Proc): void {
     // A fork into the spawner's own namespace completes within this call; a child it did not get is a failed fork.
     const before = p.childSeq;
     const op = p.program.child === undefined ? CHILD_FORK : { op: 'fork' as const, program: p.program.child };
-    if (p.pidForChildren.id === a.id) runCall(a, { type: 'call', id: NO_REPLY, caller: p.key, op }, p);
+    if (p.pidForChildren.id === a.id) runCall(a, new Call(NO_REPLY, p.key, op), p);
     if (p.childSeq === before) return exitProcess(a, p, { kind: 'exited', code: 1 });
     s.forked++;
   }

@@ -20,6 +20,7 @@ import {
   copySigSet,
   fromKernelId,
   defaultAction,
+  Call,
   isKernelOnly,
   isRealtime,
   isStopSignal,
@@ -325,7 +326,7 @@ function runHandlerSteps(a: NamespaceActor, p: Proc, steps: readonly HandlerStep
           : step.do === 'sigprocmask'
             ? { op: 'sigprocmask', how: step.how, set: step.set }
             : { op: 'fork', name: step.name, program: { name: 'idle' } };
-    runCall(a, { type: 'call', id: NO_REPLY, caller: p.key, op }, p);
+    runCall(a, new Call(NO_REPLY, p.key, op), p);
   }
 }
 

@@ -193,7 +193,7 @@ export type {
   WireBatch,
   WireItem,
 } from './protocol.js';
-export { SHARD_MEMBERS, SHARD_STOPPED, SHARD_GONE } from './protocol.js';
+export { Call, SHARD_MEMBERS, SHARD_STOPPED, SHARD_GONE } from './protocol.js';
 export type { KernelEvent, KernelEventType, TimedEvent } from './events.js';
 export type {
   ActorSnapshot,

@@ -244,6 +244,23 @@ export interface CallMsg {
   readonly op: Op | ProcOp;
 }
 
+/**
+ * A call as every sender builds it: with this constructor, not an object
+ * literal. Calls decoded from a worker's Float64Array carry their id and
+ * caller as doubles, the kernel's and a program's as small integers. Built by
+ * literals of the same keys, they shared V8's hidden classes, and in some runs
+ * the read of `call.id` in sysFork missed its inline cache on every fork (V8's
+ * IC log: 119 k "recompute handler" misses of that one load in 2 s; most
+ * likely a literal site kept making objects of a class that a double had
+ * widened and deprecated). The misses also kept sysFork from being optimized
+ * again after a deopt, and such runs of the spawner's cycle ran at 0.4-0.5x
+ * (two namespaces on one worker: 245-390 k forks/s against 520-880 k).
+ */
+export class Call implements CallMsg {
+  readonly type = 'call' as const;
+  constructor(readonly id: CallId, readonly caller: ProcKey, readonly op: Op | ProcOp) {}
+}
+
 // --- actor -> client --------------------------------------------------------------
 
 export interface ReplyMsg {

@@ -4,7 +4,7 @@
 // arrays of objects, which postMessage copies several times faster. Anything
 // else (other syscalls, options, errors, events) stays an object.
 
-import type { CallMsg, WaitResult } from './protocol.js';
+import { Call, type CallMsg, type WaitResult } from './protocol.js';
 import type { CallId, NsId, ProcKey } from './ids.js';
 import type { Result } from './errno.js';
 import { ok } from './errno.js';
@@ -134,7 +134,7 @@ export function decodeCalls(buf: Float64Array, each: (to: NsId, msg: CallMsg) =>
       default:
         throw new Error(`wire: unknown call opcode ${buf[i + 3]}`);
     }
-    each(to, { type: 'call', id, caller, op });
+    each(to, new Call(id, caller, op));
   }
 }
 

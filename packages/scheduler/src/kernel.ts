@@ -9,6 +9,7 @@ import {
   KernelError,
   type ActorMsg,
   checkInvariants,
+  Call,
   fail,
   type CallId,
   type InvariantViolation,
@@ -99,7 +100,7 @@ export class Kernel implements TransportSink {
       const id = this.#pending.open(resolve as (v: unknown) => void, reject, op.op);
       if (this.#callObservers.size > 0) for (const o of this.#callObservers) o.sent(id, caller, to, op);
       try {
-        this.#transport.post(to, { type: 'call', id, caller, op });
+        this.#transport.post(to, new Call(id, caller, op));
       } catch (err) {
         // The transport refused the message: the call was never made, and rejects with why.
         this.#pending.answer(id, false, err);
