@@ -438,14 +438,35 @@ export class PidTable {
    * Every taken number with a row, in the order they were taken
    * (for_each_process() order), as one sort of packed numbers: each row's
    * creation sequence times 2^22 (> PID_MAX_LIMIT) plus the number.
+   *
+   * It walks the pages, not the allocator's bits and a lookup per number,
+   * and reads plainly: a namespace's teardown calls it once, so it may run
+   * unoptimized over 100,000 rows, where a call per word cost 10 ms; and on a
+   * shared table it is a snapshot that races with other threads whatever it
+   * reads with (a row another thread is writing now may be missed).
    */
   numbersInOrder(): Float64Array {
-    const taken = this.#alloc.numbers();
-    const packed = new Float64Array(taken.length);
+    this.#views();
+    const dir = this.#dir;
+    const i32 = this.#i32;
+    let packed = new Float64Array(Math.max(PAGE_ROWS, this.used));
     let n = 0;
-    for (const nr of taken) {
-      const row = this.#rowOf(nr);
-      if (row >= 0) packed[n++] = this.#i32[6 * row + 4]! * NR_SPAN + nr;
+    const pages = Math.floor(dir.length / GROUP_WORDS) * 32;
+    for (let page = 0; page < pages; page++) {
+      const v = dir[dirWord(page)]!;
+      if (v === 0) continue;
+      const first = ((v >>> COUNT_BITS) - 1) * PAGE_ROWS;
+      if (first + PAGE_ROWS > this.#rows) continue;
+      for (let r = 0; r < PAGE_ROWS; r++) {
+        const f = i32[6 * (first + r) + 5]!;
+        if ((f & PRESENT) === 0 || f >>> TAG_SHIFT !== page) continue;
+        if (n === packed.length) {
+          const more = new Float64Array(2 * n);
+          more.set(packed);
+          packed = more;
+        }
+        packed[n++] = i32[6 * (first + r) + 4]! * NR_SPAN + ((page << PAGE_SHIFT) | r);
+      }
     }
     const rows = packed.subarray(0, n).sort();
     for (let i = 0; i < n; i++) rows[i] = rows[i]! - Math.floor(rows[i]! / NR_SPAN) * NR_SPAN;
