@@ -62,7 +62,7 @@ export function finishInit(a: NamespaceActor, init: Proc): void {
  * nothing matter to that namespace's actor (afterFree, maybeRetire), and only
  * if it is not active: it is told of those and of no other. The free that
  * takes the count to 1 (or 0) is the last one, whichever thread makes it, so
- * exactly one message goes up per step. A namespace torn down under nested
+ * at most one message goes up for each of the two. A namespace torn down under nested
  * ones got a message per freed number per level before: 550 k messages for
  * 100 k processes in 10 levels.
  */

@@ -212,8 +212,11 @@ export class PidAllocator {
     return this.#take(nr) ? nr : 'EEXIST';
   }
 
-  /** Frees a number (release_task -> free_pid). The cursor does not move. */
-  /** Gives `nr` back; returns how many numbers are left taken, counting this thread's free as the latest. */
+  /**
+   * Frees a number (release_task -> free_pid). The cursor does not move.
+   * Returns how many numbers are left taken just after this free (other
+   * threads' frees and allocations may follow at once).
+   */
   free(nr: number): number {
     const w = nr >>> 5;
     const bit = 1 << (nr & 31);
