@@ -94,6 +94,11 @@ const THREAD = 8;
 /** The flags word holds its page's number above the flags: a row read through a slot since reused says so. */
 const TAG_SHIFT = 4;
 
+/** Whether a row with flags `f`, found through page `page`'s slot, holds a number of that page. */
+function holds(f: number, page: number): boolean {
+  return (f & PRESENT) !== 0 && f >>> TAG_SHIFT === page;
+}
+
 export class PidTable {
   readonly buffers: PidTableBuffers;
   readonly #alloc: PidAllocator;
@@ -196,7 +201,7 @@ export class PidTable {
     const row = ((v >>> COUNT_BITS) - 1) * PAGE_ROWS + (nr & PAGE_MASK);
     if (!this.#reach(row)) return -1;
     const f = this.#w.load(this.#i32, 6 * row + 5);
-    if ((f & PRESENT) === 0 || f >>> TAG_SHIFT !== page) return -1;
+    if (!holds(f, page)) return -1;
     this.#lastNr = nr;
     this.#lastRow = row;
     return row;
@@ -459,7 +464,7 @@ export class PidTable {
       if (first + PAGE_ROWS > this.#rows) continue;
       for (let r = 0; r < PAGE_ROWS; r++) {
         const f = i32[6 * (first + r) + 5]!;
-        if ((f & PRESENT) === 0 || f >>> TAG_SHIFT !== page) continue;
+        if (!holds(f, page)) continue;
         if (n === packed.length) {
           const more = new Float64Array(2 * n);
           more.set(packed);

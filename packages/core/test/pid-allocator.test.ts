@@ -47,4 +47,15 @@ describe('PidAllocator: membership', () => {
     expect(a.has(32)).toBe(false);
     expect([...a.numbers()]).toEqual([1, 31, 99999]);
   });
+
+  it('free() returns how many numbers are left taken (what a draining namespace is told by)', () => {
+    const a = new PidAllocator({ pidMax: 1000 });
+    for (let i = 0; i < 3; i++) a.allocCyclic();
+    expect(a.free(2)).toBe(2);
+    expect(a.free(3)).toBe(1);
+    expect(a.used).toBe(1);
+    expect(a.free(1)).toBe(0);
+    expect(() => a.free(1)).toThrow(/not allocated/);
+    expect(a.used).toBe(0);
+  });
 });
