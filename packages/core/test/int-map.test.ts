@@ -69,6 +69,34 @@ describe('IntMap', () => {
     expect([...m.entries()]).toEqual([...model.entries()]);
   });
 
+  it('finds every key, and none deleted, while runs of consecutive keys come and go in any order (tombstones in the probe runs)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat({ max: 63 }), { minLength: 1, maxLength: 600 }), fc.nat({ max: 2 ** 40 }), (picks, base) => {
+        const m = new IntMap<number, number>();
+        const model = new Map<number, number>();
+        let next = base;
+        for (const pick of picks) {
+          // Insert the next key; then delete one of the live keys (chosen by `pick`), or re-insert a deleted one.
+          m.set(next, next);
+          model.set(next, next);
+          next++;
+          const live = [...model.keys()];
+          if (pick < 48 && live.length > 8) {
+            const k = live[pick % live.length]!;
+            expect(m.delete(k)).toBe(model.delete(k));
+          } else if (pick >= 60) {
+            const k = Math.max(base, next - 1 - (pick % 16));
+            m.set(k, -k);
+            model.set(k, -k);
+          }
+          for (let k = Math.max(base, next - 40); k < next; k++) expect(m.get(k)).toBe(model.get(k));
+        }
+        expect([...m]).toEqual([...model]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('keeps a large table (grown by quarters, compacted in place) equal to a Map through growth, churn and shrinking', () => {
     const m = new IntMap<number, number>();
     const model = new Map<number, number>();
